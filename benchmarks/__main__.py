@@ -1,0 +1,117 @@
+"""Run every benchmark and print one table: `python -m benchmarks [--items N]`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from content_cache import ContentCache
+from kiosk.services import print_document
+from printing import CopyStamp, find_cjk_font, render_a4, render_receipt
+
+Row = tuple[str, str, str]
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    """Wall-clock milliseconds of `repeat` calls."""
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def p(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
+
+def bench_load(cache: ContentCache, items: int) -> list[Row]:
+    start = time.perf_counter()
+    cache.load_demo(items, seed=1)
+    seconds = time.perf_counter() - start
+    return [("demo load (items + FTS + pinyin)", f"{items} items", f"{items / seconds:,.0f} items/s")]
+
+
+QUERIES = {
+    "one character": "财",
+    "two characters": "预算",
+    "four characters": "安全生产",
+    "two words": "财政 报告",
+    "文号": "宿政〔2009〕12号",
+    "索引号": "003232741/2008-00001",
+    "pinyin initials": "czys",
+    "full pinyin": "caizhengyusuan",
+}
+
+
+def bench_search(cache: ContentCache, items: int) -> list[Row]:
+    rows = []
+    for name, query in QUERIES.items():
+        cache.search(query, 20)
+        ms = timed(lambda q=query: cache.search(q, 20), 20)
+        rows.append((f"search: {name}", f"{items} items, top 20", f"p50 {p(ms, 50):.1f} ms, p95 {p(ms, 95):.1f} ms"))
+    return rows
+
+
+def bench_printing(cache: ContentCache) -> list[Row]:
+    item = cache.item("003232741/2008-00001")
+    font = find_cjk_font()
+    long_doc = print_document(item)
+    long_doc = type(long_doc)(**{**{f: getattr(long_doc, f) for f in long_doc.__slots__}, "body": item.body * 9})
+    stamp = CopyStamp("bench", datetime.now(), None)
+    pdf, pages = render_a4(long_doc, stamp, font_path=font)
+    a4 = timed(lambda: render_a4(long_doc, stamp, font_path=font), 3)
+    slip = timed(lambda: render_receipt(print_document(item), stamp, "58mm", job_no="0001"), 20)
+    return [
+        ("A4 copy render", f"{pages} pages", f"{statistics.median(a4):.0f} ms, {len(pdf) / 1024:.0f} KiB"),
+        ("receipt slip bytes", "58 mm", f"{statistics.median(slip):.1f} ms"),
+    ]
+
+
+def bench_cold_start(home: Path) -> list[Row]:
+    """`kiosk run --exit-after-first-frame` in a new process on a filled cache."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")} | {"KIOSK_HOME": str(home)}
+    env.pop("DISPLAY", None)
+    cmd = [sys.executable, "-m", "kiosk.cli", "run", "--exit-after-first-frame"]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    first = re.search(r"first frame drawn after ([\d.]+) s", done.stdout)
+    peak = re.search(r"peak memory \(max RSS\) (\d+) MiB", done.stdout)
+    if done.returncode or not (first and peak):
+        return [("cold start to first Home frame", "offscreen", f"failed: {done.stderr.strip()[-200:]}")]
+    return [
+        ("cold start to first Home frame", "offscreen, demo cache", f"{float(first.group(1)):.2f} s"),
+        ("kiosk peak memory", "max RSS to first frame", f"{peak.group(1)} MiB"),
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--items", type=int, default=10_000, help="generated items in the cache (default 10000)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
+        home = Path(tmp)
+        cache = ContentCache.open(home / "content.db")
+        rows = bench_load(cache, args.items)
+        rows += bench_search(cache, args.items)
+        rows += bench_printing(cache)
+        cache.close()
+        rows += bench_cold_start(home)
+    width = max(len(r[0]) for r in rows), max(len(r[1]) for r in rows)
+    print(f"{'benchmark':<{width[0]}}  {'workload':<{width[1]}}  result")
+    for name, workload, result in rows:
+        print(f"{name:<{width[0]}}  {workload:<{width[1]}}  {result}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""The content cache as one object: open it, load content, read it, search it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from content_cache import catalogue, demo, search, store
+from content_cache.catalogue_layout import column_records
+from content_cache.db import make_engine, make_sessionmaker, run_migrations, sqlite_url
+from content_cache.records import ColumnInfo, ItemDetail, ItemSummary, SearchResult
+
+MIGRATIONS = "content_cache:migrations"
+
+
+class ContentCache:
+    """The disposable store of disclosed content: every read opens a short session."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = make_sessionmaker(engine)
+
+    @classmethod
+    def open(cls, path: Path) -> ContentCache:
+        """Open (creating and migrating as needed) the cache in an SQLite file."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(sqlite_url(path))
+        run_migrations(engine, MIGRATIONS)
+        return cls(engine)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session for reading."""
+        with self._sessions() as session:
+            yield session
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work commits at the end of the block, or rolls back on error."""
+        with self._sessions.begin() as session:
+            yield session
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    def load_demo(self, count: int, seed: int = 1, today: date | None = None) -> int:
+        """Add the seed annual report and `count` generated items, in one transaction."""
+        records = [demo.annual_report_2008(), *demo.generate_items(count, seed)]
+        with self.transaction() as session:
+            store.upsert_publishers(session, demo.publisher_records())
+            store.upsert_columns(session, column_records())
+            written = store.upsert_items(session, records)
+            store.set_meta(session, store.UPDATED_ON, (today or date.today()).isoformat())
+        return written
+
+    def sections(self) -> list[ColumnInfo]:
+        with self.session() as s:
+            return catalogue.sections(s)
+
+    def column(self, code: str) -> ColumnInfo:
+        with self.session() as s:
+            return catalogue.column(s, code)
+
+    def subcolumns(self, code: str) -> list[ColumnInfo]:
+        with self.session() as s:
+            return catalogue.subcolumns(s, code)
+
+    def count_items(self, column_code: str) -> int:
+        with self.session() as s:
+            return catalogue.count_items(s, column_code)
+
+    def list_items(self, column_code: str, offset: int, limit: int) -> list[ItemSummary]:
+        with self.session() as s:
+            return catalogue.list_items(s, column_code, offset, limit)
+
+    def item(self, index_no: str) -> ItemDetail:
+        with self.session() as s:
+            return catalogue.item_detail(s, index_no)
+
+    def search(self, query: str, limit: int = 20) -> SearchResult:
+        with self.session() as s:
+            return search.search(s, query, limit)
+
+    def updated_on(self) -> date | None:
+        with self.session() as s:
+            return catalogue.updated_on(s)
+
+    def item_count(self) -> int:
+        with self.session() as s:
+            return catalogue.item_count(s)

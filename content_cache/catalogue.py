@@ -1,0 +1,131 @@
+"""Reading the catalogue: sections, columns, items newest first, one item."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from content_cache.errors import ColumnNotFound, ItemNotFound
+from content_cache.models import CatalogueColumn, ContentMeta, Item
+from content_cache.records import ColumnInfo, ItemDetail, ItemSummary, Validity
+from content_cache.store import UPDATED_ON
+
+
+def _column_infos(session: Session, columns: list[CatalogueColumn]) -> list[ColumnInfo]:
+    codes = [c.code for c in columns]
+    items = dict(
+        session.execute(
+            select(Item.column_code, func.count()).where(Item.column_code.in_(codes)).group_by(Item.column_code)
+        ).all()
+    )
+    children = dict(
+        session.execute(
+            select(CatalogueColumn.parent_code, func.count())
+            .where(CatalogueColumn.parent_code.in_(codes))
+            .group_by(CatalogueColumn.parent_code)
+        ).all()
+    )
+    return [
+        ColumnInfo(c.code, c.name, c.parent_code, c.position, items.get(c.code, 0), children.get(c.code, 0))
+        for c in columns
+    ]
+
+
+def sections(session: Session) -> list[ColumnInfo]:
+    """The top-level sections in catalogue order."""
+    rows = session.scalars(
+        select(CatalogueColumn).where(CatalogueColumn.parent_code.is_(None)).order_by(CatalogueColumn.position)
+    )
+    return _column_infos(session, list(rows))
+
+
+def subcolumns(session: Session, code: str) -> list[ColumnInfo]:
+    """The sub-columns of a column in catalogue order."""
+    column(session, code)
+    rows = session.scalars(
+        select(CatalogueColumn).where(CatalogueColumn.parent_code == code).order_by(CatalogueColumn.position)
+    )
+    return _column_infos(session, list(rows))
+
+
+def column(session: Session, code: str) -> ColumnInfo:
+    """One column by code."""
+    found = session.get(CatalogueColumn, code)
+    if found is None:
+        raise ColumnNotFound(code)
+    return _column_infos(session, [found])[0]
+
+
+def count_items(session: Session, column_code: str) -> int:
+    """How many items a column holds directly."""
+    return session.scalar(select(func.count()).select_from(Item).where(Item.column_code == column_code)) or 0
+
+
+def summary(item: Item) -> ItemSummary:
+    """The list-row view of an item."""
+    return ItemSummary(
+        index_no=item.index_no,
+        title=item.title,
+        doc_no=item.doc_no,
+        publisher=item.publisher.name,
+        published_on=item.published_on,
+        column_code=item.column_code,
+        column=item.column.name,
+        validity=_validity(item.validity),
+    )
+
+
+def _validity(value: str) -> Validity:
+    return "abolished" if value == "abolished" else "amended" if value == "amended" else "valid"
+
+
+def list_items(session: Session, column_code: str, offset: int, limit: int) -> list[ItemSummary]:
+    """A page of a column's items, newest first."""
+    rows = session.scalars(
+        select(Item)
+        .where(Item.column_code == column_code)
+        .order_by(Item.published_on.desc(), Item.id.desc())
+        .offset(max(offset, 0))
+        .limit(max(limit, 0))
+    )
+    return [summary(item) for item in rows]
+
+
+def item_detail(session: Session, index_no: str) -> ItemDetail:
+    """Everything about one item, by 索引号."""
+    item = session.scalar(select(Item).where(Item.index_no == index_no))
+    if item is None:
+        raise ItemNotFound(index_no)
+    return ItemDetail(
+        index_no=item.index_no,
+        title=item.title,
+        doc_no=item.doc_no,
+        publisher=item.publisher.name,
+        publisher_code=item.publisher_code,
+        written_on=item.written_on,
+        published_on=item.published_on,
+        effective_on=item.effective_on,
+        abolished_on=item.abolished_on,
+        validity=_validity(item.validity),
+        column_code=item.column_code,
+        column=item.column.name,
+        subject=item.subject,
+        genre=item.genre,
+        keywords=item.keywords,
+        body=item.body,
+        source_url=item.source_url,
+        attachments=tuple(a.name for a in item.attachments),
+    )
+
+
+def updated_on(session: Session) -> date | None:
+    """The date the cached content was last updated, if it ever was."""
+    meta = session.get(ContentMeta, UPDATED_ON)
+    return date.fromisoformat(meta.value) if meta else None
+
+
+def item_count(session: Session) -> int:
+    """How many items the cache holds."""
+    return session.scalar(select(func.count()).select_from(Item)) or 0

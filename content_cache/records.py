@@ -1,0 +1,119 @@
+"""Plain, immutable records that leave the content cache.
+
+Screens, printing and the CLI read these; none of them sees an ORM object, so
+a record stays valid after its database session has closed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+Validity = Literal["valid", "amended", "abolished"]
+
+VALIDITY_LABELS: dict[str, str] = {"valid": "有效", "amended": "已修订", "abolished": "废止"}
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnInfo:
+    """A catalogue column (栏目): a top-level section or one of its sub-columns."""
+
+    code: str
+    name: str
+    parent_code: str | None
+    position: int
+    item_count: int = 0
+    child_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ItemSummary:
+    """One line of a list or a search hit."""
+
+    index_no: str
+    title: str
+    doc_no: str | None
+    publisher: str
+    published_on: date
+    column_code: str
+    column: str
+    validity: Validity
+
+
+@dataclass(frozen=True, slots=True)
+class ItemDetail:
+    """Everything the document screen and a printed copy show of one item."""
+
+    index_no: str
+    title: str
+    doc_no: str | None
+    publisher: str
+    publisher_code: str
+    written_on: date | None
+    published_on: date
+    effective_on: date | None
+    abolished_on: date | None
+    validity: Validity
+    column_code: str
+    column: str
+    subject: str
+    genre: str
+    keywords: str
+    body: str
+    source_url: str
+    attachments: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def validity_label(self) -> str:
+        return VALIDITY_LABELS[self.validity]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """The hits of one query: `total` counts every match, `hits` holds the first page."""
+
+    query: str
+    total: int
+    hits: tuple[ItemSummary, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PublisherRecord:
+    """A publisher as a feed or the demo generator delivers it."""
+
+    code: str
+    name: str
+    level: str
+    parent_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnRecord:
+    """A catalogue column as a feed or the demo generator delivers it."""
+
+    code: str
+    name: str
+    parent_code: str | None
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRecord:
+    """An item as a feed or the demo generator delivers it, before it is stored."""
+
+    index_no: str
+    title: str
+    publisher_code: str
+    column_code: str
+    published_on: date
+    body: str
+    doc_no: str | None = None
+    written_on: date | None = None
+    effective_on: date | None = None
+    abolished_on: date | None = None
+    validity: Validity = "valid"
+    subject: str = ""
+    genre: str = ""
+    keywords: str = ""
+    source_url: str = ""

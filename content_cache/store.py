@@ -1,0 +1,119 @@
+"""Writing content: publishers, columns and items, with the FTS index in the same transaction."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+from itertools import islice
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from content_cache import fts
+from content_cache.errors import InvalidRecord
+from content_cache.models import CatalogueColumn, ContentMeta, Item, Publisher
+from content_cache.pinyin import pinyin_keys
+from content_cache.records import ColumnRecord, ItemRecord, PublisherRecord
+
+# 索引号: a unit code (9-char organisation code, 18-char credit code, or another
+# length: never hard-coded), a slash, the year and a serial.
+INDEX_NO = re.compile(r"^[0-9A-Za-z-]{1,32}/\d{4}-\d{1,10}$")
+VALIDITIES = frozenset({"valid", "amended", "abolished"})
+
+UPDATED_ON = "updated_on"
+
+
+def validate(record: ItemRecord) -> None:
+    """Raise InvalidRecord when a record breaks the content model."""
+    if not INDEX_NO.match(record.index_no):
+        raise InvalidRecord(f"索引号 {record.index_no!r} is not of the form CODE/YYYY-NNNNN")
+    if not record.title.strip():
+        raise InvalidRecord(f"{record.index_no}: the title is empty")
+    if record.validity not in VALIDITIES:
+        raise InvalidRecord(f"{record.index_no}: unknown validity {record.validity!r}")
+    if not isinstance(record.published_on, date):
+        raise InvalidRecord(f"{record.index_no}: published_on is not a date")
+
+
+def upsert_publishers(session: Session, records: Iterable[PublisherRecord]) -> None:
+    """Insert or update publishers by code."""
+    for rec in records:
+        session.merge(Publisher(code=rec.code, name=rec.name, level=rec.level, parent_code=rec.parent_code))
+    session.flush()
+
+
+def upsert_columns(session: Session, records: Iterable[ColumnRecord]) -> None:
+    """Insert or update catalogue columns by code (parents before children)."""
+    for rec in records:
+        session.merge(
+            CatalogueColumn(code=rec.code, name=rec.name, parent_code=rec.parent_code, position=rec.position)
+        )
+    session.flush()
+
+
+BATCH = 500
+
+
+def batched(records: Iterable[ItemRecord], size: int) -> Iterator[tuple[ItemRecord, ...]]:
+    """Tuples of at most `size` records (itertools.batched arrived only in Python 3.12)."""
+    it = iter(records)
+    while batch := tuple(islice(it, size)):
+        yield batch
+
+
+def _row(rec: ItemRecord) -> dict[str, object]:
+    row: dict[str, object] = {name: getattr(rec, name) for name in ItemRecord.__slots__}
+    row["title_pinyin"], row["title_initials"] = pinyin_keys(rec.title)
+    return row
+
+
+def upsert_items(session: Session, records: Iterable[ItemRecord]) -> int:
+    """Insert or update items by 索引号 and index them, in the caller's transaction."""
+    publishers = {p.code: p.name for p in session.scalars(select(Publisher))}
+    count = 0
+    for batch in batched(records, BATCH):
+        for rec in batch:
+            validate(rec)
+            if rec.publisher_code not in publishers:
+                raise InvalidRecord(f"{rec.index_no}: unknown publisher {rec.publisher_code!r}")
+        ids = _write_batch(session, list(batch))
+        fts.write_rows(
+            session, [fts.index_row(ids[r.index_no], _fts_fields(r, publishers[r.publisher_code])) for r in batch]
+        )
+        count += len(batch)
+    return count
+
+
+def _write_batch(session: Session, batch: list[ItemRecord]) -> dict[str, int]:
+    """Write a batch of items with Core statements; returns 索引号 → row id."""
+    numbers = [r.index_no for r in batch]
+    if len(set(numbers)) != len(numbers):
+        raise InvalidRecord("the same 索引号 appears twice in one batch")
+    found = session.execute(select(Item.index_no, Item.id).where(Item.index_no.in_(numbers)))
+    existing = {index_no: row_id for index_no, row_id in found}
+    updates = [{"_id": existing[r.index_no], **_row(r)} for r in batch if r.index_no in existing]
+    if updates:
+        table = Item.__table__
+        session.execute(update(table).where(table.c.id == bindparam("_id")), updates)
+    inserts = [_row(r) for r in batch if r.index_no not in existing]
+    if inserts:
+        rows = session.execute(insert(Item).returning(Item.index_no, Item.id), inserts)
+        existing.update((index_no, row_id) for index_no, row_id in rows)
+    return existing
+
+
+def _fts_fields(rec: ItemRecord, publisher: str) -> dict[str, str]:
+    return {
+        "title": rec.title,
+        "doc_no": rec.doc_no or "",
+        "index_no": rec.index_no,
+        "publisher": publisher,
+        "body": rec.body,
+    }
+
+
+def set_meta(session: Session, key: str, value: str) -> None:
+    """Record a fact about the cache (for example the date it was updated)."""
+    session.merge(ContentMeta(key=key, value=value))

@@ -1,0 +1,46 @@
+"""What a printed copy is made of: plain values, independent of the content cache."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+PrintKind = Literal["a4", "receipt"]
+ReceiptWidth = Literal["58mm", "80mm"]
+
+
+@dataclass(frozen=True, slots=True)
+class PrintDocument:
+    """The item as it is printed: metadata for the title block, then the body."""
+
+    index_no: str
+    title: str
+    doc_no: str | None
+    publisher: str
+    written_on: date | None
+    published_on: date
+    validity_label: str  # 有效 / 已修订 / 废止
+    body: str
+    source_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class CopyStamp:
+    """The footer of every copy: whose copy it is, where and when it was printed."""
+
+    kiosk_name: str
+    printed_at: datetime
+    content_synced_on: date | None
+    label: str = "政府信息查阅场所 阅览复制件"
+
+
+@dataclass(frozen=True, slots=True)
+class PrintOutcome:
+    """What the citizen is told after confirming a print."""
+
+    job_no: str
+    kind: PrintKind
+    pages: int
+    collect_at: str  # where to collect it, in words for the citizen
+    output: str  # the file or queue the copy went to

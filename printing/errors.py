@@ -1,0 +1,28 @@
+"""Errors raised by the printing package.
+
+One base class, so the kiosk can catch everything printing raises in one place
+and show staff a message they can act on::
+
+    PrintError                  base of everything below
+    ├── FontNotFound            no usable Chinese TrueType font on this machine
+    ├── RenderError             a copy could not be laid out or encoded
+    └── PrinterUnavailable      the printer or spool folder refused the job
+"""
+
+from __future__ import annotations
+
+
+class PrintError(Exception):
+    """Base class of every error the printing package raises."""
+
+
+class FontNotFound(PrintError):
+    """No Chinese TrueType font that reportlab can embed was found."""
+
+
+class RenderError(PrintError):
+    """The document could not be turned into a printable copy."""
+
+
+class PrinterUnavailable(PrintError):
+    """The printer, queue or spool folder could not take the job."""

@@ -1,0 +1,48 @@
+"""The services a screen may call, declared as a Protocol.
+
+The App in kiosk/ hands an object of this shape to every screen; tests hand a
+fake. Every method may do IO, so screens call them from a worker thread
+(see `screens.worker`) and never from the UI thread.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Protocol
+
+from content_cache.records import ColumnInfo, ItemDetail, ItemSummary, SearchResult
+from printing.document import PrintKind, PrintOutcome
+
+
+class KioskServices(Protocol):
+    """What the screens need from the kiosk: content, search and printing."""
+
+    def sections(self) -> list[ColumnInfo]:
+        """The six top-level sections, in catalogue order, with counts."""
+
+    def column(self, code: str) -> ColumnInfo:
+        """One column by code; raises KeyError when unknown."""
+
+    def subcolumns(self, code: str) -> list[ColumnInfo]:
+        """The sub-columns of a column, in catalogue order (may be empty)."""
+
+    def count_items(self, column_code: str) -> int:
+        """How many items a column holds directly."""
+
+    def list_items(self, column_code: str, offset: int, limit: int) -> list[ItemSummary]:
+        """A page of a column's items, newest first."""
+
+    def item(self, index_no: str) -> ItemDetail:
+        """One item by 索引号; raises KeyError when unknown."""
+
+    def search(self, query: str, limit: int = 50) -> SearchResult:
+        """Characters, 文号, 索引号 or pinyin (full or initials); never raises on odd input."""
+
+    def content_updated_on(self) -> date | None:
+        """The date of the cached content, shown as 内容更新于 … on Home."""
+
+    def print_pages(self, index_no: str, kind: PrintKind) -> int:
+        """How many pages (A4) or slips (receipt) a copy of this item takes."""
+
+    def print_item(self, index_no: str, kind: PrintKind) -> PrintOutcome:
+        """Print a copy; raises printing.errors.PrintError with a message for the citizen."""

@@ -1,0 +1,89 @@
+"""The CLI run as an operator runs it: a separate process, a temporary KIOSK_HOME."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SEED_INDEX_NO = "003232741/2008-00001"
+
+
+def kiosk(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")} | {"KIOSK_HOME": str(home)}
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", *args], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("cli-home")
+    done = kiosk(home, "demo-content", "--count", "60", "--seed", "2")
+    assert done.returncode == 0, done.stderr
+    assert "61 items written" in done.stdout
+    return home
+
+
+def test_search_json_has_the_documented_shape(home: Path) -> None:
+    done = kiosk(home, "search", "czys", "--json", "--limit", "3")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["total"] >= len(result["hits"]) > 0
+    assert set(result["hits"][0]) == {"index_no", "title", "doc_no", "publisher", "published_on", "column"}
+    assert all("财政预算" in hit["title"] for hit in result["hits"])
+
+
+def test_search_by_index_no(home: Path) -> None:
+    done = kiosk(home, "search", SEED_INDEX_NO, "--json")
+    hits = json.loads(done.stdout)["hits"]
+    assert hits[0]["index_no"] == SEED_INDEX_NO and hits[0]["published_on"] == "2008-12-30"
+
+
+def test_print_writes_an_a4_pdf_and_a_slip_into_the_spool_folder(home: Path) -> None:
+    a4 = kiosk(home, "print", SEED_INDEX_NO, "--to", "a4")
+    slip = kiosk(home, "print", SEED_INDEX_NO, "--to", "receipt")
+    assert a4.returncode == slip.returncode == 0, a4.stderr + slip.stderr
+    pdf, escpos = Path(a4.stdout.strip()), Path(slip.stdout.strip())
+    assert pdf.parent == escpos.parent == home / "spool"
+    assert pdf.read_bytes().startswith(b"%PDF") and escpos.read_bytes().startswith(b"\x1b@")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "宿州市2008年政府信息公开工作年度报告" in text
+
+
+def test_config_shows_every_setting_with_its_origin(home: Path) -> None:
+    done = kiosk(home, "config")
+    assert done.returncode == 0
+    assert f"# KIOSK_HOME: {home}" in done.stdout and "idle_timeout = 120.0  # default" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("print", "nobody/2008-00001"), "no item with index number nobody/2008-00001"),
+        (("print", SEED_INDEX_NO, "--to", "fax"), "invalid choice: 'fax'"),
+        (("frobnicate",), "invalid choice: 'frobnicate'"),
+        (("search",), "required: query"),
+    ],
+)
+def test_a_failure_is_one_line_and_a_non_zero_exit(home: Path, args: tuple[str, ...], message: str) -> None:
+    done = kiosk(home, *args)
+    assert done.returncode != 0
+    assert len(done.stderr.strip().splitlines()) == 1 and message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_broken_config_file_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "kiosk.toml").write_text("[session]\nidle_timeout = 'x'\n", "utf-8")
+    done = kiosk(tmp_path, "config")
+    assert done.returncode == 1 and done.stderr.startswith("kiosk: error: session.idle_timeout")
+
+
+@pytest.mark.parametrize("command", ["", "run", "demo-content", "search", "print", "config"])
+def test_every_command_has_help(tmp_path: Path, command: str) -> None:
+    done = kiosk(tmp_path, *([command] if command else []), "--help")
+    assert done.returncode == 0 and "usage: kiosk" in done.stdout

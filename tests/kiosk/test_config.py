@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import SETTINGS, ConfigError, describe, load_config
+
+
+def test_defaults_when_nothing_is_set(kiosk_home: Path) -> None:
+    config = load_config()
+    assert config.home == kiosk_home.resolve()
+    assert config.get("session.idle_timeout") == 120.0
+    assert config.origins["session.idle_timeout"] == "default"
+
+
+def test_the_file_overrides_defaults_and_the_environment_overrides_the_file(
+    kiosk_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (kiosk_home / "kiosk.toml").write_text('[session]\nidle_timeout = 60\n[room]\nname = "档案馆一号机"\n', "utf-8")
+    monkeypatch.setenv("KIOSK_SESSION_IDLE_TIMEOUT", "30")
+    config = load_config()
+    assert config.get("session.idle_timeout") == 30.0
+    assert config.origins["session.idle_timeout"] == "env KIOSK_SESSION_IDLE_TIMEOUT"
+    assert (config.get("room.name"), config.origins["room.name"]) == ("档案馆一号机", "file")
+
+
+@pytest.mark.parametrize(
+    "toml, message",
+    [
+        ("[session]\nidle_timeout = 'soon'\n", "session.idle_timeout"),
+        ("[session]\nidle_timout = 5\n", "unknown setting session.idle_timout"),
+        ("[printing]\nreceipt_width = '57mm'\n", "one of 58mm, 80mm"),
+        ("not toml = = =", "cannot read"),
+        ("session = 3\n", "must be a \\[section\\] table"),
+    ],
+)
+def test_a_bad_file_names_the_setting(kiosk_home: Path, toml: str, message: str) -> None:
+    (kiosk_home / "kiosk.toml").write_text(toml, "utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_config()
+
+
+def test_a_bad_environment_value_names_the_variable(kiosk_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KIOSK_DISPLAY_FULLSCREEN", "perhaps")
+    with pytest.raises(ConfigError, match="KIOSK_DISPLAY_FULLSCREEN"):
+        load_config()
+
+
+def test_every_setting_has_help_and_is_described(kiosk_home: Path) -> None:
+    text = describe(load_config())
+    for setting in SETTINGS:
+        assert setting.help.endswith(".")
+        assert f"{setting.name} = " in text and setting.help in text
+
+
+def test_every_setting_and_command_is_documented_in_the_readme() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text("utf-8")
+    for setting in SETTINGS:
+        assert setting.key in readme and setting.env_var in readme, setting.key
+    for command in ("kiosk run", "kiosk demo-content", "kiosk search", "kiosk print", "kiosk config"):
+        assert command in readme
