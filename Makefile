@@ -10,7 +10,7 @@ run: system-run $(STAMP)
 	$(BIN)/kiosk run
 
 test: system-test $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	env -u DISPLAY -u WAYLAND_DISPLAY $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: system-test $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -14,12 +14,22 @@ from content_cache.store import UPDATED_ON
 
 
 def _column_infos(session: Session, columns: list[CatalogueColumn]) -> list[ColumnInfo]:
+    """Columns with the items they hold, their sub-columns' included, and their sub-column count."""
     codes = [c.code for c in columns]
-    items = dict(
+    per_column = select(Item.column_code, func.count().label("n")).group_by(Item.column_code).subquery()
+    direct = dict(
+        session.execute(select(per_column.c.column_code, per_column.c.n).where(per_column.c.column_code.in_(codes)))
+        .all()
+    )
+    nested = dict(
         session.execute(
-            select(Item.column_code, func.count()).where(Item.column_code.in_(codes)).group_by(Item.column_code)
+            select(CatalogueColumn.parent_code, func.sum(per_column.c.n))
+            .join(per_column, per_column.c.column_code == CatalogueColumn.code)
+            .where(CatalogueColumn.parent_code.in_(codes))
+            .group_by(CatalogueColumn.parent_code)
         ).all()
     )
+    items = {code: direct.get(code, 0) + int(nested.get(code, 0) or 0) for code in codes}
     children = dict(
         session.execute(
             select(CatalogueColumn.parent_code, func.count())

@@ -99,6 +99,16 @@ class ColumnRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class AttachmentRecord:
+    """An attachment of an item: its file name and the SHA-256 and size of its bytes."""
+
+    name: str
+    sha256: str
+    size: int
+    media_type: str = "application/octet-stream"
+
+
+@dataclass(frozen=True, slots=True)
 class ItemRecord:
     """An item as a feed or the demo generator delivers it, before it is stored."""
 
@@ -117,3 +127,4 @@ class ItemRecord:
     genre: str = ""
     keywords: str = ""
     source_url: str = ""
+    attachments: tuple[AttachmentRecord, ...] = ()

@@ -8,12 +8,12 @@ from datetime import date
 
 from itertools import islice
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from content_cache import fts
 from content_cache.errors import InvalidRecord
-from content_cache.models import CatalogueColumn, ContentMeta, Item, Publisher
+from content_cache.models import Attachment, CatalogueColumn, ContentMeta, Item, Publisher
 from content_cache.pinyin import pinyin_keys
 from content_cache.records import ColumnRecord, ItemRecord, PublisherRecord
 
@@ -64,7 +64,7 @@ def batched(records: Iterable[ItemRecord], size: int) -> Iterator[tuple[ItemReco
 
 
 def _row(rec: ItemRecord) -> dict[str, object]:
-    row: dict[str, object] = {name: getattr(rec, name) for name in ItemRecord.__slots__}
+    row: dict[str, object] = {name: getattr(rec, name) for name in ItemRecord.__slots__ if name != "attachments"}
     row["title_pinyin"], row["title_initials"] = pinyin_keys(rec.title)
     return row
 
@@ -79,6 +79,7 @@ def upsert_items(session: Session, records: Iterable[ItemRecord]) -> int:
             if rec.publisher_code not in publishers:
                 raise InvalidRecord(f"{rec.index_no}: unknown publisher {rec.publisher_code!r}")
         ids = _write_batch(session, list(batch))
+        _write_attachments(session, batch, ids)
         fts.write_rows(
             session, [fts.index_row(ids[r.index_no], _fts_fields(r, publishers[r.publisher_code])) for r in batch]
         )
@@ -102,6 +103,19 @@ def _write_batch(session: Session, batch: list[ItemRecord]) -> dict[str, int]:
         rows = session.execute(insert(Item).returning(Item.index_no, Item.id), inserts)
         existing.update((index_no, row_id) for index_no, row_id in rows)
     return existing
+
+
+def _write_attachments(session: Session, batch: tuple[ItemRecord, ...], ids: dict[str, int]) -> None:
+    """Replace the attachment rows of the items in a batch."""
+    item_ids = [ids[r.index_no] for r in batch]
+    session.execute(delete(Attachment).where(Attachment.item_id.in_(item_ids)))
+    rows = [
+        {"item_id": ids[r.index_no], "name": a.name, "sha256": a.sha256, "size": a.size, "media_type": a.media_type}
+        for r in batch
+        for a in r.attachments
+    ]
+    if rows:
+        session.execute(insert(Attachment), rows)
 
 
 def _fts_fields(rec: ItemRecord, publisher: str) -> dict[str, str]:

@@ -21,7 +21,20 @@ from kiosk.config import Config, describe, load_config
 from kiosk.errors import KioskError
 from printing import PrintError
 
-STARTED_AT = time.monotonic()
+
+
+def _process_started_at() -> float:
+    """The process's start on the time.monotonic() clock (Linux /proc), so start-up includes the imports."""
+    try:
+        stat = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        started = int(stat[19]) / os.sysconf("SC_CLK_TCK")  # field 22: start time, ticks after boot
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return time.monotonic() - (uptime - started)
+    except (OSError, ValueError, IndexError):
+        return time.monotonic()
+
+
+STARTED_AT = _process_started_at()
 log = logging.getLogger("kiosk")
 Command = Callable[[argparse.Namespace, Config], int]
 
@@ -44,17 +57,18 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
         print(f"The content cache is empty: loading the demo content ({int(config.number('content.demo_count'))} items)")
         ensure_content(content, config)
     content.close()
-    _prepare_kivy(config)
+    size = (int(config.number("display.width")), int(config.number("display.height")))
+    size = (size[1], size[0]) if args.landscape else size
+    _prepare_kivy(config, size)
     from kiosk.app import KioskApp  # Kivy is imported only by `kiosk run`
 
     services = build_services(config)
-    size = (int(config.number("display.width")), int(config.number("display.height")))
     app = KioskApp(
         services,
         font_path=str(services.settings.font_path),
         idle_timeout=config.number("session.idle_timeout"),
         idle_warning=config.number("session.idle_warning"),
-        window_size=(size[1], size[0]) if args.landscape else size,
+        window_size=size,
         screenshot_dir=shots,
         exit_after_first_frame=args.exit_after_first_frame,
         started_at=STARTED_AT,
@@ -68,12 +82,18 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def _prepare_kivy(config: Config) -> None:
-    """Kivy reads these at import: keep its files in KIOSK_HOME and its hands off our argv."""
+def _prepare_kivy(config: Config, size: tuple[int, int]) -> None:
+    """Kivy reads these before its window opens: its files in KIOSK_HOME, its hands off our argv."""
     os.environ.setdefault("KIVY_HOME", str(config.home / "kivy"))
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+    from kivy.config import Config as KivyConfig
+
+    KivyConfig.set("graphics", "width", str(size[0]))
+    KivyConfig.set("graphics", "height", str(size[1]))
+    KivyConfig.set("graphics", "fullscreen", "auto" if config.get("display.fullscreen") else "0")
+    KivyConfig.set("kivy", "exit_on_escape", "0")  # a visitor's Esc key must not close the kiosk
 
 
 def _report_peak_memory() -> None:

@@ -57,7 +57,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "printing", "receipt_width", str, "58mm", "Paper width of the receipt printer.", choices=("58mm", "80mm")
     ),
-    Setting("printing", "collect_at", str, "请到服务台领取", "Where a citizen collects a printout, as shown on screen."),
+    Setting("printing", "collect_at", str, "服务台", "Where a citizen collects a printout: the screen says 请到…领取."),
 )
 
 BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}

@@ -51,3 +51,10 @@ def test_the_content_date_is_the_day_it_was_loaded(demo_cache: ContentCache) -> 
 def test_an_unknown_column_is_a_clear_error(demo_cache: ContentCache) -> None:
     with pytest.raises(ColumnNotFound):
         demo_cache.subcolumns("nope")
+
+
+def test_a_section_counts_the_items_of_its_sub_columns(demo_cache: ContentCache) -> None:
+    sections = demo_cache.sections()
+    assert sum(s.item_count for s in sections) == DEMO_COUNT + 1
+    catalogue = next(s for s in sections if s.code == "catalogue")
+    assert catalogue.item_count == sum(c.item_count for c in demo_cache.subcolumns("catalogue")) > 0

@@ -31,7 +31,7 @@ def test_a_confirmed_a4_print_is_a_done_job_and_a_pdf(services: Services, kiosk_
     assert Path(outcome.output) == kiosk_home / "spool" / f"{outcome.job_no}.pdf"
     job = services.state.jobs()[0]
     assert (job.job_no, job.state, job.pages, job.output) == (outcome.job_no, "done", pages, outcome.output)
-    assert outcome.collect_at == "请到服务台领取"
+    assert outcome.collect_at == "服务台"
 
 
 def test_a_receipt_slip_carries_the_job_number(services: Services) -> None:

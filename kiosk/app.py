@@ -1,0 +1,181 @@
+"""The Kivy App of the kiosk: wires the screens to the services, the idle timer, screenshots.
+
+Run it with `KioskApp(services, font_path=...).run()`; there is no other entry
+point. `kiosk run` (kiosk/cli.py) builds the services and calls exactly that.
+Tests call `build()` and `on_start()` themselves and never `run()`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.text import LabelBase
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from kiosk.idle import IdleTimer
+from screens import theme
+from screens.base import KioskScreen
+from screens.idle_overlay import IdleWarning
+from screens.navigator import Navigator, Params
+from screens.registry import SCREENS
+from screens.services import KioskServices
+
+
+def register_font(font_path: str) -> None:
+    """Register the CJK font under the name every `.kv` rule uses."""
+    if not Path(font_path).is_file():
+        raise FileNotFoundError(f"CJK font not found: {font_path} (install fonts-wqy-microhei or set the font path)")
+    LabelBase.register(name=theme.FONT_NAME, fn_regular=font_path, fn_bold=font_path)
+
+
+class KioskApp(App):
+    """The reading-room kiosk: Home, Browse, Document, Print and Search, reset when idle."""
+
+    title = "政府信息公开查阅"
+
+    def __init__(
+        self,
+        services: KioskServices,
+        *,
+        font_path: str,
+        idle_timeout: float = 120.0,
+        idle_warning: float = 10.0,
+        window_size: tuple[int, int] | None = None,
+        screenshot_dir: Path | None = None,
+        exit_after_first_frame: bool = False,
+        started_at: float | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.services = services
+        self.font_path = font_path
+        self.window_size = window_size
+        self.screenshot_dir = Path(screenshot_dir) if screenshot_dir is not None else None
+        self.exit_after_first_frame = exit_after_first_frame
+        self.started_at = time.monotonic() if started_at is None else started_at
+        self.idle = IdleTimer(timeout=idle_timeout, warning=idle_warning)
+        self.navigator: Navigator | None = None
+        self.manager: ScreenManager | None = None
+        self.warning = IdleWarning()
+        self.first_frame_after: float | None = None
+        self.screenshots: list[Path] = []
+        self._shot_pending = False
+
+    # building
+
+    def build(self) -> FloatLayout:
+        """Register the font, make every screen of the registry, show Home."""
+        from kivy.core.window import Window
+
+        register_font(self.font_path)
+        if self.window_size is not None:
+            Window.size = self.window_size
+        Window.clearcolor = theme.PAPER
+        self.manager = ScreenManager(transition=NoTransition())
+        self.navigator = Navigator(self.manager)
+        for name, screen_class in SCREENS.items():
+            screen = screen_class(name=name, services=self.services, navigator=self.navigator)
+            screen.bind(ready=self._on_screen_ready)
+            self.manager.add_widget(screen)
+        root = FloatLayout()
+        root.add_widget(self.manager)
+        self._wire_idle()
+        self.navigator.bind(on_display=self._on_display)
+        self.navigator.home()
+        return root
+
+    def _wire_idle(self) -> None:
+        self.warning.bind(on_continue=lambda *_: self.idle.touched())
+        self.idle.bind(
+            seconds_left=self.warning.setter("seconds_left"),
+            on_warning=self._show_warning,
+            on_resume=self._hide_warning,
+            on_expire=self._end_session,
+        )
+
+    def on_start(self) -> None:
+        """Listen for activity and for drawn frames; start the idle timer."""
+        from kivy.core.window import Window
+
+        Window.bind(on_touch_down=self._on_touch, on_key_down=self._on_key, on_flip=self._on_flip)
+        self.idle.start()
+
+    def on_stop(self) -> None:
+        """Let go of the Window and the Clock."""
+        from kivy.core.window import Window
+
+        Window.unbind(on_touch_down=self._on_touch, on_key_down=self._on_key, on_flip=self._on_flip)
+        self.idle.stop()
+
+    @property
+    def current_screen(self) -> KioskScreen:
+        """The screen on display."""
+        assert self.manager is not None, "build() first"
+        return self.manager.current_screen
+
+    # idle
+
+    def _on_touch(self, _window: Any, _touch: Any) -> bool:
+        # A touch that ends the warning only ends the warning: it must not also
+        # press whatever lies beneath the overlay.
+        swallowed = self.idle.phase == "warning"
+        self.idle.touched()
+        return swallowed
+
+    def _on_key(self, *_args: Any) -> None:
+        self.idle.touched()
+
+    def _show_warning(self, *_args: Any) -> None:
+        if self.warning.parent is None and self.root is not None:
+            self.root.add_widget(self.warning)
+
+    def _hide_warning(self, *_args: Any) -> None:
+        if self.warning.parent is not None:
+            self.warning.parent.remove_widget(self.warning)
+
+    def _end_session(self, *_args: Any) -> None:
+        self._hide_warning()
+        assert self.navigator is not None
+        self.navigator.reset_session()
+
+    # frames and screenshots
+
+    def _on_display(self, _navigator: Navigator, _name: str, _params: Params) -> None:
+        if self.screenshot_dir is not None:
+            self._shot_pending = True
+
+    def _on_screen_ready(self, screen: KioskScreen, ready: bool) -> None:
+        if ready and self._shot_pending:
+            from kivy.core.window import Window
+
+            Window.canvas.ask_update()  # make sure a frame follows, to be captured
+
+    def _on_flip(self, window: Any) -> None:
+        # Bound handlers run before the buffers swap: the frame just drawn is readable.
+        if self.first_frame_after is None:
+            self.first_frame_after = time.monotonic() - self.started_at
+            print(f"first frame drawn after {self.first_frame_after:.2f} s", flush=True)
+        if self._shot_pending and self.current_screen.ready:
+            self._shot_pending = False
+            self._save_screenshot(window)
+        if self.exit_after_first_frame and (self.screenshot_dir is None or self.screenshots):
+            self.exit_after_first_frame = False
+            Clock.schedule_once(lambda _dt: self.stop())
+
+    def _save_screenshot(self, window: Any) -> None:
+        assert self.screenshot_dir is not None
+        self.screenshot_dir.mkdir(parents=True, exist_ok=True)
+        target = self.screenshot_dir / f"{len(self.screenshots) + 1:02d}-{self.current_screen.name}.png"
+        saved = window.screenshot(name=str(self.screenshot_dir / "kiosk-shot.png"))
+        if saved is None:
+            return
+        os.replace(saved, target)
+        self.screenshots.append(target)
+        if len(self.screenshots) == 1:
+            print(f"screenshot saved to {target}", flush=True)

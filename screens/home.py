@@ -1,0 +1,71 @@
+"""Home: the six catalogue sections as big tiles, a way to search, the content date."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from kivy.properties import StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+
+from content_cache.records import ColumnInfo
+from screens.base import KioskScreen, load_kv
+from screens.formatting import cn_date, count_text
+from screens.navigator import Params
+from screens.worker import Task, run_in_worker
+
+
+class SectionTile(ButtonBehavior, BoxLayout):
+    """One big tile: a section's name and how many items it holds."""
+
+    code = StringProperty("")
+    title = StringProperty("")
+    count = StringProperty("")
+
+
+class HomeScreen(KioskScreen):
+    """The first screen a visitor sees, and where the kiosk returns when idle."""
+
+    updated_text = StringProperty("")
+    notice = StringProperty("正在载入…")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._task: Task | None = None
+
+    def enter(self, params: Params) -> None:
+        """Reload the sections: the nightly sync may have changed the counts."""
+        self.ready = False
+        if self._task is not None:
+            self._task.cancel()
+        self._task = run_in_worker(self._load, self._show, self._fail)
+
+    def _load(self) -> tuple[list[ColumnInfo], date | None]:
+        return self.services.sections(), self.services.content_updated_on()
+
+    def _show(self, loaded: tuple[list[ColumnInfo], date | None]) -> None:
+        sections, updated_on = loaded
+        self.updated_text = f"内容更新于 {cn_date(updated_on)}" if updated_on else ""
+        grid = self.ids.tiles
+        grid.clear_widgets()
+        for section in sections:
+            tile = SectionTile(code=section.code, title=section.name, count=count_text(section.item_count))
+            tile.bind(on_release=self._open_section)
+            grid.add_widget(tile)
+        self.notice = "" if sections else "暂无内容，请联系工作人员。"
+        self.ready = True
+
+    def _fail(self, exc: Exception) -> None:
+        self.notice = "目录暂时无法载入，请稍后再试或联系工作人员。"
+        self.ready = True
+
+    def _open_section(self, tile: SectionTile) -> None:
+        self.navigator.show("browse", code=tile.code)
+
+    def open_search(self) -> None:
+        """The search bar: open the Search screen."""
+        self.navigator.show("search")
+
+
+load_kv(__file__)

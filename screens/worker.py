@@ -1,0 +1,81 @@
+"""Run blocking service calls off the UI thread and hand results back.
+
+The screens call `run_in_worker(call, on_done, on_error)`: `call` runs in a
+daemon thread; `on_done(result)` or `on_error(exc)` runs on the UI thread at
+the next frame through `Clock.schedule_once`. A task that was cancelled in the
+meantime delivers nothing, so a slow answer never overwrites a newer one.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+from kivy.clock import Clock
+from kivy.logger import Logger
+
+T = TypeVar("T")
+
+_lock = threading.Lock()
+_pending = 0
+
+
+class Task:
+    """A handle on one background call; `cancel()` drops its result."""
+
+    def __init__(self) -> None:
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        """Deliver nothing when the call returns."""
+        self.cancelled = True
+
+
+def pending_tasks() -> int:
+    """How many calls have not yet delivered (tests wait for zero)."""
+    with _lock:
+        return _pending
+
+
+def _count(delta: int) -> None:
+    global _pending
+    with _lock:
+        _pending += delta
+
+
+def _log_error(exc: Exception) -> None:
+    Logger.error("Worker: %s: %s", type(exc).__name__, exc)
+
+
+def run_in_worker(
+    call: Callable[[], T],
+    on_done: Callable[[T], None],
+    on_error: Callable[[Exception], None] | None = None,
+) -> Task:
+    """Run `call` in a thread; deliver its result or error on the UI thread."""
+    task = Task()
+    report = on_error or _log_error
+
+    def deliver(callback: Callable[[], None]) -> None:
+        def on_frame(_dt: float) -> None:
+            try:
+                if not task.cancelled:
+                    callback()
+            finally:
+                _count(-1)
+
+        Clock.schedule_once(on_frame)
+
+    def work() -> None:
+        try:
+            result = call()
+        except Exception as exc:  # the service's errors are shown, not raised
+            error = exc  # `exc` is unbound after the except block; the lambda runs later
+            deliver(lambda: report(error))
+        else:
+            deliver(lambda: on_done(result))
+
+    _count(1)
+    threading.Thread(target=work, name="kiosk-worker", daemon=True).start()
+    return task

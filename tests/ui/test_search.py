@@ -1,0 +1,71 @@
+"""Search: on-screen keys type the query; hits appear after the debounce; a hit opens Document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.ui.conftest import screenshot, tap, wait_until
+from tests.ui.fakes import MARKUP_TITLE
+
+
+def _open_search(app: Any) -> Any:
+    tap(app.current_screen.ids.search_bar)
+    wait_until(lambda: app.current_screen.name == "search")
+    return app.current_screen
+
+
+def test_pinyin_initials_typed_on_screen_find_and_open_a_document(app: Any, services: Any) -> None:
+    search = _open_search(app)
+    keyboard = search.ids.keyboard
+    for char in "czys":
+        tap(keyboard.key(char))
+    assert search.ids.field.text == "czys"
+    wait_until(lambda: search.summary == "找到 2 条")
+    assert [c for c in services.calls if c[0] == "search"] == [("search", ("czys", 50))]  # debounced
+    screenshot("09-search-results")
+
+    results = search.ids.results
+    wait_until(lambda: any(r.title == "宿州市2026年市级财政预算执行情况的报告" for r in results.layout_manager.children))
+    row = next(r for r in results.layout_manager.children if r.title == "宿州市2026年市级财政预算执行情况的报告")
+    tap(row)
+    wait_until(lambda: app.current_screen.name == "document" and app.current_screen.ready)
+    assert app.current_screen.doc_no == "宿财〔2026〕8号"
+
+
+def test_backspace_clear_and_zero_results(app: Any) -> None:
+    search = _open_search(app)
+    keyboard = search.ids.keyboard
+    for char in "qqq":
+        tap(keyboard.key(char))
+    tap(keyboard.ids.key_backspace)
+    assert search.ids.field.text == "qq"
+    tap(keyboard.ids.key_search)
+    wait_until(lambda: search.summary.startswith("没有找到与“qq”相关的信息"))
+    screenshot("10-search-nothing")
+    tap(keyboard.ids.key_clear)
+    assert search.query == ""
+
+
+def test_chinese_typed_or_pasted_into_the_field_searches(app: Any) -> None:
+    search = _open_search(app)
+    search.ids.field.text = "拆迁"  # what a paste or an IME commit does
+    wait_until(lambda: search.summary == "找到 1 条")
+    assert search.ids.results.data[0]["abolished"]
+
+
+def test_markup_in_content_is_shown_literally(app: Any) -> None:
+    search = _open_search(app)
+    search.ids.field.text = "color"
+    wait_until(lambda: search.summary == "找到 1 条")
+    wait_until(lambda: bool(search.ids.results.layout_manager.children))
+    row = search.ids.results.layout_manager.children[0]
+    title_label = row.children[-1]
+    assert not title_label.markup
+    assert title_label.text == MARKUP_TITLE
+    tap(row)
+    wait_until(lambda: app.current_screen.name == "document" and app.current_screen.ready)
+    doc = app.current_screen
+    assert doc.ids.title.text == MARKUP_TITLE and not doc.ids.title.markup
+    body = doc.ids.body.children[0]
+    assert "[i]标记[/i]" in body.text and not body.markup
+    screenshot("11-document-markup-literal")
