@@ -57,7 +57,7 @@ class ContentCache:
             store.upsert_columns(session, column_records())
             written = store.upsert_items(session, records)
             store.set_meta(session, store.UPDATED_ON, (today or date.today()).isoformat())
-        return written
+        return written.total
 
     def sections(self) -> list[ColumnInfo]:
         with self.session() as s:
@@ -90,6 +90,12 @@ class ContentCache:
     def updated_on(self) -> date | None:
         with self.session() as s:
             return catalogue.updated_on(s)
+
+    def feed_sequence(self) -> int | None:
+        """The feed sequence the cache holds, or None when it never synced."""
+        with self.session() as s:
+            value = store.get_meta(s, store.FEED_SEQUENCE)
+            return int(value) if value is not None else None
 
     def item_count(self) -> int:
         with self.session() as s:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import TypeVar
 from collections.abc import Iterable, Iterator
 from datetime import date
 
@@ -23,6 +25,8 @@ INDEX_NO = re.compile(r"^[0-9A-Za-z-]{1,32}/\d{4}-\d{1,10}$")
 VALIDITIES = frozenset({"valid", "amended", "abolished"})
 
 UPDATED_ON = "updated_on"
+FEED_SEQUENCE = "feed_sequence"
+FEED_PUBLISHER = "feed_publisher"
 
 
 def validate(record: ItemRecord) -> None:
@@ -54,9 +58,10 @@ def upsert_columns(session: Session, records: Iterable[ColumnRecord]) -> None:
 
 
 BATCH = 500
+_T = TypeVar("_T")
 
 
-def batched(records: Iterable[ItemRecord], size: int) -> Iterator[tuple[ItemRecord, ...]]:
+def batched(records: Iterable[_T], size: int) -> Iterator[tuple[_T, ...]]:
     """Tuples of at most `size` records (itertools.batched arrived only in Python 3.12)."""
     it = iter(records)
     while batch := tuple(islice(it, size)):
@@ -69,26 +74,65 @@ def _row(rec: ItemRecord) -> dict[str, object]:
     return row
 
 
-def upsert_items(session: Session, records: Iterable[ItemRecord]) -> int:
+@dataclass(frozen=True, slots=True)
+class WriteCounts:
+    """How many items a write added and how many it replaced."""
+
+    added: int = 0
+    updated: int = 0
+
+    def __add__(self, other: WriteCounts) -> WriteCounts:
+        return WriteCounts(self.added + other.added, self.updated + other.updated)
+
+    @property
+    def total(self) -> int:
+        return self.added + self.updated
+
+
+def upsert_items(session: Session, records: Iterable[ItemRecord]) -> WriteCounts:
     """Insert or update items by 索引号 and index them, in the caller's transaction."""
     publishers = {p.code: p.name for p in session.scalars(select(Publisher))}
-    count = 0
+    counts = WriteCounts()
     for batch in batched(records, BATCH):
         for rec in batch:
             validate(rec)
             if rec.publisher_code not in publishers:
                 raise InvalidRecord(f"{rec.index_no}: unknown publisher {rec.publisher_code!r}")
-        ids = _write_batch(session, list(batch))
+        ids, added = _write_batch(session, list(batch))
         _write_attachments(session, batch, ids)
         fts.write_rows(
             session, [fts.index_row(ids[r.index_no], _fts_fields(r, publishers[r.publisher_code])) for r in batch]
         )
-        count += len(batch)
-    return count
+        counts += WriteCounts(added, len(batch) - added)
+    return counts
 
 
-def _write_batch(session: Session, batch: list[ItemRecord]) -> dict[str, int]:
-    """Write a batch of items with Core statements; returns 索引号 → row id."""
+def withdraw_items(session: Session, index_nos: Iterable[str]) -> int:
+    """Remove items (撤回) with their attachments and index rows; unknown 索引号 are ignored."""
+    removed = 0
+    for batch in batched(index_nos, BATCH):
+        ids = list(session.scalars(select(Item.id).where(Item.index_no.in_(batch))))
+        if ids:
+            fts.delete_rows(session, ids)
+            session.execute(delete(Attachment).where(Attachment.item_id.in_(ids)))
+            session.execute(delete(Item).where(Item.id.in_(ids)))
+            removed += len(ids)
+    return removed
+
+
+def all_index_nos(session: Session) -> set[str]:
+    """Every 索引号 in the cache."""
+    return set(session.scalars(select(Item.index_no)))
+
+
+def get_meta(session: Session, key: str) -> str | None:
+    """A fact about the cache, or None."""
+    meta = session.get(ContentMeta, key)
+    return meta.value if meta else None
+
+
+def _write_batch(session: Session, batch: list[ItemRecord]) -> tuple[dict[str, int], int]:
+    """Write a batch of items with Core statements; returns 索引号 → row id, and how many were new."""
     numbers = [r.index_no for r in batch]
     if len(set(numbers)) != len(numbers):
         raise InvalidRecord("the same 索引号 appears twice in one batch")
@@ -102,7 +146,7 @@ def _write_batch(session: Session, batch: list[ItemRecord]) -> dict[str, int]:
     if inserts:
         rows = session.execute(insert(Item).returning(Item.index_no, Item.id), inserts)
         existing.update((index_no, row_id) for index_no, row_id in rows)
-    return existing
+    return existing, len(inserts)
 
 
 def _write_attachments(session: Session, batch: tuple[ItemRecord, ...], ids: dict[str, int]) -> None:

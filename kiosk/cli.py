@@ -16,9 +16,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from content_cache import ContentError
 from content_cache.records import ItemSummary
-from kiosk.bootstrap import build_services, ensure_content, open_content, setup_logging
+from content_cache.sync.run import SyncProgress
+from kiosk.bootstrap import build_services, ensure_content, open_content, setup_logging, state_url
 from kiosk.config import Config, describe, load_config
 from kiosk.errors import KioskError
+from kiosk.state import StateStore
 from printing import PrintError
 
 
@@ -152,6 +154,86 @@ def cmd_print(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def cmd_sync(args: argparse.Namespace, config: Config) -> int:
+    """Bring the content cache up to the publisher's signed feed, or show the last runs."""
+    from kiosk.sync import request_from_config, sync_now
+
+    state = StateStore(state_url(config))
+    try:
+        if args.status:
+            _print_sync_runs(state)
+            return 0
+        request = request_from_config(config, source=args.source, trust=args.trust, full=args.full)
+        content = open_content(config)
+        try:
+            progress = TerminalProgress() if sys.stderr.isatty() else None
+            report = sync_now(config, content, state, request, progress=progress)
+        finally:
+            content.close()
+    finally:
+        state.close()
+    if report.mode == "unchanged":
+        print(f"already up to date at sequence {report.sequence_after} ({report.source})")
+    else:
+        print(f"{report.mode} applied: sequence {report.sequence_before} → {report.sequence_after}, "
+              f"{report.added} added, {report.updated} updated, {report.withdrawn} withdrawn, "
+              f"{report.bytes_read:,} bytes read from {report.source}")
+    return 0
+
+
+class TerminalProgress:
+    """A one-line progress bar on stderr."""
+
+    def __call__(self, progress: SyncProgress) -> None:
+        width = 30
+        filled = width * progress.done // max(progress.total, 1)
+        bar = "#" * filled + "-" * (width - filled)
+        end = "\n" if progress.phase == "done" else ""
+        print(f"\r{progress.phase:<12} [{bar}] {progress.done}/{progress.total}", end=end, file=sys.stderr)
+
+
+def _print_sync_runs(state: StateStore) -> None:
+    runs = state.sync_runs(10)
+    if not runs:
+        print("no sync has run yet")
+    for run in runs:
+        change = f"{run.sequence_before} → {run.sequence_after}" if run.sequence_after is not None else "-"
+        counts = f"+{run.added} ~{run.updated} -{run.withdrawn}, {run.bytes:,} bytes"
+        line = f"{run.started_at:%Y-%m-%d %H:%M:%S}  {run.outcome:<9} {run.mode or '-':<9} {change:<10} {counts}"
+        print(f"{line}  {run.source}" + (f"  ({run.error})" if run.error else ""))
+
+
+def cmd_publish(args: argparse.Namespace, config: Config) -> int:
+    """Build or update the signed feed in OUT from the publisher's folder SRC."""
+    from content_cache.feed import publish
+
+    result = publish(args.src, args.out, args.key)
+    print(result.summary())
+    return 0
+
+
+def cmd_keygen(args: argparse.Namespace, config: Config) -> int:
+    """Make a publisher key pair: DIR/publisher.key (keep it secret) and DIR/publisher.pub."""
+    from content_cache.feed import generate_keypair, key_id, load_public_key
+
+    private, public = generate_keypair(args.dir)
+    print(f"private key {private} (keep it secret)\npublic key  {public} (key ID {key_id(load_public_key(public))})")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, config: Config) -> int:
+    """Write the cached items in the publisher's input format, so a cache can seed a publisher."""
+    from content_cache.feed import export_cache
+
+    content = open_content(config)
+    try:
+        count = export_cache(content, args.dir, config.home / "attachments")
+    finally:
+        content.close()
+    print(f"{count} items exported to {args.dir}")
+    return 0
+
+
 def cmd_config(args: argparse.Namespace, config: Config) -> int:
     """Print the effective settings and where each came from."""
     print(describe(config))
@@ -184,6 +266,27 @@ def build_parser() -> argparse.ArgumentParser:
     prt.add_argument("index_no", metavar="INDEX_NO", help="the item's 索引号")
     prt.add_argument("--to", choices=("a4", "receipt"), default="a4", help="A4 copy or receipt slip (default a4)")
     prt.set_defaults(func=cmd_print)
+
+    sync = sub.add_parser("sync", help="update the content from the signed feed", description=cmd_sync.__doc__)
+    sync.add_argument("--source", help="a feed URL, folder or .zip bundle (default: sync.source)")
+    sync.add_argument("--trust", type=Path, metavar="PUBKEYFILE", help="trust this public key (default: sync.trusted_keys)")
+    sync.add_argument("--full", action="store_true", help="take the full snapshot even when a delta would do")
+    sync.add_argument("--status", action="store_true", help="show the last sync runs and exit")
+    sync.set_defaults(func=cmd_sync)
+
+    pub = sub.add_parser("publish", help="build the signed feed (publisher)", description=cmd_publish.__doc__)
+    pub.add_argument("src", type=Path, metavar="SRC", help="folder with publishers.jsonl, columns.jsonl, items.jsonl")
+    pub.add_argument("out", type=Path, metavar="OUT", help="feed folder to create or update")
+    pub.add_argument("--key", type=Path, required=True, metavar="KEYFILE", help="the publisher's private key")
+    pub.set_defaults(func=cmd_publish)
+
+    keygen = sub.add_parser("keygen", help="make a publisher key pair", description=cmd_keygen.__doc__)
+    keygen.add_argument("dir", type=Path, metavar="DIR", help="folder for publisher.key and publisher.pub")
+    keygen.set_defaults(func=cmd_keygen)
+
+    export = sub.add_parser("export", help="export the cache as publisher input", description=cmd_export.__doc__)
+    export.add_argument("dir", type=Path, metavar="DIR", help="folder to write")
+    export.set_defaults(func=cmd_export)
 
     cfg = sub.add_parser("config", help="show the effective settings", description=cmd_config.__doc__)
     cfg.set_defaults(func=cmd_config)

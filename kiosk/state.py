@@ -62,6 +62,27 @@ class UsageEvent(StateBase):
     detail: Mapped[str] = mapped_column(Text, default="")
 
 
+class SyncRun(StateBase):
+    """One sync of the content cache: when, from where, what changed, and how it ended."""
+
+    __tablename__ = "sync_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    source: Mapped[str] = mapped_column(Text, default="")
+    trigger: Mapped[str] = mapped_column(String(16), default="manual")  # manual / schedule
+    sequence_before: Mapped[int | None] = mapped_column(Integer)
+    sequence_after: Mapped[int | None] = mapped_column(Integer)
+    mode: Mapped[str] = mapped_column(String(16), default="")  # snapshot / delta / unchanged
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    withdrawn: Mapped[int] = mapped_column(Integer, default=0)
+    bytes: Mapped[int] = mapped_column(Integer, default=0)
+    outcome: Mapped[str] = mapped_column(String(16), default="running")  # running / ok / unchanged / failed
+    error: Mapped[str] = mapped_column(Text, default="")
+
+
 class StateStore:
     """Short transactions on the state store; every method commits before it returns."""
 
@@ -96,6 +117,34 @@ class StateStore:
         """The newest jobs first."""
         with self._sessions() as session:
             return list(session.scalars(select(PrintJob).order_by(PrintJob.id.desc()).limit(limit)))
+
+    def start_sync(self, source: str, trigger: str, sequence_before: int | None) -> int:
+        """Record that a sync began; returns the run's id."""
+        with self._sessions.begin() as session:
+            run = SyncRun(source=source, trigger=trigger, sequence_before=sequence_before, outcome="running")
+            session.add(run)
+            session.flush()
+            return run.id
+
+    def finish_sync(self, run_id: int, outcome: str, **fields: object) -> SyncRun:
+        """Record how a sync ended: its outcome, counts and error."""
+        with self._sessions.begin() as session:
+            run = session.get_one(SyncRun, run_id)
+            for name, value in fields.items():
+                setattr(run, name, value)
+            run.outcome, run.finished_at = outcome, now()
+            return run
+
+    def sync_runs(self, limit: int = 10) -> list[SyncRun]:
+        """The newest sync runs first."""
+        with self._sessions() as session:
+            return list(session.scalars(select(SyncRun).order_by(SyncRun.id.desc()).limit(limit)))
+
+    def last_successful_sync(self) -> SyncRun | None:
+        """The newest sync that ended well (applied or found nothing new)."""
+        with self._sessions() as session:
+            query = select(SyncRun).where(SyncRun.outcome.in_(("ok", "unchanged"))).order_by(SyncRun.id.desc())
+            return session.scalars(query.limit(1)).first()
 
     def record(self, kind: EventKind, index_no: str = "", detail: str = "") -> None:
         """Count a view, a search or a print."""

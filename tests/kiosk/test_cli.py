@@ -83,7 +83,7 @@ def test_a_broken_config_file_is_one_line(tmp_path: Path) -> None:
     assert done.returncode == 1 and done.stderr.startswith("kiosk: error: session.idle_timeout")
 
 
-@pytest.mark.parametrize("command", ["", "run", "demo-content", "search", "print", "config"])
+@pytest.mark.parametrize("command", ["", "run", "demo-content", "search", "print", "config", "sync", "keygen", "publish", "export"])
 def test_every_command_has_help(tmp_path: Path, command: str) -> None:
     done = kiosk(tmp_path, *([command] if command else []), "--help")
     assert done.returncode == 0 and "usage: kiosk" in done.stdout

@@ -58,5 +58,6 @@ def test_every_setting_and_command_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).parents[2] / "README.md").read_text("utf-8")
     for setting in SETTINGS:
         assert setting.key in readme and setting.env_var in readme, setting.key
-    for command in ("kiosk run", "kiosk demo-content", "kiosk search", "kiosk print", "kiosk config"):
+    for command in ("run", "demo-content", "search", "print", "config", "sync", "keygen", "publish", "export"):
+        command = f"kiosk {command}"
         assert command in readme

@@ -1,0 +1,121 @@
+"""Strict readers for JSON values; every complaint names where the value came from."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Collection
+from datetime import date
+from typing import Any
+
+from content_cache.feed.errors import FormatError
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # Two parsers may keep different copies of a repeated key; refuse the ambiguity.
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"the field {key!r} appears twice")
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in JSON")
+
+
+def loads(data: str | bytes, where: str) -> Any:
+    """Parse JSON strictly (no repeated keys, no NaN); FormatError names `where`."""
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+    except UnicodeDecodeError:
+        raise FormatError(f"{where}: not valid UTF-8 text") from None
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except ValueError as exc:
+        raise FormatError(f"{where}: not valid JSON ({exc})") from None
+
+
+def canonical(value: Any) -> bytes:
+    """The one byte form of a JSON value: sorted keys, no spaces, UTF-8."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+class Fields:
+    """A JSON object read field by field: exact keys, exact types."""
+
+    def __init__(
+        self, value: object, where: str, what: str, required: Collection[str], optional: Collection[str] = ()
+    ) -> None:
+        if not isinstance(value, dict):
+            raise FormatError(f"{where}: {what} must be a JSON object")
+        missing = [name for name in required if name not in value]
+        if missing:
+            raise FormatError(f"{where}: {what} has no {', '.join(map(repr, missing))} field")
+        unknown = sorted(set(value) - set(required) - set(optional))
+        if unknown:
+            raise FormatError(f"{where}: {what} has an unknown field {unknown[0]!r}")
+        self.value: dict[str, Any] = value
+        self.where = where
+
+    def fail(self, message: str) -> FormatError:
+        """An error about this object."""
+        return FormatError(f"{self.where}: {message}")
+
+    def text(self, name: str, *, blank: bool = True) -> str:
+        value = self.value.get(name)
+        if not isinstance(value, str):
+            raise self.fail(f"{name} must be text, not {_kind(value)}")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise self.fail(f"{name} holds characters that are not valid Unicode") from None
+        if not blank and not value.strip():
+            raise self.fail(f"{name} is empty")
+        return value
+
+    def opt_text(self, name: str) -> str | None:
+        return None if self.value.get(name) is None else self.text(name)
+
+    def integer(self, name: str, minimum: int = 0) -> int:
+        value = self.value.get(name)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(f"{name} must be a whole number, not {_kind(value)}")
+        if value < minimum:
+            raise self.fail(f"{name} is {value}, less than {minimum}")
+        return value
+
+    def day(self, name: str) -> date:
+        value = self.value.get(name)
+        if not isinstance(value, str) or not ISO_DATE.match(value):
+            raise self.fail(f"{name} {value!r} is not a date (expected YYYY-MM-DD)")
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise self.fail(f"{name} {value!r} is not a date (expected YYYY-MM-DD)") from None
+
+    def opt_day(self, name: str) -> date | None:
+        return None if self.value.get(name) is None else self.day(name)
+
+    def sha256(self, name: str) -> str:
+        value = self.value.get(name)
+        if not isinstance(value, str) or not SHA256_HEX.match(value):
+            raise self.fail(f"{name} {value!r} is not a SHA-256 (64 lower-case hex digits)")
+        return value
+
+    def array(self, name: str) -> list[Any]:
+        value = self.value.get(name)
+        if not isinstance(value, list):
+            raise self.fail(f"{name} must be a list, not {_kind(value)}")
+        return value
+
+
+def _kind(value: object) -> str:
+    names = {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list", dict: "an object"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)

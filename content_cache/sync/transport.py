@@ -1,0 +1,337 @@
+"""Where a feed is read from: an HTTP(S) server, a folder (a USB stick), or a zip bundle.
+
+Every transport reads a file by its path in the feed and returns its bytes,
+bounded by a byte limit. The HTTP transport adds conditional requests for the
+manifest, retries with backoff, and resumable downloads kept in a staging
+folder, so a rerun after a failure or a kill fetches only what is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO, Protocol, TypeVar
+
+import httpx
+
+from content_cache.feed.errors import FeedError, LimitExceeded
+from content_cache.feed.format import FileRef
+
+
+_T = TypeVar("_T")
+
+
+class TransportError(FeedError):
+    """The feed could not be read: a server error, a lost connection, a missing file."""
+
+
+class Transport(Protocol):
+    """Reads the files of one feed."""
+
+    def describe(self) -> str:
+        """Where the feed comes from, for messages and the run log."""
+
+    def read(self, path: str, max_bytes: int, ref: FileRef | None = None) -> bytes:
+        """The bytes of the file at `path`, at most `max_bytes` of them."""
+
+    def manifest_unchanged(self) -> bool:
+        """True when the source says the manifest is the one read last time (HTTP 304)."""
+
+    @property
+    def bytes_read(self) -> int:
+        """Bytes read from the source so far (downloaded, for HTTP)."""
+
+    def close(self) -> None:
+        """Release connections and open files."""
+
+
+def _safe_parts(path: str) -> tuple[str, ...]:
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or "\\" in path or any(p in ("..", "") for p in pure.parts):
+        raise TransportError(f"{path}: unsafe path in the feed (absolute, '..' or backslash)")
+    return pure.parts
+
+
+class FolderTransport:
+    """A feed in a folder: a USB stick, or a mirror on disk."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self._read = 0
+
+    def describe(self) -> str:
+        return f"folder {self.root}"
+
+    def close(self) -> None:
+        pass
+
+    @property
+    def bytes_read(self) -> int:
+        return self._read
+
+    def manifest_unchanged(self) -> bool:
+        return False
+
+    def read(self, path: str, max_bytes: int, ref: FileRef | None = None) -> bytes:
+        target = self.root.joinpath(*_safe_parts(path)).resolve()
+        if not target.is_relative_to(self.root):
+            raise TransportError(f"{path}: leaves the feed folder {self.root}")
+        try:
+            size = target.stat().st_size
+            if size > max_bytes:
+                raise LimitExceeded(f"{path}: {size} bytes, over the limit of {max_bytes}")
+            data = target.read_bytes()
+        except FileNotFoundError:
+            raise TransportError(f"{path}: not found in {self.root}") from None
+        except OSError as exc:
+            raise TransportError(f"{path}: cannot read from {self.root}: {exc.strerror or exc}") from None
+        self._read += len(data)
+        return data
+
+
+class ZipTransport:
+    """A feed packed in one zip file (an offline bundle)."""
+
+    def __init__(self, bundle: Path) -> None:
+        self.bundle = bundle
+        self._read = 0
+        try:
+            self._zip = zipfile.ZipFile(bundle)
+        except (OSError, zipfile.BadZipFile) as exc:
+            raise TransportError(f"{bundle}: not a readable zip bundle ({exc})") from None
+        prefix = _common_prefix(self._zip.namelist())
+        self._names: dict[str, zipfile.ZipInfo] = {}
+        for info in self._zip.infolist():
+            if info.is_dir():
+                continue
+            _safe_parts(info.filename)
+            self._names[info.filename.removeprefix(prefix)] = info
+
+    def describe(self) -> str:
+        return f"bundle {self.bundle}"
+
+    @property
+    def bytes_read(self) -> int:
+        return self._read
+
+    def manifest_unchanged(self) -> bool:
+        return False
+
+    def read(self, path: str, max_bytes: int, ref: FileRef | None = None) -> bytes:
+        _safe_parts(path)
+        info = self._names.get(path)
+        if info is None:
+            raise TransportError(f"{path}: not found in the bundle {self.bundle}")
+        if info.file_size > max_bytes:
+            raise LimitExceeded(f"{path}: {info.file_size} bytes, over the limit of {max_bytes}")
+        try:
+            with self._zip.open(info) as member:
+                data = member.read(max_bytes + 1)
+        except (OSError, zipfile.BadZipFile, EOFError) as exc:
+            raise TransportError(f"{path}: damaged in the bundle {self.bundle} ({exc})") from None
+        if len(data) > max_bytes:
+            raise LimitExceeded(f"{path}: over the limit of {max_bytes} bytes")
+        self._read += len(data)
+        return data
+
+    def close(self) -> None:
+        self._zip.close()
+
+
+def _common_prefix(names: list[str]) -> str:
+    """A bundle zipped with its folder ("feed/manifest.json") reads as if it had none."""
+    manifest = [n for n in names if n.endswith("manifest.json")]
+    if len(manifest) == 1 and manifest[0] != "manifest.json":
+        return manifest[0].removesuffix("manifest.json")
+    return ""
+
+
+@dataclass(frozen=True, slots=True)
+class HttpPolicy:
+    """Timeouts and retries of the HTTP transport."""
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    file_deadline: float = 600.0  # one file may take at most this long, however it trickles
+    attempts: int = 4
+    backoff: float = 0.5  # seconds before the first retry; doubles each time
+
+
+@dataclass
+class HttpTransport:
+    """A feed on a web server or CDN, read with httpx."""
+
+    base_url: str
+    staging: Path
+    policy: HttpPolicy = field(default_factory=HttpPolicy)
+    sleep: Callable[[float], None] = time.sleep
+    transport: httpx.BaseTransport | None = None
+    _read: int = 0
+    _unchanged: bool = False
+    _pending_validators: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.base_url = self.base_url.rstrip("/") + "/"
+        self.staging.mkdir(parents=True, exist_ok=True)
+        timeout = httpx.Timeout(self.policy.read_timeout, connect=self.policy.connect_timeout)
+        self._client = httpx.Client(timeout=timeout, transport=self.transport, follow_redirects=True)
+
+    def describe(self) -> str:
+        return self.base_url
+
+    @property
+    def bytes_read(self) -> int:
+        return self._read
+
+    def manifest_unchanged(self) -> bool:
+        return self._unchanged
+
+    def close(self) -> None:
+        self._client.close()
+
+    # conditional requests for the manifest
+
+    @property
+    def _validators_file(self) -> Path:
+        return self.staging / "validators.json"
+
+    def _validators(self) -> dict[str, str]:
+        try:
+            data = json.loads(self._validators_file.read_text("utf-8"))
+            return {k: str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            return {}
+
+    def remember_manifest(self, manifest: bytes, signatures: bytes) -> None:
+        """Keep the verified manifest and its validators, for If-None-Match next time."""
+        (self.staging / "manifest.json").write_bytes(manifest)
+        (self.staging / "manifest.sig").write_bytes(signatures)
+        self._validators_file.write_text(json.dumps(self._pending_validators), "utf-8")
+
+    def read(self, path: str, max_bytes: int, ref: FileRef | None = None) -> bytes:
+        _safe_parts(path)
+        if path == "manifest.json":
+            return self._read_manifest(max_bytes)
+        if path == "manifest.sig" and self._unchanged:
+            return (self.staging / "manifest.sig").read_bytes()
+        if ref is not None:
+            return self._read_resumable(path, max_bytes, ref)
+        return self._retrying(path, lambda: self._get(path, max_bytes, {})[1])
+
+    def _read_manifest(self, max_bytes: int) -> bytes:
+        kept = self.staging / "manifest.json"
+        headers: dict[str, str] = {}
+        if kept.exists() and (self.staging / "manifest.sig").exists():
+            old = self._validators()
+            if "etag" in old:
+                headers["If-None-Match"] = old["etag"]
+            if "last-modified" in old:
+                headers["If-Modified-Since"] = old["last-modified"]
+        response, data = self._retrying("manifest.json", lambda: self._get("manifest.json", max_bytes, headers))
+        self._unchanged = response.status_code == 304
+        if self._unchanged:
+            return kept.read_bytes()
+        self._pending_validators = {
+            k: response.headers[k] for k in ("etag", "last-modified") if k in response.headers
+        }
+        return data
+
+    def _read_resumable(self, path: str, max_bytes: int, ref: FileRef) -> bytes:
+        """Files named by the manifest are staged under their SHA-256 and resumed with Range."""
+        if ref.size > max_bytes:
+            raise LimitExceeded(f"{path}: {ref.size} bytes, over the limit of {max_bytes}")
+        done = self.staging / f"{ref.sha256}.done"
+        if done.exists() and done.stat().st_size == ref.size:
+            return done.read_bytes()
+        part = self.staging / f"{ref.sha256}.part"
+
+        def fetch() -> bytes:
+            have = part.stat().st_size if part.exists() else 0
+            if have >= ref.size:
+                part.unlink()
+                have = 0
+            headers = {"Range": f"bytes={have}-"} if have else {}
+            with part.open("ab") as sink:
+                self._get(path, ref.size, headers, sink=sink, offset=have)
+            return part.read_bytes()
+
+        data = self._retrying(path, fetch)
+        part.replace(done)
+        return data
+
+    def _get(
+        self,
+        path: str,
+        max_bytes: int,
+        headers: dict[str, str],
+        *,
+        sink: BinaryIO | None = None,
+        offset: int = 0,
+    ) -> tuple[httpx.Response, bytes]:
+        """One GET; the body goes to `sink` as it arrives (so a broken transfer can resume) or to memory."""
+        deadline = time.monotonic() + self.policy.file_deadline
+        with self._client.stream("GET", self.base_url + path, headers=headers) as response:
+            if response.status_code == 304:
+                return response, b""
+            if response.status_code == 404:
+                raise TransportError(f"{path}: not found on {self.base_url} (HTTP 404)")
+            if response.status_code >= 400:
+                raise _Retryable(f"{path}: the server answered HTTP {response.status_code}")
+            if sink is not None and offset and response.status_code != 206:
+                sink.seek(0)
+                sink.truncate()  # the server ignored Range: take the whole file
+                offset = 0
+            chunks: list[bytes] = []
+            size = offset
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                self._read += len(chunk)
+                if size > max_bytes:
+                    raise LimitExceeded(f"{path}: the server sent more than {max_bytes} bytes")
+                if time.monotonic() > deadline:
+                    raise _Retryable(f"{path}: took longer than {self.policy.file_deadline:.0f} s")
+                if sink is not None:
+                    sink.write(chunk)
+                else:
+                    chunks.append(chunk)
+            return response, b"".join(chunks)
+
+    def _retrying(self, path: str, call: Callable[[], _T]) -> _T:
+        delay = self.policy.backoff
+        for attempt in range(1, self.policy.attempts + 1):
+            try:
+                return call()
+            except (_Retryable, httpx.TransportError) as exc:
+                if attempt == self.policy.attempts:
+                    raise TransportError(f"{path}: {_describe(exc)} (gave up after {attempt} tries)") from None
+                self.sleep(delay)
+                delay *= 2
+        raise AssertionError("unreachable")
+
+
+class _Retryable(Exception):
+    """A failure worth trying again: a 5xx answer or a stalled transfer."""
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return "the server did not answer in time"
+    if isinstance(exc, httpx.TransportError):
+        return f"connection failed ({type(exc).__name__}: {exc})"
+    return str(exc)
+
+
+def open_transport(source: str, staging: Path) -> Transport:
+    """The transport for a source setting: an http(s) URL, a .zip bundle, or a folder."""
+    if source.startswith(("http://", "https://")):
+        return HttpTransport(source, staging)
+    path = Path(source).expanduser()
+    if path.suffix.lower() == ".zip" or path.is_file():
+        return ZipTransport(path)
+    if path.is_dir():
+        return FolderTransport(path)
+    raise TransportError(f"the feed source {source!r} is not a URL, a zip bundle or a folder")

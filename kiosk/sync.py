@@ -1,0 +1,139 @@
+"""Running a sync from the kiosk: the lock, the transport, the trusted keys, the run log.
+
+The in-app scheduler and `kiosk sync` both come through `sync_now`, so two
+syncs never run at once (an OS file lock, released by the kernel if the
+process dies) and every run is recorded in the state store.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from content_cache import ContentCache
+from content_cache.feed import Limits, load_public_key
+from content_cache.sync.run import ProgressCallback, SyncProgress, SyncReport, run_sync
+from content_cache.sync.transport import open_transport
+from kiosk.config import Config
+from kiosk.errors import KioskError
+from kiosk.state import StateStore
+
+log = logging.getLogger(__name__)
+
+
+class SyncBusy(KioskError):
+    """Another sync holds the lock."""
+
+
+class SyncNotConfigured(KioskError):
+    """No feed source or no trusted key is configured."""
+
+
+@dataclass(frozen=True, slots=True)
+class SyncRequest:
+    """One sync to run: where from, which keys to trust, and how."""
+
+    source: str
+    trusted: tuple[Path, ...]
+    full: bool = False
+    trigger: str = "manual"
+
+
+def request_from_config(config: Config, *, source: str | None = None, trust: Path | None = None,
+                        full: bool = False, trigger: str = "manual") -> SyncRequest:
+    """The request the settings describe, with command-line overrides."""
+    chosen = source or config.text("sync.source")
+    if not chosen:
+        raise SyncNotConfigured("no feed source: set sync.source (KIOSK_SYNC_SOURCE) or pass --source")
+    keys = [trust] if trust else [Path(k.strip()).expanduser() for k in config.text("sync.trusted_keys").split(",")
+                                  if k.strip()]
+    if not keys:
+        raise SyncNotConfigured("no trusted publisher key: set sync.trusted_keys or pass --trust PUBKEYFILE")
+    return SyncRequest(chosen, tuple(keys), full, trigger)
+
+
+@contextmanager
+def sync_lock(home: Path) -> Iterator[None]:
+    """Hold KIOSK_HOME/sync.lock; the kernel releases it if the process dies, so a crash never wedges it."""
+    home.mkdir(parents=True, exist_ok=True)
+    with open(home / "sync.lock", "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            raise SyncBusy(f"another sync is running (process {handle.read().strip() or '?'})") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class SyncStatus:
+    """What the UI and the staff view can observe of the sync: running or not, and how far."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.progress: SyncProgress | None = None
+        self.running = False
+        self.last_error = ""
+
+    def update(self, progress: SyncProgress) -> None:
+        with self._lock:
+            self.progress = progress
+
+    def snapshot(self) -> tuple[bool, SyncProgress | None, str]:
+        with self._lock:
+            return self.running, self.progress, self.last_error
+
+
+def sync_now(config: Config, content: ContentCache, state: StateStore, request: SyncRequest,
+             progress: ProgressCallback | None = None, status: SyncStatus | None = None) -> SyncReport:
+    """Run one sync under the lock and record it; raises the sync's error after recording it."""
+    keys: list[Ed25519PublicKey] = [load_public_key(path) for path in request.trusted]
+    limits = Limits(max_attachment_bytes=int(config.number("sync.max_attachment_mb")) * 1024 * 1024)
+    with sync_lock(config.home):
+        run_id = state.start_sync(request.source, request.trigger, content.feed_sequence())
+        if status:
+            status.running = True
+
+        def observe(p: SyncProgress) -> None:
+            if status:
+                status.update(p)
+            if progress:
+                progress(p)
+
+        try:
+            transport = open_transport(request.source, config.home / "sync" / "downloads")
+            try:
+                report = run_sync(content, transport, keys, attachments=config.home / "attachments", limits=limits,
+                                  full=request.full, progress=observe)
+            finally:
+                transport.close()
+        except Exception as exc:
+            state.finish_sync(run_id, "failed", error=str(exc))
+            log.warning("sync from %s failed: %s", request.source, exc)
+            if status:
+                status.last_error = str(exc)
+            raise
+        finally:
+            if status:
+                status.running = False
+        outcome = "unchanged" if report.mode == "unchanged" else "ok"
+        state.finish_sync(run_id, outcome, sequence_after=report.sequence_after, mode=report.mode,
+                          added=report.added, updated=report.updated, withdrawn=report.withdrawn,
+                          bytes=report.bytes_read)
+        if status:
+            status.last_error = ""
+        return report
