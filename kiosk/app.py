@@ -113,6 +113,14 @@ class KioskApp(App):
         Window.unbind(on_touch_down=self._on_touch, on_key_down=self._on_key, on_flip=self._on_flip)
         self.idle.stop()
 
+    def content_changed(self) -> None:
+        """Called from any thread after a sync: Home, if it is on display, shows the new content."""
+        Clock.schedule_once(self._refresh_home)
+
+    def _refresh_home(self, *_args: Any) -> None:
+        if self.manager is not None and self.current_screen.name == "home":
+            self.current_screen.enter({})
+
     @property
     def current_screen(self) -> KioskScreen:
         """The screen on display."""

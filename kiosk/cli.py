@@ -9,6 +9,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import NoReturn
 
@@ -20,7 +21,9 @@ from content_cache.sync.run import SyncProgress
 from kiosk.bootstrap import build_services, ensure_content, open_content, setup_logging, state_url
 from kiosk.config import Config, describe, load_config
 from kiosk.errors import KioskError
-from kiosk.state import StateStore
+from kiosk.scheduler import SyncScheduler, parse_time
+from kiosk.services import Services
+from kiosk.state import StateStore, as_local
 from printing import PrintError
 
 
@@ -75,13 +78,39 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
         exit_after_first_frame=args.exit_after_first_frame,
         started_at=STARTED_AT,
     )
+    scheduler = _nightly_sync(config, services, app.content_changed)
     try:
         app.run()
     finally:
+        if scheduler:
+            scheduler.stop()
         services.close()
     if args.exit_after_first_frame:
         _report_peak_memory()
     return 0
+
+
+def _nightly_sync(config: Config, services: Services, on_synced: Callable[[], None]) -> SyncScheduler | None:
+    """Start the in-app nightly sync when a feed source is configured."""
+    if not config.text("sync.source"):
+        return None
+    from kiosk.sync import request_from_config, sync_now
+
+    request = request_from_config(config, trigger="schedule")
+
+    def sync() -> None:
+        report = sync_now(config, services.content, services.state, request, status=services.sync_status)
+        if report.mode != "unchanged":
+            on_synced()
+
+    def last_success() -> datetime | None:
+        run = services.state.last_successful_sync()
+        return as_local(run.started_at) if run else None
+
+    scheduler = SyncScheduler(sync, last_success, at=parse_time(config.text("sync.time")),
+                              jitter_minutes=int(config.number("sync.jitter_minutes")), seed=config.text("room.name"))
+    scheduler.start()
+    return scheduler
 
 
 def _prepare_kivy(config: Config, size: tuple[int, int]) -> None:
@@ -199,7 +228,7 @@ def _print_sync_runs(state: StateStore) -> None:
     for run in runs:
         change = f"{run.sequence_before} → {run.sequence_after}" if run.sequence_after is not None else "-"
         counts = f"+{run.added} ~{run.updated} -{run.withdrawn}, {run.bytes:,} bytes"
-        line = f"{run.started_at:%Y-%m-%d %H:%M:%S}  {run.outcome:<9} {run.mode or '-':<9} {change:<10} {counts}"
+        line = f"{as_local(run.started_at):%Y-%m-%d %H:%M:%S}  {run.outcome:<9} {run.mode or '-':<9} {change:<10} {counts}"
         print(f"{line}  {run.source}" + (f"  ({run.error})" if run.error else ""))
 
 

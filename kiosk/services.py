@@ -14,6 +14,7 @@ from pathlib import Path
 from content_cache import ContentCache
 from content_cache.records import ColumnInfo, ItemDetail, ItemSummary, SearchResult
 from kiosk.state import StateStore
+from kiosk.sync import SyncStatus
 from printing import (
     CopyStamp,
     PrintDocument,
@@ -63,6 +64,7 @@ class Services:
         self.state = state
         self.printer = printer
         self.settings = settings
+        self.sync_status = SyncStatus()
 
     def close(self) -> None:
         self.content.close()

@@ -24,6 +24,11 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def as_local(moment: datetime) -> datetime:
+    """A stored time in the local zone; SQLite hands times back without their zone, and they are UTC."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone()
+
+
 class StateBase(DeclarativeBase):
     """Declarative base of the state store."""
 

@@ -1,0 +1,87 @@
+"""`kiosk keygen / export / publish / sync` as operators run them, against a feed server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from kiosk.bootstrap import build_services
+from kiosk.cli import _nightly_sync
+from kiosk.config import load_config
+from tests.content_cache.sync.feed_server import serve
+from tests.kiosk.test_cli import kiosk
+
+
+@pytest.fixture(scope="module")
+def publisher(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A publisher's key pair and a feed published from a demo cache: (keys folder, feed folder)."""
+    root = tmp_path_factory.mktemp("publisher")
+    home, keys, src, feed = root / "home", root / "keys", root / "src", root / "feed"
+    for args in (("demo-content", "--count", "40", "--seed", "5"), ("keygen", str(keys)), ("export", str(src)),
+                 ("publish", str(src), str(feed), "--key", str(keys / "publisher.key"))):
+        done = kiosk(home, *args)
+        assert done.returncode == 0, done.stderr
+    return keys, feed
+
+
+def test_sync_over_http_then_status(publisher: tuple[Path, Path], tmp_path: Path) -> None:
+    keys, feed = publisher
+    trust = str(keys / "publisher.pub")
+    with serve(feed) as server:
+        first = kiosk(tmp_path, "sync", "--source", server.url, "--trust", trust)
+        again = kiosk(tmp_path, "sync", "--source", server.url, "--trust", trust)
+    assert first.returncode == again.returncode == 0, first.stderr + again.stderr
+    assert "snapshot applied: sequence None → 1, 41 added" in first.stdout
+    assert again.stdout.startswith("already up to date at sequence 1")
+    status = kiosk(tmp_path, "sync", "--status").stdout.splitlines()
+    assert "unchanged" in status[0] and "ok" in status[1] and "+41" in status[1]
+    search = kiosk(tmp_path, "search", "003232741/2008-00001", "--json")
+    assert '"total": 1' in search.stdout
+
+
+def test_a_feed_signed_by_another_key_fails_in_one_line_and_is_logged(
+    publisher: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _keys, feed = publisher
+    assert kiosk(tmp_path, "keygen", str(tmp_path / "other")).returncode == 0
+    done = kiosk(tmp_path, "sync", "--source", str(feed), "--trust", str(tmp_path / "other" / "publisher.pub"))
+    assert done.returncode == 1 and len(done.stderr.splitlines()) == 1
+    assert "does not trust" in done.stderr
+    assert "failed" in kiosk(tmp_path, "sync", "--status").stdout
+
+
+def test_sync_without_a_source_says_which_setting(tmp_path: Path) -> None:
+    done = kiosk(tmp_path, "sync")
+    assert done.returncode == 1 and "sync.source" in done.stderr
+
+
+def test_keygen_refuses_to_overwrite_a_key(tmp_path: Path) -> None:
+    assert kiosk(tmp_path, "keygen", str(tmp_path / "k")).returncode == 0
+    again = kiosk(tmp_path, "keygen", str(tmp_path / "k"))
+    assert again.returncode == 1 and "kiosk: error:" in again.stderr
+
+
+def test_the_in_app_scheduler_catches_up_a_missed_night(
+    publisher: tuple[Path, Path], kiosk_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keys, feed = publisher
+    monkeypatch.setenv("KIOSK_SYNC_SOURCE", str(feed))
+    monkeypatch.setenv("KIOSK_SYNC_TRUSTED_KEYS", str(keys / "publisher.pub"))
+    config = load_config()
+    services = build_services(config)
+    synced: list[bool] = []
+    scheduler = _nightly_sync(config, services, lambda: synced.append(True))
+    assert scheduler is not None
+    try:
+        deadline = time.monotonic() + 30
+        while not synced and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        scheduler.stop()
+        services.close()
+    assert synced == [True]
+    run = services.state.sync_runs(1)[0]
+    assert (run.trigger, run.outcome, run.added) == ("schedule", "ok", 41)
+    assert services.sync_status.snapshot()[0] is False
