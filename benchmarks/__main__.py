@@ -16,6 +16,7 @@ from pathlib import Path
 
 from content_cache import ContentCache
 from kiosk.services import print_document
+from benchmarks.sync_bench import bench_sync
 from printing import CopyStamp, find_cjk_font, render_a4, render_receipt
 
 Row = tuple[str, str, str]
@@ -97,15 +98,24 @@ def bench_cold_start(home: Path) -> list[Row]:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--items", type=int, default=10_000, help="generated items in the cache (default 10000)")
+    parser.add_argument("--import-items", type=int, default=100_000, help="items of the full sync import (default 100000)")
+    parser.add_argument("--cache-items", type=int, default=1_000_000,
+                        help="items of the large cache a 1,000-item delta is applied to (default 1000000; built once "
+                             "into benchmarks/.cache/)")
+    parser.add_argument("--only", choices=("app", "sync"), help="run one group of benchmarks")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
-        home = Path(tmp)
-        cache = ContentCache.open(home / "content.db")
-        rows = bench_load(cache, args.items)
-        rows += bench_search(cache, args.items)
-        rows += bench_printing(cache)
-        cache.close()
-        rows += bench_cold_start(home)
+    rows: list[Row] = []
+    if args.only in (None, "sync"):
+        rows += bench_sync(args.import_items, args.cache_items)
+    if args.only in (None, "app"):
+        with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
+            home = Path(tmp)
+            cache = ContentCache.open(home / "content.db")
+            rows += bench_load(cache, args.items)
+            rows += bench_search(cache, args.items)
+            rows += bench_printing(cache)
+            cache.close()
+            rows += bench_cold_start(home)
     width = max(len(r[0]) for r in rows), max(len(r[1]) for r in rows)
     print(f"{'benchmark':<{width[0]}}  {'workload':<{width[1]}}  result")
     for name, workload, result in rows:

@@ -9,6 +9,7 @@ always give the same items, so loading them twice changes nothing.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib import resources
@@ -165,15 +166,18 @@ def _validity(rng: random.Random, published: date) -> tuple[Validity, date | Non
 
 def generate_items(count: int, seed: int = 1) -> list[ItemRecord]:
     """`count` deterministic items across every column, in publication order."""
+    return list(iter_items(count, seed))
+
+
+def iter_items(count: int, seed: int = 1) -> Iterator[ItemRecord]:
+    """The items of `generate_items`, one at a time (a million of them do not fit in memory at once)."""
     rng = random.Random(seed)
     columns = leaf_codes()
     serials: dict[tuple[str, int], int] = {}
     start = date(2008, 5, 1)
-    out: list[ItemRecord] = []
     for n in range(count):
         published = start + timedelta(days=(n * 900) // max(count, 1))
-        out.append(_item(rng, rng.choice(columns), published, serials))
-    return out
+        yield _item(rng, rng.choice(columns), published, serials)
 
 
 def _item(rng: random.Random, column: str, published: date, serials: dict[tuple[str, int], int]) -> ItemRecord:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from operator import add
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -47,6 +48,19 @@ def _bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
+def _cut(value: str) -> tuple[str, list[str]]:
+    """One pass over a text: its indexed form and its tails (the hot path of every write)."""
+    parts: list[str] = []
+    ends: list[str] = []
+    for run in _RUNS.findall(normalise(value)):
+        if run[0].isascii() or len(run) == 1:
+            parts.append(run)
+        else:
+            parts.append(" ".join(map(add, run, run[1:])))
+            ends.append(run[-1])
+    return " ".join(parts), ends
+
+
 def tokens(value: str) -> list[str]:
     """The token stream of a text, in order: CJK bigrams and ASCII words."""
     out: list[str] = []
@@ -62,7 +76,7 @@ def tails(value: str) -> list[str]:
 
 def indexed_text(value: str) -> str:
     """A text as it is stored in the index: its tokens joined by spaces."""
-    return " ".join(tokens(value))
+    return _cut(value)[0]
 
 
 def match_expression(query: str) -> str | None:
@@ -85,9 +99,12 @@ def match_expression(query: str) -> str | None:
 
 def index_row(rowid: int, fields: dict[str, str]) -> dict[str, object]:
     """The FTS row of one item: each field pre-cut, plus the tails of all of them."""
-    row: dict[str, object] = {name: indexed_text(fields[name]) for name in FTS_COLUMNS[:-1]}
-    row["tails"] = " ".join(tails(" ".join(fields.values())))
-    row["rowid"] = rowid
+    row: dict[str, object] = {"rowid": rowid}
+    all_tails: list[str] = []
+    for name in FTS_COLUMNS[:-1]:
+        row[name], ends = _cut(fields[name])
+        all_tails.extend(ends)
+    row["tails"] = " ".join(all_tails)
     return row
 
 

@@ -144,8 +144,10 @@ def _write_batch(session: Session, batch: list[ItemRecord]) -> tuple[dict[str, i
         session.execute(update(table).where(table.c.id == bindparam("_id")), updates)
     inserts = [_row(r) for r in batch if r.index_no not in existing]
     if inserts:
-        rows = session.execute(insert(Item).returning(Item.index_no, Item.id), inserts)
-        existing.update((index_no, row_id) for index_no, row_id in rows)
+        session.execute(insert(Item.__table__), inserts)  # Core executemany: no ORM bookkeeping
+        new = [str(row["index_no"]) for row in inserts]
+        found = session.execute(select(Item.index_no, Item.id).where(Item.index_no.in_(new)))
+        existing.update((index_no, row_id) for index_no, row_id in found)
     return existing, len(inserts)
 
 

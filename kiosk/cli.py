@@ -92,7 +92,7 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
 
 def _nightly_sync(config: Config, services: Services, on_synced: Callable[[], None]) -> SyncScheduler | None:
     """Start the in-app nightly sync when a feed source is configured."""
-    if not config.text("sync.source"):
+    if not config.text("sync.source") or not config.get("sync.in_app"):
         return None
     from kiosk.sync import request_from_config, sync_now
 

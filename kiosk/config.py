@@ -61,6 +61,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sync", "trusted_keys", str, "", "Publisher public key files (PEM), comma-separated; two during a rotation."),
     Setting("sync", "time", str, "02:30", "Local time of the nightly sync (HH:MM); a missed one runs at start."),
     Setting("sync", "jitter_minutes", int, 30, "Random delay of up to this many minutes after sync.time."),
+    Setting("sync", "in_app", bool, True, "Run the nightly sync inside the kiosk; false when systemd or cron runs it."),
     Setting("sync", "max_attachment_mb", int, 50, "Attachments larger than this many MiB are refused."),
     Setting("printing", "collect_at", str, "服务台", "Where a citizen collects a printout: the screen says 请到…领取."),
 )

@@ -43,3 +43,10 @@ def test_any_query_gives_only_quoted_phrases(query: str) -> None:
     expression = match_expression(query)
     if expression is not None:
         assert all(SAFE_PHRASE.match(part) for part in expression.split(" AND "))
+
+
+@given(st.text(alphabet=st.sampled_from("财政预算 宿州市〔2008〕12号ABCａｂ。,"), max_size=40))
+def test_the_fast_cut_agrees_with_the_token_stream(value: str) -> None:
+    from content_cache.fts import _cut
+
+    assert _cut(value) == (" ".join(tokens(value)), tails(value))

@@ -1,0 +1,133 @@
+"""Sync benchmarks: a full import, a 1,000-item delta on a large cache, and a no-op sync over HTTP.
+
+The large cache is built once by the content cache's own write path and kept
+in benchmarks/.cache/ (it takes minutes at a million items); later runs reuse it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import replace
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from content_cache import ContentCache, store
+from content_cache.catalogue_layout import column_records
+from content_cache.demo import iter_items, publisher_records
+from content_cache.feed import generate_keypair, item_to_json, load_public_key, publish
+from content_cache.feed.codec import column_to_json, publisher_to_json
+from content_cache.records import ItemRecord
+from content_cache.sync.run import run_sync
+from content_cache.sync.transport import HttpTransport
+
+Row = tuple[str, str, str]
+CACHE_DIR = Path(__file__).parent / ".cache"
+
+
+def write_src(src: Path, items: list[ItemRecord] | None, count: int = 0, seed: int = 1) -> None:
+    """The publisher's input folder for `items` (or `count` generated ones)."""
+    src.mkdir(parents=True, exist_ok=True)
+    lines = lambda rows: "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)  # noqa: E731
+    (src / "publishers.jsonl").write_text(lines(publisher_to_json(p) for p in publisher_records()), "utf-8")
+    (src / "columns.jsonl").write_text(lines(column_to_json(c) for c in column_records()), "utf-8")
+    records = items if items is not None else iter_items(count, seed)
+    with (src / "items.jsonl").open("w", encoding="utf-8") as out:
+        for rec in records:
+            out.write(json.dumps(item_to_json(rec), ensure_ascii=False) + "\n")
+
+
+def full_import(root: Path, count: int) -> list[Row]:
+    """`kiosk sync` of a `count`-item snapshot into an empty kiosk, in its own process."""
+    keys = root / "keys"
+    key, pub = generate_keypair(keys)
+    write_src(root / "src", None, count, seed=2)
+    start = time.perf_counter()
+    publish(root / "src", root / "feed", key)
+    published = time.perf_counter() - start
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")} | {"KIOSK_HOME": str(root / "kiosk")}
+    cmd = [sys.executable, "-m", "kiosk.cli", "sync", "--source", str(root / "feed"), "--trust", str(pub)]
+    start = time.perf_counter()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=3600)
+    seconds = time.perf_counter() - start
+    if done.returncode:
+        return [("sync: full import", f"{count:,} items", f"failed: {done.stderr.strip()}")]
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return [
+        ("publish: snapshot", f"{count:,} items", f"{published:.1f} s"),
+        ("sync: full import (kiosk sync)", f"{count:,} items", f"{count / seconds:,.0f} items/s ({seconds:.1f} s)"),
+        ("sync: full import peak memory", "max RSS of kiosk sync", f"{peak:,.0f} MiB"),
+    ]
+
+
+def large_cache(items: int) -> Path:
+    """A content cache of `items` generated items, built once and kept."""
+    CACHE_DIR.mkdir(exist_ok=True)
+    path = CACHE_DIR / f"content-{items}.db"
+    if not (CACHE_DIR / f"content-{items}.ready").exists():
+        for old in CACHE_DIR.glob(f"content-{items}.db*"):
+            old.unlink()
+        cache = ContentCache.open(path)
+        with cache.transaction() as session:
+            store.upsert_publishers(session, publisher_records())
+            store.upsert_columns(session, column_records())
+        stream = iter_items(items, seed=3)
+        while batch := [rec for _, rec in zip(range(50_000), stream)]:
+            with cache.transaction() as session:
+                store.upsert_items(session, batch)
+        cache.close()
+        (CACHE_DIR / f"content-{items}.ready").touch()
+    return path
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def delta_and_noop(root: Path, cache_items: int, changed: int = 1000) -> list[Row]:
+    """A delta of `changed` items on the large cache, then a sync that finds nothing new, over HTTP."""
+    path = large_cache(cache_items)
+    first = [rec for _, rec in zip(range(changed), iter_items(cache_items, seed=3))]
+    key, pub = generate_keypair(root / "dkeys")
+    write_src(root / "dsrc", first)
+    publish(root / "dsrc", root / "dfeed", key)  # sequence 1: the items as the cache holds them
+    write_src(root / "dsrc", [replace(r, title=r.title + "(修订)") for r in first])
+    publish(root / "dsrc", root / "dfeed", key)  # sequence 2: a delta changing every one of them
+    cache = ContentCache.open(path)
+    with cache.transaction() as session:
+        store.set_meta(session, store.FEED_SEQUENCE, "1")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root / "dfeed")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        rows = []
+        for label in ("delta", "no-op"):
+            transport = HttpTransport(url, root / "staging")
+            start = time.perf_counter()
+            report = run_sync(cache, transport, [load_public_key(pub)], attachments=root / "att")
+            seconds = time.perf_counter() - start
+            transport.close()
+            what = f"{changed:,} changed on {cache_items:,}" if label == "delta" else f"{cache_items:,}-item cache"
+            rows.append((f"sync: {label} ({report.mode})", what, f"{seconds:.2f} s, {report.bytes_read:,} bytes read"))
+        return rows
+    finally:
+        server.shutdown()
+        server.server_close()
+        cache.close()
+
+
+def bench_sync(import_items: int, cache_items: int) -> list[Row]:
+    root = Path(os.environ.get("TMPDIR", "/tmp")) / f"kiosk-sync-bench-{os.getpid()}"
+    root.mkdir(parents=True)
+    try:
+        return full_import(root / "import", import_items) + delta_and_noop(root, cache_items)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
