@@ -131,6 +131,14 @@ class StateStore:
             session.flush()
             return run.id
 
+    def mark_interrupted_syncs(self) -> int:
+        """Runs still 'running' when the sync lock is free were killed: record them as interrupted."""
+        with self._sessions.begin() as session:
+            runs = list(session.scalars(select(SyncRun).where(SyncRun.outcome == "running")))
+            for run in runs:
+                run.outcome, run.error = "interrupted", "the process ended before the sync finished"
+            return len(runs)
+
     def finish_sync(self, run_id: int, outcome: str, **fields: object) -> SyncRun:
         """Record how a sync ended: its outcome, counts and error."""
         with self._sessions.begin() as session:

@@ -104,6 +104,7 @@ def sync_now(config: Config, content: ContentCache, state: StateStore, request: 
     keys: list[Ed25519PublicKey] = [load_public_key(path) for path in request.trusted]
     limits = Limits(max_attachment_bytes=int(config.number("sync.max_attachment_mb")) * 1024 * 1024)
     with sync_lock(config.home):
+        state.mark_interrupted_syncs()
         run_id = state.start_sync(request.source, request.trigger, content.feed_sequence())
         if status:
             status.running = True

@@ -85,3 +85,17 @@ def test_the_in_app_scheduler_catches_up_a_missed_night(
     run = services.state.sync_runs(1)[0]
     assert (run.trigger, run.outcome, run.added) == ("schedule", "ok", 41)
     assert services.sync_status.snapshot()[0] is False
+
+
+def test_a_run_left_running_by_a_killed_sync_is_marked_interrupted(
+    publisher: tuple[Path, Path], kiosk_home: Path
+) -> None:
+    from kiosk.state import StateStore
+
+    keys, feed = publisher
+    state = StateStore(f"sqlite:///{kiosk_home / 'state.db'}")
+    state.start_sync(str(feed), "manual", None)  # as a process killed mid-sync leaves it
+    state.close()
+    assert kiosk(kiosk_home, "sync", "--source", str(feed), "--trust", str(keys / "publisher.pub")).returncode == 0
+    status = kiosk(kiosk_home, "sync", "--status").stdout.splitlines()
+    assert "ok" in status[0] and "interrupted" in status[1]
