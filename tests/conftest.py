@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 
 from content_cache import ContentCache
+from kiosk.bootstrap import build_services, ensure_content
+from kiosk.config import load_config
+from kiosk.services import Services
 
 DEMO_COUNT = 300
 DEMO_DAY = date(2026, 11, 1)
@@ -23,6 +26,17 @@ def kiosk_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.delenv(name)
     monkeypatch.setenv("KIOSK_HOME", str(home))
     return home
+
+
+@pytest.fixture
+def real_services(kiosk_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Services]:
+    """The kiosk's real services over a fresh KIOSK_HOME holding the seed report and 40 demo items."""
+    monkeypatch.setenv("KIOSK_CONTENT_DEMO_COUNT", "40")
+    config = load_config()
+    built = build_services(config)
+    assert ensure_content(built.content, config) == 41
+    yield built
+    built.close()
 
 
 @pytest.fixture

@@ -10,8 +10,6 @@ what is missing.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -36,6 +34,7 @@ from content_cache.feed import (
     verify_file,
     verify_manifest,
 )
+from content_cache.feed._write import write_atomic
 from content_cache.feed.format import MANIFEST, SIGNATURES, AttachmentRef, DeltaRef
 from content_cache.sync.transport import HttpTransport, Transport
 
@@ -143,25 +142,11 @@ def _store_attachments(
         notify(SyncProgress("attachments", number, len(missing)))
         data = transport.read(ref.path, limits.max_attachment_bytes, ref)
         verify_file(data, ref, limits)
-        _write_atomically(attachment_file(folder, ref.sha256), data)
+        write_atomic(attachment_file(folder, ref.sha256), data)
 
 
 def _held(path: Path, size: int) -> bool:
     return path.is_file() and path.stat().st_size == size
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _apply(

@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from kiosk.bootstrap import build_services, ensure_content
-from kiosk.config import load_config
 from kiosk.services import Services
 from printing import PrinterUnavailable
 
@@ -14,14 +11,8 @@ SEED_INDEX_NO = "003232741/2008-00001"
 
 
 @pytest.fixture
-def services(kiosk_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Services]:
-    monkeypatch.setenv("KIOSK_CONTENT_DEMO_COUNT", "30")
-    config = load_config()
-    built = build_services(config)
-    assert ensure_content(built.content, config) == 31
-    assert ensure_content(built.content, config) == 0
-    yield built
-    built.close()
+def services(real_services: Services) -> Services:
+    return real_services
 
 
 def test_a_confirmed_a4_print_is_a_done_job_and_a_pdf(services: Services, kiosk_home: Path) -> None:

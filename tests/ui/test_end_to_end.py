@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kiosk.bootstrap import build_services, ensure_content
-from kiosk.config import load_config
 from kiosk.services import Services
 from tests.ui.conftest import screenshot, tap, wait_until
 
@@ -19,14 +16,9 @@ SEED_INDEX_NO = "003232741/2008-00001"
 
 
 @pytest.fixture
-def services(kiosk_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Services]:
-    """The real services over a fresh KIOSK_HOME holding the demo content (overrides the fake)."""
-    monkeypatch.setenv("KIOSK_CONTENT_DEMO_COUNT", "40")
-    config = load_config()
-    real = build_services(config)
-    ensure_content(real.content, config)
-    yield real
-    real.close()
+def services(real_services: Services) -> Services:
+    """The real services (overrides the fake of tests/ui)."""
+    return real_services
 
 
 def _tile(container: Any, title: str) -> Any:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,6 @@ import pytest
 
 from content_cache import ContentCache
 from content_cache.feed import export_cache, generate_keypair, publish
-from kiosk.bootstrap import build_services, ensure_content
 from kiosk.config import load_config
 from kiosk.services import Services
 from kiosk.sync import SyncRequest, sync_now
@@ -19,14 +17,9 @@ from tests.ui.conftest import frame, screenshot, wait_until
 
 
 @pytest.fixture
-def services(kiosk_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Services]:
-    """The real services over the demo content (overrides the fake)."""
-    monkeypatch.setenv("KIOSK_CONTENT_DEMO_COUNT", "40")
-    config = load_config()
-    real = build_services(config)
-    ensure_content(real.content, config)
-    yield real
-    real.close()
+def services(real_services: Services) -> Services:
+    """The real services (overrides the fake of tests/ui)."""
+    return real_services
 
 
 @pytest.fixture
