@@ -7,7 +7,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -17,6 +17,10 @@ def sqlite_url(path: Path) -> str:
 
 
 def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+    # pysqlite opens a transaction only before INSERT/UPDATE/DELETE, so CREATE TABLE
+    # would commit on its own and a kill mid-migration would leave half a schema.
+    # Take transactions out of its hands; `_on_sqlite_begin` emits BEGIN for every one.
+    dbapi_conn.isolation_level = None
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -25,11 +29,16 @@ def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _on_sqlite_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
 def make_engine(url: str) -> Engine:
-    """An engine; SQLite files get WAL, foreign keys and a busy timeout on every connection."""
+    """An engine; SQLite files get WAL, foreign keys, a busy timeout and transactional DDL."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 

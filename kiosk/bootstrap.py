@@ -22,6 +22,7 @@ def setup_logging(config: Config) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     handler = RotatingFileHandler(folder / "kiosk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.raiseExceptions = False  # a full disk must not turn a log line into a traceback on stderr
     root = logging.getLogger()
     # python-escpos calls logging.basicConfig() on import; the log file replaces that stderr handler.
     for old in [h for h in root.handlers if type(h) is logging.StreamHandler]:

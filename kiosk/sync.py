@@ -98,6 +98,22 @@ class SyncStatus:
             return self.running, self.progress, self.last_error
 
 
+def _one_line(exc: Exception) -> str:
+    """The first line of an error, bounded: a database error carries its SQL and parameters after it."""
+    return (str(exc).splitlines() or [type(exc).__name__])[0][:500]
+
+
+def _record_failure(content: ContentCache, state: StateStore, run_id: int, exc: Exception) -> None:
+    """Log the failed run. The rolled-back write-ahead log may still fill a full disk: close the
+    cache's connections first so SQLite can drop it, and never let the bookkeeping hide the cause."""
+    log.warning("sync failed: %s", exc)
+    content.engine.dispose()
+    try:
+        state.finish_sync(run_id, "failed", error=_one_line(exc))
+    except Exception as also:  # the disk may still be full; the next sync marks the run interrupted
+        log.error("could not record the failed sync run %d: %s", run_id, also)
+
+
 def sync_now(config: Config, content: ContentCache, state: StateStore, request: SyncRequest,
              progress: ProgressCallback | None = None, status: SyncStatus | None = None) -> SyncReport:
     """Run one sync under the lock and record it; raises the sync's error after recording it."""
@@ -123,10 +139,9 @@ def sync_now(config: Config, content: ContentCache, state: StateStore, request: 
             finally:
                 transport.close()
         except Exception as exc:
-            state.finish_sync(run_id, "failed", error=str(exc))
-            log.warning("sync from %s failed: %s", request.source, exc)
+            _record_failure(content, state, run_id, exc)
             if status:
-                status.last_error = str(exc)
+                status.last_error = _one_line(exc)
             raise
         finally:
             if status:

@@ -209,3 +209,34 @@ def test_a_second_sync_waits_its_turn_and_a_killed_one_frees_the_lock(feeds: Fee
     third = kiosk(home, *feeds.sync_args())  # the kernel released the dead holder's lock
     assert third.returncode == 0, third.stderr
     assert content(home)[0] == feeds.b
+
+
+DIE_IN_MIGRATION = """
+import os, signal, sys
+from sqlalchemy import event
+import content_cache.cache, content_cache.db, kiosk.cli
+
+plain = content_cache.db.make_engine
+
+def make_engine(url):
+    engine = plain(url)
+    @event.listens_for(engine, "after_cursor_execute")
+    def die(conn, cursor, statement, *rest):
+        if statement.lstrip().startswith("CREATE TABLE items"):
+            os.kill(os.getpid(), signal.SIGKILL)  # kill -9, or a power cut, half-way through the schema
+    return engine
+
+content_cache.cache.make_engine = make_engine
+sys.exit(kiosk.cli.main(sys.argv[1:]))
+"""
+
+
+def test_a_kill_while_a_new_cache_is_created_does_not_wedge_the_kiosk(feeds: Feeds, tmp_path: Path) -> None:
+    home = tmp_path / "new"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")} | {"KIOSK_HOME": str(home)}
+    died = subprocess.run([sys.executable, "-c", DIE_IN_MIGRATION, *feeds.sync_args()], env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert died.returncode == -signal.SIGKILL, died.stderr
+    rerun = kiosk(home, *feeds.sync_args())
+    assert rerun.returncode == 0, rerun.stderr
+    assert integrity(home) == "ok" and content(home)[0] == feeds.b
