@@ -128,9 +128,15 @@ def _prepare_kivy(config: Config, size: tuple[int, int]) -> None:
 
 
 def _report_peak_memory() -> None:
-    import resource
+    """The process's own peak (VmHWM): getrusage would also count a parent's pages shared before exec."""
+    try:
+        status = Path("/proc/self/status").read_text().splitlines()
+        line = next(entry for entry in status if entry.startswith("VmHWM:"))
+        peak_mib = int(line.split()[1]) / 1024
+    except (OSError, StopIteration, ValueError):
+        import resource
 
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (max RSS) {peak_mib:.0f} MiB")
 
 
