@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Any
 
 from content_cache.feed.errors import FormatError
+from content_cache.records import ColumnRecord
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
@@ -119,3 +120,23 @@ class Fields:
 def _kind(value: object) -> str:
     names = {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list", dict: "an object"}
     return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+def first_duplicate(codes: Iterable[str]) -> str | None:
+    """The first code that appears a second time, or None."""
+    seen: set[str] = set()
+    for code in codes:
+        if code in seen:
+            return code
+        seen.add(code)
+    return None
+
+
+def first_orphan(columns: Iterable[ColumnRecord]) -> ColumnRecord | None:
+    """The first column whose parent is not listed before it, or None."""
+    seen: set[str] = set()
+    for col in columns:
+        if col.parent_code is not None and col.parent_code not in seen:
+            return col
+        seen.add(col.code)
+    return None

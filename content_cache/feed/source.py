@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from content_cache.feed._fields import Fields, loads
+from content_cache.feed._fields import Fields, first_duplicate, first_orphan, loads
 from content_cache.feed.codec import Limits, column_from_json, item_from_json, publisher_from_json
 from content_cache.feed.errors import LimitExceeded, SourceError
 from content_cache.feed.manifest import SAFE_PATH
@@ -66,22 +66,16 @@ def _jsonl(src: Path, name: str) -> Iterator[tuple[str, Any]]:
 
 
 def _unique(codes: list[str], name: str, what: str) -> None:
-    seen: set[str] = set()
-    for code in codes:
-        if code in seen:
-            raise SourceError(f"{name}: the {what} {code} appears twice")
-        seen.add(code)
+    if (code := first_duplicate(codes)) is not None:
+        raise SourceError(f"{name}: the {what} {code} appears twice")
 
 
 def _parents_first(columns: list[ColumnRecord]) -> None:
-    seen: set[str] = set()
-    for col in columns:
-        if col.parent_code is not None and col.parent_code not in seen:
-            raise SourceError(
-                f"{COLUMNS_FILE}: column {col.code!r} names parent {col.parent_code!r}, "
-                "which is not listed above it; list parents before their children"
-            )
-        seen.add(col.code)
+    if (col := first_orphan(columns)) is not None:
+        raise SourceError(
+            f"{COLUMNS_FILE}: column {col.code!r} names parent {col.parent_code!r}, "
+            "which is not listed above it; list parents before their children"
+        )
 
 
 def _known_references(items: list[ItemRecord], publishers: set[str], columns: set[str]) -> None:

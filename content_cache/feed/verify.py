@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from content_cache.feed._fields import Fields, loads
+from content_cache.feed._fields import Fields, first_duplicate, first_orphan, loads
 from content_cache.feed.codec import Limits, column_from_json, item_from_json, publisher_from_json
 from content_cache.feed.errors import FileMismatch, FormatError, LimitExceeded, SignatureError
 from content_cache.feed.format import (
@@ -185,22 +185,16 @@ def read_catalogue(data: bytes, ref: FileRef, limits: Limits) -> tuple[list[Publ
 
 
 def _check_codes(codes: list[str], path: str, what: str) -> None:
-    seen: set[str] = set()
-    for code in codes:
-        if code in seen:
-            raise FormatError(f"{path}: the {what} code {code!r} appears twice")
-        seen.add(code)
+    if (code := first_duplicate(codes)) is not None:
+        raise FormatError(f"{path}: the {what} code {code!r} appears twice")
 
 
 def _check_parents(columns: Iterable[ColumnRecord], where: str) -> None:
     """Every column's parent comes before it (so the kiosk can insert in order)."""
-    seen: set[str] = set()
-    for col in columns:
-        if col.parent_code is not None and col.parent_code not in seen:
-            raise FormatError(
-                f"{where}: column {col.code!r} names parent {col.parent_code!r}, which is not listed before it"
-            )
-        seen.add(col.code)
+    if (col := first_orphan(columns)) is not None:
+        raise FormatError(
+            f"{where}: column {col.code!r} names parent {col.parent_code!r}, which is not listed before it"
+        )
 
 
 def check_references(ops: Iterable[FeedOp], publishers: Iterable[str], columns: Iterable[str]) -> Iterator[FeedOp]:

@@ -56,18 +56,10 @@ def _safe_parts(path: str) -> tuple[str, ...]:
     return pure.parts
 
 
-class FolderTransport:
-    """A feed in a folder: a USB stick, or a mirror on disk."""
+class _LocalTransport:
+    """What a folder and a bundle share: no conditional requests, a byte count."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root.resolve()
-        self._read = 0
-
-    def describe(self) -> str:
-        return f"folder {self.root}"
-
-    def close(self) -> None:
-        pass
+    _read = 0
 
     @property
     def bytes_read(self) -> int:
@@ -75,6 +67,19 @@ class FolderTransport:
 
     def manifest_unchanged(self) -> bool:
         return False
+
+    def close(self) -> None:
+        pass
+
+
+class FolderTransport(_LocalTransport):
+    """A feed in a folder: a USB stick, or a mirror on disk."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+
+    def describe(self) -> str:
+        return f"folder {self.root}"
 
     def read(self, path: str, max_bytes: int, ref: FileRef | None = None) -> bytes:
         target = self.root.joinpath(*_safe_parts(path)).resolve()
@@ -93,12 +98,11 @@ class FolderTransport:
         return data
 
 
-class ZipTransport:
+class ZipTransport(_LocalTransport):
     """A feed packed in one zip file (an offline bundle)."""
 
     def __init__(self, bundle: Path) -> None:
         self.bundle = bundle
-        self._read = 0
         try:
             self._zip = zipfile.ZipFile(bundle)
         except (OSError, zipfile.BadZipFile) as exc:
@@ -113,13 +117,6 @@ class ZipTransport:
 
     def describe(self) -> str:
         return f"bundle {self.bundle}"
-
-    @property
-    def bytes_read(self) -> int:
-        return self._read
-
-    def manifest_unchanged(self) -> bool:
-        return False
 
     def read(self, path: str, max_bytes: int, ref: FileRef | None = None) -> bytes:
         _safe_parts(path)

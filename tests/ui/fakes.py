@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from content_cache.catalogue_layout import SECTIONS
 from content_cache.records import ColumnInfo, ItemDetail, ItemSummary, SearchResult
 from printing.document import PrintKind, PrintOutcome
 from printing.errors import PrinterUnavailable
@@ -22,14 +23,6 @@ MARKUP_TITLE = "关于[color=ff0000]x[/color]与[b]加粗[/b]字样的说明"
 JOB_NO = "P20261101-0042"
 COLLECT_AT = "一楼服务台（一号窗口）"
 
-SECTIONS: tuple[tuple[str, str], ...] = (
-    ("guide", "政府信息公开指南"),
-    ("catalogue", "政府信息公开目录"),
-    ("on-application", "依申请公开"),
-    ("annual-reports", "政府信息公开年度报告"),
-    ("departments", "政府各部门信息"),
-    ("enterprises", "公共企事业单位信息"),
-)
 SUBCOLUMNS: tuple[tuple[str, str], ...] = (
     ("leaders", "政府领导"),
     ("organisations", "政府机构"),
