@@ -48,8 +48,10 @@ def write_src(src: Path, items: list[ItemRecord] | None, count: int = 0, seed: i
 _WITH_PEAK = """
 import sys
 from kiosk.cli import main
+import resource
 code = main(sys.argv[1:])
 print(next(l for l in open("/proc/self/status") if l.startswith("VmHWM:")), file=sys.stderr)
+print("WorkerHWM:", resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "kB", file=sys.stderr)
 sys.exit(code)
 """
 
@@ -70,10 +72,12 @@ def full_import(root: Path, count: int) -> list[Row]:
     if done.returncode:
         return [("sync: full import", f"{count:,} items", f"failed: {done.stderr.strip()}")]
     peak = int(done.stderr.rsplit("VmHWM:", 1)[1].split()[0]) / 1024
+    worker = int(done.stderr.rsplit("WorkerHWM:", 1)[1].split()[0]) / 1024
     return [
         ("publish: snapshot", f"{count:,} items", f"{published:.1f} s"),
         ("sync: full import (kiosk sync)", f"{count:,} items", f"{count / seconds:,.0f} items/s ({seconds:.1f} s)"),
         ("sync: full import peak memory", "peak RSS (VmHWM) of kiosk sync", f"{peak:,.0f} MiB"),
+        ("sync: full import worker memory", "largest peak RSS of a worker", f"{worker:,.0f} MiB"),
     ]
 
 

@@ -1,14 +1,29 @@
 """The full-text index: how text is cut into tokens, and how a query becomes a safe MATCH.
 
-SQLite's unicode61 tokenizer sees a run of Chinese characters as one token, so
-text is tokenised here and stored pre-cut, tokens separated by spaces:
+SQLite has no tokenizer for Chinese (unicode61 sees a run of Chinese characters
+as one token), so text is cut here and handed to FTS5 pre-cut, tokens separated
+by spaces, for its `ascii` tokenizer (which splits on ASCII separators only and
+keeps every other character in the token):
 
-- a run of CJK characters becomes its overlapping bigrams (财政预算 → 财政 政预 预算),
-  a lone character stays as it is;
-- the last character of every longer run goes to the separate `tails` column, so a
-  one-character query (a prefix query over the bigrams) also finds a character that
-  ends a run and so starts no bigram;
-- Latin letters and digits become lower-case words (宿政〔2008〕12号 → 宿政 2008 12 号).
+- every CJK character starts a token: the pair it makes with the next character
+  (财政预算 → 财政 政预 预算), or itself when it ends a run, and the first
+  character of a run is a token of its own too (财 财政 政预 预算 算), so a
+  one-character query (a prefix query) finds every character and a longer word
+  is a phrase of consecutive pairs;
+- Latin letters and digits become lower-case words (宿政〔2008〕12号 → 2008 12),
+  written after the pairs of the same field.
+
+Two tables: `item_fts` holds every field and decides what matches;
+`title_fts` holds the short fields again (title, 文号, 索引号, publisher) and
+ranks. FTS5's bm25 normalises by the length of the whole row, so in one table a
+long body drowns a title hit; a score from the short fields of their own keeps a
+title or 文号 hit above a body hit.
+
+Both tables are contentless (`content=''`): it holds the index only, not a second,
+pre-cut copy of every text, which roughly halves what a sync writes. Removing a
+row from it needs the exact text it was indexed with, and `index_row` recomputes
+that from the item: any change to the cut must come with a migration that
+rebuilds the index (see migration c0002).
 
 A query is cut the same way and each token is double-quoted, so no user text
 ever reaches MATCH as syntax.
@@ -18,19 +33,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
-from operator import add
+from array import array
+from collections.abc import Sequence
 
 from sqlalchemy import text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_NOT_CJK = re.compile(f"[^{_CJK}]+")
 _RUNS = re.compile(f"[{_CJK}]+|[0-9a-z]+")
-_IS_CJK = re.compile(f"[{_CJK}]")
+_WORDS = re.compile("[0-9a-z]+")
 # Control and invisible format characters (zero-width space, direction marks, BOM).
 _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_SPACE = ord(" ")
 
-FTS_COLUMNS = ("title", "doc_no", "index_no", "publisher", "body", "tails")
+FTS_COLUMNS = ("title", "doc_no", "index_no", "publisher", "body")
+HEAD_COLUMNS = FTS_COLUMNS[:-1]
 
 
 def normalise(value: str) -> str:
@@ -38,90 +57,85 @@ def normalise(value: str) -> str:
     return _INVISIBLE.sub("", unicodedata.normalize("NFKC", value).lower())
 
 
-def _runs(value: str) -> Iterator[str]:
-    return (m.group(0) for m in _RUNS.finditer(normalise(value)))
+def _pairs(cjk: str) -> str:
+    """Each character followed by the next one, pairs separated by spaces: " 财政预算" → " 财 财政 政预 预算 算 ".
 
-
-def _bigrams(run: str) -> list[str]:
-    if len(run) == 1:
-        return [run]
-    return [run[i : i + 2] for i in range(len(run) - 1)]
-
-
-def _cut(value: str) -> tuple[str, list[str]]:
-    """One pass over a text: its indexed form and its tails (the hot path of every write)."""
-    parts: list[str] = []
-    ends: list[str] = []
-    for run in _RUNS.findall(normalise(value)):
-        if run[0].isascii() or len(run) == 1:
-            parts.append(run)
-        else:
-            parts.append(" ".join(map(add, run, run[1:])))
-            ends.append(run[-1])
-    return " ".join(parts), ends
-
-
-def tokens(value: str) -> list[str]:
-    """The token stream of a text, in order: CJK bigrams and ASCII words."""
-    out: list[str] = []
-    for run in _runs(value):
-        out.extend(_bigrams(run) if _IS_CJK.match(run) else [run])
-    return out
-
-
-def tails(value: str) -> list[str]:
-    """The last character of each CJK run of two or more characters."""
-    return [run[-1] for run in _runs(value) if _IS_CJK.match(run) and len(run) > 1]
+    Built by interleaving code-point arrays, because a Python string per pair
+    (the obvious `map(add, s, s[1:])`) costs three times as much on a sync's hot path.
+    """
+    count = len(cjk) - 1
+    if count < 1:
+        return cjk
+    points = array("I")
+    points.frombytes(cjk.encode("utf-32-le"))
+    out = array("I", bytes(12 * count))
+    out[0::3] = points[:-1]
+    out[1::3] = points[1:]
+    out[2::3] = array("I", [_SPACE]) * count
+    return out.tobytes().decode("utf-32-le")
 
 
 def indexed_text(value: str) -> str:
-    """A text as it is stored in the index: its tokens joined by spaces."""
-    return _cut(value)[0]
+    """A text as it goes into the index: CJK pairs, then the Latin words (the hot path of every write)."""
+    normal = normalise(value)
+    cut = _pairs(" " + _NOT_CJK.sub(" ", normal) + " ")
+    words = _WORDS.findall(normal)
+    return cut + " ".join(words) if words else cut
+
+
+def tokens(value: str) -> list[str]:
+    """The tokens of a text as the index sees them."""
+    return indexed_text(value).split()
 
 
 def match_expression(query: str) -> str | None:
     """The FTS5 MATCH expression for a user's query, or None when it has no searchable token.
 
-    Words separated by spaces must all match (AND); within a word the tokens form
-    a phrase. A single CJK character becomes a prefix query over the bigrams.
+    Every run of CJK characters and every Latin word must match (AND); a run of
+    two or more characters is a phrase of its pairs, a single character a prefix
+    query over the tokens it starts.
     """
     phrases: list[str] = []
-    for word in normalise(query).split():
-        word_tokens = tokens(word)
-        if not word_tokens:
-            continue
-        if len(word_tokens) == 1 and len(word_tokens[0]) == 1 and _IS_CJK.match(word_tokens[0]):
-            phrases.append(f'"{word_tokens[0]}"*')
+    for run in _RUNS.findall(normalise(query)):
+        if run.isascii():
+            phrases.append(f'"{run}"')
+        elif len(run) == 1:
+            phrases.append(f'"{run}"*')
         else:
-            phrases.append('"' + " ".join(word_tokens) + '"')
-    return " AND ".join(phrases) if phrases else None
+            phrases.append('"' + " ".join(run[i : i + 2] for i in range(len(run) - 1)) + '"')
+    return " AND ".join(dict.fromkeys(phrases)) if phrases else None
 
 
 def index_row(rowid: int, fields: dict[str, str]) -> dict[str, object]:
-    """The FTS row of one item: each field pre-cut, plus the tails of all of them."""
-    row: dict[str, object] = {"rowid": rowid}
-    all_tails: list[str] = []
-    for name in FTS_COLUMNS[:-1]:
-        row[name], ends = _cut(fields[name])
-        all_tails.extend(ends)
-    row["tails"] = " ".join(all_tails)
+    """The FTS row of one item, each field cut (also the exact values that remove it again)."""
+    row: dict[str, object] = {name: indexed_text(fields[name]) for name in FTS_COLUMNS}
+    row["rowid"] = rowid
     return row
 
 
-def write_rows(session: Session, rows: list[dict[str, object]]) -> None:
-    """Index items (replacing what was indexed for their rowids), in the caller's transaction."""
-    if not rows:
-        return
-    delete_rows(session, [int(str(r["rowid"])) for r in rows])
-    session.execute(
-        text(
-            "INSERT INTO item_fts(rowid, title, doc_no, index_no, publisher, body, tails) "
-            "VALUES (:rowid, :title, :doc_no, :index_no, :publisher, :body, :tails)"
-        ),
-        rows,
-    )
+def _insert(table: str, columns: tuple[str, ...], command: str = "") -> str:
+    names = ", ".join(columns)
+    values = ", ".join(f":{name}" for name in columns)
+    if command:
+        return f"INSERT INTO {table}({table}, rowid, {names}) VALUES ('{command}', :rowid, {values})"
+    return f"INSERT INTO {table}(rowid, {names}) VALUES (:rowid, {values})"
 
 
-def delete_rows(session: Session, rowids: list[int]) -> None:
-    """Remove items from the index."""
-    session.execute(text("DELETE FROM item_fts WHERE rowid = :rowid"), [{"rowid": r} for r in rowids])
+_STATEMENTS = {
+    "insert": (text(_insert("item_fts", FTS_COLUMNS)), text(_insert("title_fts", HEAD_COLUMNS))),
+    "delete": (text(_insert("item_fts", FTS_COLUMNS, "delete")), text(_insert("title_fts", HEAD_COLUMNS, "delete"))),
+}
+
+
+def insert_rows(session: Session | Connection, rows: Sequence[dict[str, object]]) -> None:
+    """Index new rows, in the caller's transaction."""
+    if rows:
+        for statement in _STATEMENTS["insert"]:
+            session.execute(statement, rows)
+
+
+def delete_rows(session: Session, rows: Sequence[dict[str, object]]) -> None:
+    """Remove rows from the index, given exactly the rows they were indexed as."""
+    if rows:
+        for statement in _STATEMENTS["delete"]:
+            session.execute(statement, rows)

@@ -28,7 +28,6 @@ PLACE_NAME_READINGS: dict[str, list[list[str]]] = {
     "亳州": [["bó"], ["zhōu"]],
 }
 _RUNS = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9a-z]+")
-_LONGEST_PHRASE = 10
 
 
 def _toneless(reading: str) -> str:
@@ -38,9 +37,9 @@ def _toneless(reading: str) -> str:
 
 
 @cache
-def _phrase(text: str) -> tuple[str, ...] | None:
-    readings = PLACE_NAME_READINGS.get(text) or PHRASES_DICT.get(text)
-    return tuple(_toneless(r[0]) for r in readings) if readings else None
+def _phrase(text: str) -> tuple[str, ...]:
+    readings = PLACE_NAME_READINGS.get(text) or PHRASES_DICT[text]
+    return tuple(_toneless(r[0]) for r in readings)
 
 
 @cache
@@ -49,14 +48,28 @@ def _char(ch: str) -> str | None:
     return _toneless(readings.split(",")[0]) if readings else None
 
 
+@cache
+def _lengths() -> dict[str, tuple[int, ...]]:
+    """First character → the lengths of the phrases it starts, longest first."""
+    lengths: dict[str, set[int]] = {}
+    for phrase in (*PHRASES_DICT, *PLACE_NAME_READINGS):
+        if len(phrase) > 1:
+            lengths.setdefault(phrase[0], set()).add(len(phrase))
+    return {first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()}
+
+
 def _cjk_run(run: str, out: list[str]) -> None:
-    """Greedy longest match against the phrase table (as pypinyin segments), else one character."""
+    """Greedy longest match against the phrase table (as pypinyin segments), else one character.
+
+    Only the lengths of phrases that start with the character are tried.
+    """
+    starts = _lengths()
     i, n = 0, len(run)
     while i < n:
-        for length in range(min(_LONGEST_PHRASE, n - i), 1, -1):
-            phrase = _phrase(run[i : i + length])
-            if phrase:
-                out.extend(phrase)
+        for length in starts.get(run[i], ()):
+            candidate = run[i : i + length]
+            if len(candidate) == length and (candidate in PLACE_NAME_READINGS or candidate in PHRASES_DICT):
+                out.extend(_phrase(candidate))
                 i += length
                 break
         else:

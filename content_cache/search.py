@@ -17,16 +17,25 @@ from content_cache.pinyin import looks_like_pinyin
 from content_cache.records import SearchResult
 
 MAX_QUERY = 200
-# bm25 weights: title and 文号 above 索引号 and publisher, body least; tails as body.
-_BM25 = "bm25(item_fts, 10.0, 8.0, 6.0, 3.0, 1.0, 0.5)"
+# What matches comes from item_fts (every field); the score adds the body's bm25
+# to the short fields' own (title and 文号 above 索引号 and publisher), weighted
+# so that a hit in the title outranks any number of hits in the body.
+_RANKED = text(
+    """
+    WITH head AS MATERIALIZED (
+        SELECT rowid AS id, bm25(title_fts, 10.0, 8.0, 4.0, 3.0) AS score
+        FROM title_fts WHERE title_fts MATCH :any
+    )
+    SELECT item_fts.rowid FROM item_fts LEFT JOIN head ON head.id = item_fts.rowid
+    WHERE item_fts MATCH :all
+    ORDER BY coalesce(head.score, 0.0) * 10.0 + bm25(item_fts, 0.0, 0.0, 0.0, 0.0, 1.0)
+    """
+)
 
 
 def _fts_ids(session: Session, expression: str) -> list[int]:
-    rows = session.execute(
-        text(f"SELECT rowid FROM item_fts WHERE item_fts MATCH :q ORDER BY {_BM25}"),
-        {"q": expression},
-    )
-    return [row[0] for row in rows]
+    any_phrase = expression.replace(" AND ", " OR ")
+    return [row[0] for row in session.execute(_RANKED, {"all": expression, "any": any_phrase})]
 
 
 def _pinyin_ids(session: Session, query: str) -> list[int]:

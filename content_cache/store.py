@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 from collections.abc import Iterable, Iterator
 from datetime import date
 
 from itertools import islice
 
 from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from content_cache import fts
@@ -42,10 +43,15 @@ def validate(record: ItemRecord) -> None:
 
 
 def upsert_publishers(session: Session, records: Iterable[PublisherRecord]) -> None:
-    """Insert or update publishers by code."""
+    """Insert or update publishers by code; items of a renamed publisher are indexed under the new name."""
+    before = {p.code: p.name for p in session.scalars(select(Publisher))}
     for rec in records:
         session.merge(Publisher(code=rec.code, name=rec.name, level=rec.level, parent_code=rec.parent_code))
     session.flush()
+    after = {p.code: p.name for p in session.scalars(select(Publisher))}
+    for code, old_name in before.items():
+        if after.get(code, old_name) != old_name:
+            _reindex_publisher(session, code, old_name, after[code])
 
 
 def upsert_columns(session: Session, records: Iterable[ColumnRecord]) -> None:
@@ -55,6 +61,14 @@ def upsert_columns(session: Session, records: Iterable[ColumnRecord]) -> None:
             CatalogueColumn(code=rec.code, name=rec.name, parent_code=rec.parent_code, position=rec.position)
         )
     session.flush()
+
+
+def _reindex_publisher(session: Session, code: str, old_name: str, new_name: str) -> None:
+    ids = list(session.scalars(select(Item.id).where(Item.publisher_code == code)))
+    for chunk in batched(ids, BATCH):
+        rows = list(session.execute(select(*_INDEXED).where(Item.id.in_(chunk))))
+        fts.delete_rows(session, [_index_row(row.id, row, old_name) for row in rows])
+        fts.insert_rows(session, [_index_row(row.id, row, new_name) for row in rows])
 
 
 BATCH = 500
@@ -68,10 +82,52 @@ def batched(records: Iterable[_T], size: int) -> Iterator[tuple[_T, ...]]:
         yield batch
 
 
+_FIELDS = tuple(name for name in ItemRecord.__slots__ if name != "attachments")
+_INDEXED = (Item.id, Item.title, Item.doc_no, Item.index_no, Item.publisher_code, Item.body)
+
+
 def _row(rec: ItemRecord) -> dict[str, object]:
-    row: dict[str, object] = {name: getattr(rec, name) for name in ItemRecord.__slots__ if name != "attachments"}
+    row: dict[str, object] = {name: getattr(rec, name) for name in _FIELDS}
     row["title_pinyin"], row["title_initials"] = pinyin_keys(rec.title)
     return row
+
+
+_INSERT_COLUMNS = (*_FIELDS, "title_pinyin", "title_initials")
+_INSERT = f"INSERT INTO items ({', '.join(_INSERT_COLUMNS)}) VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})"
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedItem:
+    """An item with the costly part of its write worked out ahead (see `prepare`)."""
+
+    record: ItemRecord
+    publisher: str  # the publisher's name the index fields were cut with
+    values: tuple[object, ...]  # the items row in _INSERT_COLUMNS order, dates as ISO text
+    indexed: dict[str, str]  # FTS column → cut text
+
+
+def prepare(record: ItemRecord, publisher: str) -> PreparedItem:
+    """Pinyin keys and cut index fields of an item: pure work, which a sync spreads over processes."""
+    row = _row(record)
+    values = tuple(v.isoformat() if isinstance(v, date) else v for v in (row[n] for n in _INSERT_COLUMNS))
+    indexed = fts.index_row(0, _fields(record, publisher))
+    del indexed["rowid"]
+    return PreparedItem(record, publisher, values, indexed)  # type: ignore[arg-type]
+
+
+def _fields(item: Any, publisher: str) -> dict[str, str]:
+    """The indexed fields of an item: a stored row (the columns of _INDEXED) or an ItemRecord."""
+    return {
+        "title": item.title,
+        "doc_no": item.doc_no or "",
+        "index_no": item.index_no,
+        "publisher": publisher,
+        "body": item.body,
+    }
+
+
+def _index_row(row_id: int, item: Any, publisher: str) -> dict[str, object]:
+    return fts.index_row(row_id, _fields(item, publisher))
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,35 +145,52 @@ class WriteCounts:
         return self.added + self.updated
 
 
-def upsert_items(session: Session, records: Iterable[ItemRecord]) -> WriteCounts:
-    """Insert or update items by 索引号 and index them, in the caller's transaction."""
+def upsert_items(session: Session, records: Iterable[ItemRecord | PreparedItem]) -> WriteCounts:
+    """Insert or update items by 索引号 and index them, in the caller's transaction.
+
+    An item identical to the stored one (fields and attachments) is left alone:
+    it is neither written nor counted. Records may come prepared (`prepare`).
+    """
     publishers = {p.code: p.name for p in session.scalars(select(Publisher))}
     counts = WriteCounts()
     for batch in batched(records, BATCH):
-        for rec in batch:
+        items: list[PreparedItem] = []
+        for given in batch:
+            rec = given.record if isinstance(given, PreparedItem) else given
             validate(rec)
             if rec.publisher_code not in publishers:
                 raise InvalidRecord(f"{rec.index_no}: unknown publisher {rec.publisher_code!r}")
-        ids, added = _write_batch(session, list(batch))
-        _write_attachments(session, batch, ids)
-        fts.write_rows(
-            session, [fts.index_row(ids[r.index_no], _fts_fields(r, publishers[r.publisher_code])) for r in batch]
-        )
-        counts += WriteCounts(added, len(batch) - added)
+            name = publishers[rec.publisher_code]
+            ready = isinstance(given, PreparedItem) and given.publisher == name
+            items.append(given if ready else prepare(rec, name))  # type: ignore[arg-type]
+        counts += _write_batch(session, items, publishers)
     return counts
 
 
 def withdraw_items(session: Session, index_nos: Iterable[str]) -> int:
     """Remove items (撤回) with their attachments and index rows; unknown 索引号 are ignored."""
+    publishers = {p.code: p.name for p in session.scalars(select(Publisher))}
     removed = 0
     for batch in batched(index_nos, BATCH):
-        ids = list(session.scalars(select(Item.id).where(Item.index_no.in_(batch))))
-        if ids:
-            fts.delete_rows(session, ids)
+        rows = list(session.execute(select(*_INDEXED).where(Item.index_no.in_(batch))))
+        if rows:
+            ids = [row.id for row in rows]
+            fts.delete_rows(session, [_index_row(row.id, row, publishers[row.publisher_code]) for row in rows])
             session.execute(delete(Attachment).where(Attachment.item_id.in_(ids)))
             session.execute(delete(Item).where(Item.id.in_(ids)))
             removed += len(ids)
     return removed
+
+
+def rebuild_index(connection: Connection | Session) -> None:
+    """Index every item again, into an empty index (a migration that changes the cut calls this)."""
+    publishers = {code: name for code, name in connection.execute(select(Publisher.code, Publisher.name))}
+    last = 0
+    while rows := connection.execute(
+        select(*_INDEXED).where(Item.id > last).order_by(Item.id).limit(BATCH * 4)
+    ).all():
+        fts.insert_rows(connection, [_index_row(row.id, row, publishers[row.publisher_code]) for row in rows])
+        last = rows[-1].id
 
 
 def all_index_nos(session: Session) -> set[str]:
@@ -131,28 +204,62 @@ def get_meta(session: Session, key: str) -> str | None:
     return meta.value if meta else None
 
 
-def _write_batch(session: Session, batch: list[ItemRecord]) -> tuple[dict[str, int], int]:
-    """Write a batch of items with Core statements; returns 索引号 → row id, and how many were new."""
-    numbers = [r.index_no for r in batch]
+def _write_batch(session: Session, batch: list[PreparedItem], publishers: dict[str, str]) -> WriteCounts:
+    """Write a batch of items (new ones straight through the driver) and index them."""
+    numbers = [p.record.index_no for p in batch]
     if len(set(numbers)) != len(numbers):
         raise InvalidRecord("the same 索引号 appears twice in one batch")
-    found = session.execute(select(Item.index_no, Item.id).where(Item.index_no.in_(numbers)))
-    existing = {index_no: row_id for index_no, row_id in found}
-    updates = [{"_id": existing[r.index_no], **_row(r)} for r in batch if r.index_no in existing]
-    if updates:
-        table = Item.__table__
-        session.execute(update(table).where(table.c.id == bindparam("_id")), updates)
-    inserts = [_row(r) for r in batch if r.index_no not in existing]
-    if inserts:
-        session.execute(insert(Item.__table__), inserts)  # Core executemany: no ORM bookkeeping
-        new = [str(row["index_no"]) for row in inserts]
-        found = session.execute(select(Item.index_no, Item.id).where(Item.index_no.in_(new)))
-        existing.update((index_no, row_id) for index_no, row_id in found)
-    return existing, len(inserts)
+    table = Item.__table__
+    stored = {
+        row.index_no: row
+        for row in session.execute(select(table.c.id, *(table.c[n] for n in _FIELDS)).where(table.c.index_no.in_(numbers)))
+    }
+    held = _attachments_of(session, [row.id for row in stored.values()])
+    changed = [p for p in batch if p.record.index_no in stored and not _same(p.record, stored[p.record.index_no], held)]
+    new = [p for p in batch if p.record.index_no not in stored]
+    ids = {p.record.index_no: stored[p.record.index_no].id for p in changed}
+    if changed:
+        old = [stored[p.record.index_no] for p in changed]
+        fts.delete_rows(session, [_index_row(row.id, row, publishers[row.publisher_code]) for row in old])
+        session.execute(
+            update(table).where(table.c.id == bindparam("_id")),
+            [{"_id": ids[p.record.index_no], **_row(p.record)} for p in changed],
+        )
+    if new:
+        connection = session.connection()
+        connection.exec_driver_sql(_INSERT, [p.values for p in new])
+        created = session.execute(select(table.c.index_no, table.c.id).where(table.c.index_no.in_([p.record.index_no for p in new])))
+        ids.update((index_no, row_id) for index_no, row_id in created)
+    written = changed + new
+    fts.insert_rows(session, [{**p.indexed, "rowid": ids[p.record.index_no]} for p in written])
+    _write_attachments(session, [p.record for p in written], ids)
+    return WriteCounts(len(new), len(changed))
 
 
-def _write_attachments(session: Session, batch: tuple[ItemRecord, ...], ids: dict[str, int]) -> None:
+def _same(rec: ItemRecord, row: Any, held: dict[int, list[tuple[str, str, int, str]]]) -> bool:
+    """True when a stored item already has exactly the record's fields and attachments."""
+    if any(getattr(rec, name) != getattr(row, name) for name in _FIELDS):
+        return False
+    return [(a.name, a.sha256, a.size, a.media_type) for a in rec.attachments] == held.get(row.id, [])
+
+
+def _attachments_of(session: Session, item_ids: list[int]) -> dict[int, list[tuple[str, str, int, str]]]:
+    held: dict[int, list[tuple[str, str, int, str]]] = {}
+    if item_ids:
+        rows = session.execute(
+            select(Attachment.item_id, Attachment.name, Attachment.sha256, Attachment.size, Attachment.media_type)
+            .where(Attachment.item_id.in_(item_ids))
+            .order_by(Attachment.id)
+        )
+        for item_id, name, sha256, size, media_type in rows:
+            held.setdefault(item_id, []).append((name, sha256, size, media_type))
+    return held
+
+
+def _write_attachments(session: Session, batch: list[ItemRecord], ids: dict[str, int]) -> None:
     """Replace the attachment rows of the items in a batch."""
+    if not batch:
+        return
     item_ids = [ids[r.index_no] for r in batch]
     session.execute(delete(Attachment).where(Attachment.item_id.in_(item_ids)))
     rows = [
@@ -162,16 +269,6 @@ def _write_attachments(session: Session, batch: tuple[ItemRecord, ...], ids: dic
     ]
     if rows:
         session.execute(insert(Attachment), rows)
-
-
-def _fts_fields(rec: ItemRecord, publisher: str) -> dict[str, str]:
-    return {
-        "title": rec.title,
-        "doc_no": rec.doc_no or "",
-        "index_no": rec.index_no,
-        "publisher": publisher,
-        "body": rec.body,
-    }
 
 
 def set_meta(session: Session, key: str, value: str) -> None:

@@ -36,6 +36,7 @@ from content_cache.feed import (
 )
 from content_cache.feed._write import write_atomic
 from content_cache.feed.format import MANIFEST, SIGNATURES, AttachmentRef, DeltaRef
+from content_cache.sync.prepare import default_workers, prepared_batches
 from content_cache.sync.transport import HttpTransport, Transport
 
 SyncMode = Literal["snapshot", "delta", "unchanged"]
@@ -85,8 +86,13 @@ def run_sync(
     full: bool = False,
     progress: ProgressCallback | None = None,
     today: date | None = None,
+    workers: int | None = None,
 ) -> SyncReport:
-    """Bring the cache up to the feed; raises FeedError (cache untouched) when anything is wrong."""
+    """Bring the cache up to the feed; raises FeedError (cache untouched) when anything is wrong.
+
+    `workers` processes read and prepare batches while this one writes
+    (default: one per CPU, at most two; 0 does everything here).
+    """
     limits = limits or Limits()
     report = SyncReport(transport.describe(), cache.feed_sequence())
     notify = progress or (lambda _p: None)
@@ -101,7 +107,7 @@ def run_sync(
     files = _download(transport, manifest, batches, limits, notify)
     _store_attachments(transport, manifest.attachments, attachments, limits, notify)
     with cache.transaction() as session:
-        _apply(session, manifest, chain, files, limits, report, notify)
+        _apply(session, manifest, chain, files, limits, report, notify, default_workers() if workers is None else workers)
         store.set_meta(session, store.UPDATED_ON, (today or date.today()).isoformat())
     if isinstance(transport, HttpTransport):
         transport.remember_manifest(manifest_bytes, signatures)
@@ -157,57 +163,75 @@ def _apply(
     limits: Limits,
     report: SyncReport,
     notify: ProgressCallback,
+    workers: int,
 ) -> None:
     """Write the catalogue and the operations; a snapshot also withdraws what it no longer lists."""
     publishers, columns = read_catalogue(files[manifest.catalogue.path], manifest.catalogue, limits)
     store.upsert_publishers(session, publishers)
     store.upsert_columns(session, columns)
-    codes = ([p.code for p in publishers], [c.code for c in columns])
+    feed = _Feed(files, limits, ([p.code for p in publishers], [c.code for c in columns]), workers,
+                 {p.code: p.name for p in publishers})
     if chain is None:
         before = store.all_index_nos(session)
-        seen = _apply_ops(session, _ops(manifest.snapshot.batches, files, limits, codes), report, notify,
-                          manifest.snapshot.items)
+        seen = _apply_ops(session, feed.ops(manifest.snapshot.batches), report, notify, manifest.snapshot.items)
         report.withdrawn += store.withdraw_items(session, sorted(before - seen))
     else:
         for delta in chain:
             total = delta.upserts + delta.withdrawals
-            _apply_ops(session, _ops(delta.batches, files, limits, codes), report, notify, total)
+            _apply_ops(session, feed.ops(delta.batches), report, notify, total)
     store.set_meta(session, store.FEED_SEQUENCE, str(manifest.sequence))
     store.set_meta(session, store.FEED_PUBLISHER, manifest.publisher)
 
 
-def _ops(
-    batches: tuple[BatchRef, ...], files: dict[str, bytes], limits: Limits, codes: tuple[list[str], list[str]]
-) -> Iterator[FeedOp]:
-    """The checked operations of one snapshot or one delta, in feed order."""
-    def every() -> Iterator[FeedOp]:
-        for ref in batches:
-            yield from read_batch(files[ref.path], ref, limits)
+@dataclass(frozen=True)
+class _Feed:
+    """The verified files of a sync, read into checked, prepared operations."""
 
-    return check_references(check_unique(every()), *codes)
+    files: dict[str, bytes]
+    limits: Limits
+    codes: tuple[list[str], list[str]]  # publisher and column codes the records may name
+    workers: int
+    publishers: dict[str, str]
+
+    def ops(self, batches: tuple[BatchRef, ...]) -> Iterator[tuple[FeedOp, store.PreparedItem | None]]:
+        """The operations of one snapshot or one delta in feed order, with each upsert's prepared item."""
+        jobs = [(self.files[ref.path], ref, self.limits, self.publishers) for ref in batches]
+        prepared: dict[str, store.PreparedItem] = {}
+
+        def every() -> Iterator[FeedOp]:
+            for ops, ready in prepared_batches(jobs, self.workers):
+                prepared.update(ready)
+                yield from ops
+
+        for op in check_references(check_unique(every()), *self.codes):
+            yield op, prepared.pop(op.index_no, None)
 
 
 def _apply_ops(
-    session: Session, ops: Iterator[FeedOp], report: SyncReport, notify: ProgressCallback, total: int
+    session: Session,
+    ops: Iterator[tuple[FeedOp, store.PreparedItem | None]],
+    report: SyncReport,
+    notify: ProgressCallback,
+    total: int,
 ) -> set[str]:
     """Apply upserts in runs and withdrawals as they come; returns every 索引号 upserted."""
     seen: set[str] = set()
-    run: list[Upsert] = []
+    run: list[store.ItemRecord | store.PreparedItem] = []
     done = 0
 
     def flush() -> None:
         nonlocal done
-        counts = store.upsert_items(session, (u.record for u in run))
+        counts = store.upsert_items(session, run)
         report.added += counts.added
         report.updated += counts.updated
         done += len(run)
         run.clear()
         notify(SyncProgress("apply", done, total))
 
-    for op in ops:
+    for op, prepared in ops:
         if isinstance(op, Upsert):
             seen.add(op.index_no)
-            run.append(op)
+            run.append(prepared or op.record)
             if len(run) >= store.BATCH:
                 flush()
         else:

@@ -23,12 +23,12 @@ def test_the_cache_is_sqlite_in_wal_mode_with_fts5(empty_cache: ContentCache) ->
     with empty_cache.session() as session:
         assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert session.execute(text("SELECT count(*) FROM item_fts")).scalar() == 0
-        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "c0001"
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "c0002"
 
 
 def test_loading_the_same_demo_twice_changes_nothing(empty_cache: ContentCache) -> None:
     assert empty_cache.load_demo(40, seed=3) == 41
-    assert empty_cache.load_demo(40, seed=3) == 41
+    assert empty_cache.load_demo(40, seed=3) == 0  # nothing written the second time
     assert empty_cache.item_count() == 41
     with empty_cache.session() as session:
         assert session.execute(text("SELECT count(*) FROM item_fts")).scalar() == 41
@@ -74,3 +74,48 @@ def test_index_numbers_take_any_unit_code_length(empty_cache: ContentCache) -> N
 def test_an_unknown_item_is_a_clear_error(empty_cache: ContentCache) -> None:
     with pytest.raises(ItemNotFound, match="nope"):
         empty_cache.item("nope")
+
+
+def _index_is_sound(cache: ContentCache) -> None:
+    with cache.session() as session:
+        for table in ("item_fts", "title_fts"):
+            session.execute(text(f"INSERT INTO {table}({table}) VALUES ('integrity-check')"))
+
+
+def test_updates_and_withdrawals_remove_exactly_what_was_indexed(empty_cache: ContentCache) -> None:
+    items = generate_items(60, seed=5)
+    load(empty_cache, items)
+    first, second = items[0], items[1]
+    load(empty_cache, [replace(first, title="关于龟兔赛跑的公告", body="龟兔赛跑。"), second])
+    with empty_cache.transaction() as session:
+        from content_cache.store import withdraw_items
+
+        assert withdraw_items(session, [second.index_no]) == 1
+    _index_is_sound(empty_cache)
+    for item in (first, second):
+        assert item.index_no not in {h.index_no for h in empty_cache.search(item.title, 100).hits}
+    assert [h.index_no for h in empty_cache.search("龟兔赛跑", 10).hits] == [first.index_no]
+    with empty_cache.session() as session:
+        assert session.execute(text("SELECT count(*) FROM item_fts_docsize")).scalar() == 59
+
+
+def test_a_renamed_publisher_is_found_by_its_new_name(empty_cache: ContentCache) -> None:
+    load(empty_cache, generate_items(40, seed=5))
+    renamed = [replace(p, name="宿州市财政和地方金融局") if p.name == "宿州市财政局" else p for p in publisher_records()]
+    with empty_cache.transaction() as session:
+        upsert_publishers(session, renamed)
+    _index_is_sound(empty_cache)
+    with empty_cache.session() as session:
+        from content_cache.models import Item
+
+        count = session.query(Item).filter(Item.publisher_code == "003232805").count()
+    assert count and empty_cache.search("地方金融局", 100).total == count
+    assert all(h.publisher == "宿州市财政和地方金融局" for h in empty_cache.search("地方金融局", 100).hits)
+
+
+def test_a_title_hit_ranks_above_a_long_body_full_of_the_word(empty_cache: ContentCache) -> None:
+    base = generate_items(2, seed=5)
+    in_title = replace(base[0], title="龟兔赛跑工作方案", body="见附件。")
+    in_body = replace(base[1], title="关于某事项的通知", body="龟兔赛跑。" * 300)
+    load(empty_cache, [in_body, in_title])
+    assert [h.index_no for h in empty_cache.search("龟兔赛跑", 10).hits] == [in_title.index_no, in_body.index_no]

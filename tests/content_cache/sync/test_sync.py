@@ -97,9 +97,11 @@ def test_a_second_sync_is_a_conditional_request_and_changes_nothing(
 
 def test_full_takes_the_snapshot_again(kiosk_cache: ContentCache, out: Path, keypair: KeyPair, tmp_path: Path) -> None:
     sync(kiosk_cache, FolderTransport(out), keypair, tmp_path)
+    before = kiosk_cache.item_count()
     report = sync(kiosk_cache, FolderTransport(out), keypair, tmp_path, full=True)
-    assert (report.mode, report.added, report.withdrawn) == ("snapshot", 0, 0)
-    assert report.updated == kiosk_cache.item_count()
+    # The snapshot is read again, but items identical to the cached ones are not rewritten.
+    assert (report.mode, report.added, report.updated, report.withdrawn) == ("snapshot", 0, 0, 0)
+    assert kiosk_cache.item_count() == before
 
 
 def test_a_zip_bundle_from_a_usb_stick(kiosk_cache: ContentCache, out: Path, keypair: KeyPair, tmp_path: Path) -> None:
@@ -290,3 +292,37 @@ def test_a_bundle_with_an_unsafe_member_is_refused(tmp_path: Path) -> None:
         z.writestr("../../evil", b"x")
     with pytest.raises(FeedError, match="unsafe path"):
         ZipTransport(bundle)
+
+
+def test_worker_processes_give_the_same_content(
+    kiosk_cache: ContentCache, src: Path, keypair: KeyPair, tmp_path: Path
+) -> None:
+    feed = tmp_path / "small-batches"
+    publish(src, feed, keypair.key_path, now=NOW, batch_size=7)
+    alone = ContentCache.open(tmp_path / "alone.db")
+    try:
+        sync(alone, FolderTransport(feed), keypair, tmp_path, workers=0)
+        report = sync(kiosk_cache, FolderTransport(feed), keypair, tmp_path, workers=2)
+        assert report.added == alone.item_count() > 14
+        assert snapshot_of(kiosk_cache) == snapshot_of(alone)
+        assert kiosk_cache.search("年度报告", 50).hits == alone.search("年度报告", 50).hits
+    finally:
+        alone.close()
+
+
+def test_a_bad_line_read_by_a_worker_is_refused_like_any_other(
+    kiosk_cache: ContentCache, src: Path, keypair: KeyPair, tmp_path: Path
+) -> None:
+    import hashlib
+
+    feed = tmp_path / "small-batches"
+    publish(src, feed, keypair.key_path, now=NOW, batch_size=7)
+    ref = json.loads((feed / "manifest.json").read_bytes())["snapshot"]["batches"][2]
+    lines = gzip.decompress((feed / ref["path"]).read_bytes()).splitlines(keepends=True)
+    data = gzip.compress(b"".join([*lines[:3], lines[3][:-10] + b"\n", *lines[4:]]), mtime=0)
+    (feed / ref["path"]).write_bytes(data)
+    resign(feed, keypair.private, lambda m: m["snapshot"]["batches"][2].update(
+        size=len(data), sha256=hashlib.sha256(data).hexdigest()))
+    with pytest.raises(FeedError, match=f"{ref['path']} line 4"):
+        sync(kiosk_cache, FolderTransport(feed), keypair, tmp_path, workers=2)
+    assert kiosk_cache.item_count() == 0 and kiosk_cache.feed_sequence() is None

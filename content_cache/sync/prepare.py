@@ -1,0 +1,64 @@
+"""Reading a feed's batches and preparing their items, over worker processes on a large sync.
+
+Parsing a batch, checking its records, cutting the text for the index and
+working out pinyin keys is pure Python work, as costly as SQLite's writing of
+the result. On a sync of several batches, worker processes do it while the
+syncing process writes: results come back in feed order, at most a few batches
+ahead of the writer, so memory stays bounded. The writer still checks every
+record (`store.upsert_items`), and an error in a worker (a malformed line) is
+raised in the writer as if it had read the batch itself.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from content_cache import store
+from content_cache.feed import BatchRef, FeedOp, Limits, Upsert, read_batch
+
+Prepared = tuple[list[FeedOp], dict[str, store.PreparedItem]]
+Job = tuple[bytes, BatchRef, Limits, dict[str, str]]
+
+
+def default_workers() -> int:
+    """One worker per CPU the process may use, capped at two; one CPU means no workers."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(cpus, 2) if cpus > 1 else 0
+
+
+def read_prepared(data: bytes, ref: BatchRef, limits: Limits, publishers: dict[str, str]) -> Prepared:
+    """The operations of one verified batch, and its upserted items prepared for writing."""
+    ops = list(read_batch(data, ref, limits))
+    prepared = {
+        op.index_no: store.prepare(op.record, publishers[op.record.publisher_code])
+        for op in ops
+        if isinstance(op, Upsert) and op.record.publisher_code in publishers
+    }
+    return ops, prepared
+
+
+def prepared_batches(jobs: Sequence[Job], workers: int) -> Iterator[Prepared]:
+    """Each job's result in order; in this process when there are no workers or one job."""
+    if workers < 1 or len(jobs) < 2:
+        yield from (read_prepared(*job) for job in jobs)
+        return
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        waiting = iter(jobs)
+        ahead: deque[Future[Prepared]] = deque()
+        for job in waiting:
+            ahead.append(pool.submit(read_prepared, *job))
+            if len(ahead) > workers:
+                break
+        while ahead:
+            result = ahead.popleft().result()
+            job = next(waiting, None)
+            if job is not None:
+                ahead.append(pool.submit(read_prepared, *job))
+            yield result
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # at most the batches in hand are finished
