@@ -29,7 +29,6 @@ from content_cache.feed import (
     Upsert,
     check_references,
     check_unique,
-    read_batch,
     read_catalogue,
     verify_file,
     verify_manifest,
