@@ -29,6 +29,7 @@ from content_cache.sync.transport import HttpTransport
 
 Row = tuple[str, str, str]
 CACHE_DIR = Path(__file__).parent / ".cache"
+SCHEMA = "c0002"  # the content schema the kept caches were built with; a new one rebuilds them
 
 
 def write_src(src: Path, items: list[ItemRecord] | None, count: int = 0, seed: int = 1) -> None:
@@ -84,9 +85,9 @@ def full_import(root: Path, count: int) -> list[Row]:
 def large_cache(items: int) -> Path:
     """A content cache of `items` generated items, built once and kept."""
     CACHE_DIR.mkdir(exist_ok=True)
-    path = CACHE_DIR / f"content-{items}.db"
-    if not (CACHE_DIR / f"content-{items}.ready").exists():
-        for old in CACHE_DIR.glob(f"content-{items}.db*"):
+    path = CACHE_DIR / f"content-{items}-{SCHEMA}.db"
+    if not (CACHE_DIR / f"content-{items}-{SCHEMA}.ready").exists():
+        for old in CACHE_DIR.glob(f"content-{items}*"):
             old.unlink()
         cache = ContentCache.open(path)
         with cache.transaction() as session:
@@ -97,7 +98,7 @@ def large_cache(items: int) -> Path:
             with cache.transaction() as session:
                 store.upsert_items(session, batch)
         cache.close()
-        (CACHE_DIR / f"content-{items}.ready").touch()
+        (CACHE_DIR / f"content-{items}-{SCHEMA}.ready").touch()
     return path
 
 
@@ -113,7 +114,9 @@ def delta_and_noop(root: Path, cache_items: int, changed: int = 1000) -> list[Ro
     key, pub = generate_keypair(root / "dkeys")
     write_src(root / "dsrc", first)
     publish(root / "dsrc", root / "dfeed", key)  # sequence 1: the items as the cache holds them
-    write_src(root / "dsrc", [replace(r, title=r.title + "(修订)") for r in first])
+    # A new mark each run: the cache is kept between runs, and items equal to the cached ones are skipped.
+    mark = f"(修订{time.time_ns()})"
+    write_src(root / "dsrc", [replace(r, title=r.title + mark) for r in first])
     publish(root / "dsrc", root / "dfeed", key)  # sequence 2: a delta changing every one of them
     cache = ContentCache.open(path)
     with cache.transaction() as session:

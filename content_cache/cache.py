@@ -83,9 +83,17 @@ class ContentCache:
         with self.session() as s:
             return catalogue.item_detail(s, index_no)
 
-    def search(self, query: str, limit: int = 20) -> SearchResult:
+    def search(
+        self,
+        query: str,
+        limit: int = 20,
+        *,
+        filters: search.Filters | None = None,
+        sort: search.Sort = "relevance",
+        facets: bool = False,
+    ) -> SearchResult:
         with self.session() as s:
-            return search.search(s, query, limit)
+            return search.search(s, query, limit, filters=filters, sort=sort, facets=facets)
 
     def updated_on(self) -> date | None:
         with self.session() as s:

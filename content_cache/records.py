@@ -70,12 +70,42 @@ class ItemDetail:
 
 
 @dataclass(frozen=True, slots=True)
+class Snippet:
+    """What to highlight for one hit: spans in its title, and a stretch of its body with spans."""
+
+    title_marks: tuple[tuple[int, int], ...]
+    text: str
+    marks: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Facet:
+    """One value of a filter (a column, a publisher, a year …) and how many hits have it."""
+
+    value: str
+    label: str
+    count: int
+    level: str = ""  # a publisher's level: city, county, township
+
+
+@dataclass(frozen=True, slots=True)
 class SearchResult:
-    """The hits of one query: `total` counts every match, `hits` holds the first page."""
+    """The hits of one query: `total` counts every match, `hits` holds the first page.
+
+    `snippets` go with `hits`, one each; `facets` (when asked for) count the
+    matches per filter value; `suggestions` are other queries to try when
+    nothing matched.
+    """
 
     query: str
     total: int
     hits: tuple[ItemSummary, ...]
+    snippets: tuple[Snippet, ...] = ()
+    facets: dict[str, tuple[Facet, ...]] = field(default_factory=dict)
+    suggestions: tuple[str, ...] = ()
+
+    def with_suggestions(self, suggestions: tuple[str, ...]) -> SearchResult:
+        return SearchResult(self.query, self.total, self.hits, self.snippets, self.facets, suggestions)
 
 
 @dataclass(frozen=True, slots=True)

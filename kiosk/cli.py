@@ -16,7 +16,8 @@ from typing import NoReturn
 from sqlalchemy.exc import SQLAlchemyError
 
 from content_cache import ContentError
-from content_cache.records import ItemSummary
+from content_cache.records import ItemSummary, SearchResult, Snippet
+from content_cache.search import Filters
 from content_cache.sync.run import SyncProgress
 from kiosk.bootstrap import build_services, ensure_content, open_content, setup_logging, state_url
 from kiosk.config import Config, describe, load_config
@@ -151,30 +152,67 @@ def cmd_demo_content(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def _hit_json(hit: ItemSummary) -> dict[str, object]:
-    return {
+def _hit_json(hit: ItemSummary, snippet: Snippet | None = None) -> dict[str, object]:
+    found: dict[str, object] = {
         "index_no": hit.index_no,
         "title": hit.title,
         "doc_no": hit.doc_no,
         "publisher": hit.publisher,
         "published_on": hit.published_on.isoformat(),
         "column": hit.column,
+        "validity": hit.validity,
     }
+    if snippet is not None:
+        found |= {"title_marks": snippet.title_marks, "snippet": snippet.text, "snippet_marks": snippet.marks}
+    return found
+
+
+def _result_json(result: SearchResult) -> dict[str, object]:
+    snippets = result.snippets or (None,) * len(result.hits)
+    found: dict[str, object] = {
+        "query": result.query,
+        "total": result.total,
+        "hits": [_hit_json(h, s) for h, s in zip(result.hits, snippets, strict=True)],
+        "suggestions": list(result.suggestions),
+    }
+    if result.facets:
+        found["facets"] = {
+            name: [{"value": f.value, "label": f.label, "count": f.count} | ({"level": f.level} if f.level else {})
+                   for f in values]
+            for name, values in result.facets.items()
+        }
+    return found
 
 
 def cmd_search(args: argparse.Namespace, config: Config) -> int:
-    """Search the content cache as the kiosk does."""
+    """Search the content cache as the kiosk does; with --stdin, one query per line, one JSON line each."""
+    if args.stdin == (args.query is not None):
+        print("kiosk search: error: give a query, or --stdin to read one query per line (see kiosk search --help)",
+              file=sys.stderr)
+        return 2
+    filters = Filters(args.column, args.publisher, args.year, args.genre, args.validity)
     content = open_content(config)
     try:
-        result = content.search(args.query, args.limit)
+        if args.stdin:
+            for line in sys.stdin:
+                start = time.perf_counter()
+                result = content.search(line.rstrip("\n"), args.limit, filters=filters, sort=args.sort, facets=args.facets)
+                took = (time.perf_counter() - start) * 1000
+                print(json.dumps(_result_json(result) | {"took_ms": round(took, 3)}, ensure_ascii=False), flush=True)
+            return 0
+        result = content.search(args.query, args.limit, filters=filters, sort=args.sort, facets=args.facets)
     finally:
         content.close()
     if args.json:
-        print(json.dumps({"total": result.total, "hits": [_hit_json(h) for h in result.hits]}, ensure_ascii=False))
+        print(json.dumps(_result_json(result), ensure_ascii=False))
         return 0
     print(f"{result.total} items match {args.query!r}")
     for hit in result.hits:
         print(f"{hit.published_on}  {hit.index_no}  {hit.title}  ({hit.doc_no or '-'}, {hit.publisher})")
+    if result.suggestions:
+        print("try: " + " | ".join(result.suggestions))
+    for name, values in result.facets.items():
+        print(f"{name}: " + ", ".join(f"{f.label} {f.count}" for f in values[:10]))
     return 0
 
 
@@ -292,9 +330,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo_content)
 
     search = sub.add_parser("search", help="search the cached content", description=cmd_search.__doc__)
-    search.add_argument("query", help="characters, 文号, 索引号, or pinyin (full or initials)")
+    search.add_argument("query", nargs="?", help="characters, 文号, 索引号, publisher, or pinyin (full or initials)")
     search.add_argument("--json", action="store_true", help="print one JSON object")
+    search.add_argument("--stdin", action="store_true", help="read one query per line, print one JSON line each, with took_ms")
     search.add_argument("--limit", type=int, default=20, help="hits to return (default 20)")
+    search.add_argument("--column", help="only this column code and its sub-columns")
+    search.add_argument("--publisher", help="only this publisher code")
+    search.add_argument("--year", type=int, help="only items published in this year")
+    search.add_argument("--genre", help="only this 体裁")
+    search.add_argument("--validity", choices=("valid", "amended", "abolished"), help="only this validity")
+    search.add_argument("--sort", choices=("relevance", "date"), default="relevance", help="best first (default) or newest first")
+    search.add_argument("--facets", action="store_true", help="add counts per column, publisher, year, 体裁 and validity")
     search.set_defaults(func=cmd_search)
 
     prt = sub.add_parser("print", help="print a copy of an item", description=cmd_print.__doc__)

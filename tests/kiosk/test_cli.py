@@ -34,8 +34,38 @@ def test_search_json_has_the_documented_shape(home: Path) -> None:
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["total"] >= len(result["hits"]) > 0
-    assert set(result["hits"][0]) == {"index_no", "title", "doc_no", "publisher", "published_on", "column"}
+    assert set(result) == {"query", "total", "hits", "suggestions"}
+    assert set(result["hits"][0]) == {
+        "index_no", "title", "doc_no", "publisher", "published_on", "column", "validity",
+        "title_marks", "snippet", "snippet_marks",
+    }
     assert all("财政预算" in hit["title"] for hit in result["hits"])
+
+
+def test_search_stdin_answers_one_json_line_per_query(home: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")} | {"KIOSK_HOME": str(home)}
+    queries = ["年度报告", "", '"*(NEAR', "czys", SEED_INDEX_NO]
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "search", "--stdin", "--limit", "2", "--facets"],
+        env=env, input="\n".join(queries) + "\n", capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [a["query"] for a in answers] == queries
+    assert all(a["took_ms"] >= 0 and "facets" in a or a["total"] == 0 for a in answers)
+    assert answers[0]["total"] > 0 and answers[1]["total"] == 0
+    assert answers[4]["hits"][0]["index_no"] == SEED_INDEX_NO
+
+
+def test_search_filters_and_date_sort(home: Path) -> None:
+    every = json.loads(kiosk(home, "search", "通知", "--json", "--limit", "100", "--facets").stdout)
+    year = every["facets"]["year"][0]
+    narrowed = json.loads(kiosk(home, "search", "通知", "--json", "--limit", "100", "--year", year["value"]).stdout)
+    assert narrowed["total"] == year["count"]
+    assert all(h["published_on"].startswith(year["value"]) for h in narrowed["hits"])
+    newest = json.loads(kiosk(home, "search", "通知", "--json", "--limit", "100", "--sort", "date").stdout)
+    dates = [h["published_on"] for h in newest["hits"]]
+    assert dates == sorted(dates, reverse=True) and newest["total"] == every["total"]
 
 
 def test_search_by_index_no(home: Path) -> None:
@@ -67,7 +97,7 @@ def test_config_shows_every_setting_with_its_origin(home: Path) -> None:
         (("print", "nobody/2008-00001"), "no item with index number nobody/2008-00001"),
         (("print", SEED_INDEX_NO, "--to", "fax"), "invalid choice: 'fax'"),
         (("frobnicate",), "invalid choice: 'frobnicate'"),
-        (("search",), "required: query"),
+        (("search",), "give a query, or --stdin"),
     ],
 )
 def test_a_failure_is_one_line_and_a_non_zero_exit(home: Path, args: tuple[str, ...], message: str) -> None:
