@@ -31,7 +31,10 @@ class ContentCache:
         path.parent.mkdir(parents=True, exist_ok=True)
         engine = make_engine(sqlite_url(path))
         run_migrations(engine, MIGRATIONS)
-        return cls(engine)
+        cache = cls(engine)
+        with cache.transaction() as session:
+            store.ensure_index_current(session)
+        return cache
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -22,8 +22,8 @@ title or 文号 hit above a body hit.
 Both tables are contentless (`content=''`): it holds the index only, not a second,
 pre-cut copy of every text, which roughly halves what a sync writes. Removing a
 row from it needs the exact text it was indexed with, and `index_row` recomputes
-that from the item: any change to the cut must come with a migration that
-rebuilds the index (see migration c0002).
+that from the item, so any change to the cut must change CUT_VERSION: a cache
+cut with another version is re-indexed when it is opened.
 
 A query is cut the same way and each token is double-quoted, so no user text
 ever reaches MATCH as syntax.
@@ -47,6 +47,10 @@ _WORDS = re.compile("[0-9a-z]+")
 # Control and invisible format characters (zero-width space, direction marks, BOM).
 _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _SPACE = ord(" ")
+
+# The version of the cut below. The cache records the version its index was cut
+# with and re-indexes on open when it differs (`store.ensure_index_current`).
+CUT_VERSION = "2"
 
 FTS_COLUMNS = ("title", "doc_no", "index_no", "publisher", "body")
 HEAD_COLUMNS = FTS_COLUMNS[:-1]
@@ -106,9 +110,26 @@ def match_expression(query: str) -> str | None:
     return " AND ".join(dict.fromkeys(phrases)) if phrases else None
 
 
+def doc_key(value: str) -> str | None:
+    """A 文号 as one token, whatever its brackets and spaces: 宿政〔2008〕12号 and 宿政[2008] 12号 → 宿政200812号.
+
+    None when the text is not shaped like a 文号 (it needs both characters and digits).
+    """
+    runs = _RUNS.findall(normalise(value))
+    key = "".join(runs)
+    return key if len(runs) > 1 and not key.isascii() and any(ch.isdigit() for ch in key) else None
+
+
 def index_row(rowid: int, fields: dict[str, str]) -> dict[str, object]:
-    """The FTS row of one item, each field cut (also the exact values that remove it again)."""
+    """The FTS row of one item, each field cut (also the exact values that remove it again).
+
+    The 文号 column also holds the whole 文号 as one token (`doc_key`), which
+    ranks an exact 文号 above one that merely shares its parts.
+    """
     row: dict[str, object] = {name: indexed_text(fields[name]) for name in FTS_COLUMNS}
+    key = doc_key(fields["doc_no"])
+    if key:
+        row["doc_no"] = f"{row['doc_no']} {key}"
     row["rowid"] = rowid
     return row
 

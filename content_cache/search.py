@@ -110,7 +110,9 @@ def _matched(query: str) -> tuple[str, dict[str, Any]] | None:
     params: dict[str, Any] = {}
     if expression:
         parts.append(_FTS)
-        params |= {"all": expression, "any": expression.replace(" AND ", " OR ")}
+        key = fts.doc_key(query)
+        ranked = expression.replace(" AND ", " OR ") + (f' OR "{key}"' if key else "")
+        params |= {"all": expression, "any": ranked}
     if looks_like_pinyin(query):
         compact = fts.normalise(query).replace(" ", "")
         parts.append(_PINYIN)

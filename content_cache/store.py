@@ -10,7 +10,7 @@ from datetime import date
 
 from itertools import islice
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -182,8 +182,25 @@ def withdraw_items(session: Session, index_nos: Iterable[str]) -> int:
     return removed
 
 
+FTS_CUT = "fts_cut"
+
+
+def ensure_index_current(session: Session) -> bool:
+    """Re-index every item when the index was cut by another version of the cut; True when it was."""
+    if get_meta(session, FTS_CUT) == fts.CUT_VERSION:
+        return False
+    for table in ("item_fts", "title_fts"):
+        session.execute(text(f"INSERT INTO {table}({table}) VALUES ('delete-all')"))
+    rebuild_index(session)
+    return True
+
+
 def rebuild_index(connection: Connection | Session) -> None:
-    """Index every item again, into an empty index (a migration that changes the cut calls this)."""
+    """Index every item into an empty index, and record the version of the cut it used."""
+    connection.execute(
+        text("INSERT OR REPLACE INTO content_meta(key, value) VALUES (:key, :value)"),
+        {"key": FTS_CUT, "value": fts.CUT_VERSION},
+    )
     publishers = {code: name for code, name in connection.execute(select(Publisher.code, Publisher.name))}
     last = 0
     while rows := connection.execute(

@@ -73,3 +73,62 @@ def test_hostile_queries_never_raise(demo_cache: ContentCache, query: str) -> No
 def test_any_text_is_a_valid_query(demo_cache: ContentCache, query: str) -> None:
     result = demo_cache.search(query, 5)
     assert result.total >= len(result.hits)
+
+
+ODD = st.lists(
+    st.sampled_from(
+        ['"', "*", "(", ")", "\\", ":", "^", "-", "+", "{", "}", " ", "AND", "OR", "NOT", "NEAR", "\x00", "\u200b",
+         "😀", "ＡＮＤ", "（", "〔", "财", "政", "预算", "宿州", "2008", "年", "号", "[color=ff0000]", "<b>", "𠀀"]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=ODD, sort=st.sampled_from(["relevance", "date"]), year=st.sampled_from([None, 2008, 2009]))
+def test_odd_queries_with_filters_and_facets_never_raise(demo_cache: ContentCache, query: str, sort, year) -> None:
+    from content_cache.search import Filters
+
+    result = demo_cache.search(query, 5, filters=Filters(year=year), sort=sort, facets=True)
+    assert result.total >= len(result.hits) == len(result.snippets)
+    for hit, snip in zip(result.hits, result.snippets, strict=True):
+        assert all(0 <= s < e <= len(hit.title) for s, e in snip.title_marks)
+        assert all(0 <= s < e <= len(snip.text) for s, e in snip.marks)
+    if result.facets:
+        assert sum(f.count for f in result.facets["validity"]) == result.total
+
+
+def test_snippets_mark_the_query_in_title_and_body(demo_cache: ContentCache) -> None:
+    result = demo_cache.search("年度报告", 3)
+    snip = result.snippets[0]
+    title = result.hits[0].title
+    assert [title[s:e] for s, e in snip.title_marks] == ["年度报告"]
+    assert all(snip.text[s:e] == "年度报告" for s, e in snip.marks)
+
+
+def test_filters_narrow_and_facets_count(demo_cache: ContentCache) -> None:
+    from content_cache.search import Filters
+
+    every = demo_cache.search("通知", 1000, facets=True)
+    for name in ("column", "publisher", "year", "validity"):
+        assert sum(f.count for f in every.facets[name]) == every.total, name
+    publisher = every.facets["publisher"][0]
+    assert publisher.level in {"city", "county", "township"}
+    narrowed = demo_cache.search("通知", 1000, filters=Filters(publisher=publisher.value))
+    assert narrowed.total == publisher.count and {h.publisher for h in narrowed.hits} == {publisher.label}
+    abolished = demo_cache.search("通知", 1000, filters=Filters(validity="abolished"))
+    assert all(h.validity == "abolished" for h in abolished.hits)
+
+
+def test_a_section_filter_takes_its_sub_columns(demo_cache: ContentCache) -> None:
+    from content_cache.search import Filters
+
+    section = next(s for s in demo_cache.sections() if demo_cache.subcolumns(s.code))
+    inside = {c.code for c in demo_cache.subcolumns(section.code)} | {section.code}
+    result = demo_cache.search("通知", 1000, filters=Filters(column=section.code))
+    assert result.total and all(h.column_code in inside for h in result.hits)
+
+
+def test_no_hits_for_several_words_suggests_dropping_one(demo_cache: ContentCache) -> None:
+    result = demo_cache.search("年度报告 量子引力", 5)
+    assert result.total == 0 and result.suggestions == ("年度报告",)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -119,3 +120,20 @@ def test_a_title_hit_ranks_above_a_long_body_full_of_the_word(empty_cache: Conte
     in_body = replace(base[1], title="关于某事项的通知", body="龟兔赛跑。" * 300)
     load(empty_cache, [in_body, in_title])
     assert [h.index_no for h in empty_cache.search("龟兔赛跑", 10).hits] == [in_title.index_no, in_body.index_no]
+
+
+def test_an_index_cut_by_another_version_is_rebuilt_on_open(empty_cache: ContentCache) -> None:
+    load(empty_cache, generate_items(30, seed=5))
+    with empty_cache.transaction() as session:
+        session.execute(text("UPDATE content_meta SET value = '0' WHERE key = 'fts_cut'"))
+        session.execute(text("INSERT INTO title_fts(title_fts) VALUES ('delete-all')"))
+    url = str(empty_cache.engine.url.database)
+    empty_cache.close()
+    reopened = ContentCache.open(Path(url))
+    try:
+        assert reopened.search("通知", 100).total > 0
+        with reopened.session() as session:
+            assert session.execute(text("SELECT value FROM content_meta WHERE key = 'fts_cut'")).scalar() == "2"
+            assert session.execute(text("SELECT count(*) FROM title_fts_docsize")).scalar() == 30
+    finally:
+        reopened.close()
