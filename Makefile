@@ -13,7 +13,8 @@ test: system-test $(STAMP)
 	env -u DISPLAY -u WAYLAND_DISPLAY $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: system-test $(STAMP)
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 check: test
 

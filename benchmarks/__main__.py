@@ -16,6 +16,7 @@ from pathlib import Path
 
 from content_cache import ContentCache
 from kiosk.services import print_document
+from benchmarks.search_bench import bench_search_large
 from benchmarks.sync_bench import bench_sync
 from printing import CopyStamp, find_cjk_font, render_a4, render_receipt
 
@@ -102,11 +103,16 @@ def main() -> int:
     parser.add_argument("--cache-items", type=int, default=1_000_000,
                         help="items of the large cache a 1,000-item delta is applied to (default 1000000; built once "
                              "into benchmarks/.cache/)")
-    parser.add_argument("--only", choices=("app", "sync"), help="run one group of benchmarks")
+    parser.add_argument("--search-items", type=int, default=1_000_000,
+                        help="items of the large search cache (default 1000000, bodies of ~1,200 characters; built once "
+                             "into benchmarks/.cache/ with a tantivy index beside it)")
+    parser.add_argument("--only", choices=("app", "sync", "search"), help="run one group of benchmarks")
     args = parser.parse_args()
     rows: list[Row] = []
     if args.only in (None, "sync"):
         rows += bench_sync(args.import_items, args.cache_items)
+    if args.only in (None, "search"):
+        rows += bench_search_large(args.search_items)
     if args.only in (None, "app"):
         with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
             home = Path(tmp)

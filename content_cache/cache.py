@@ -10,7 +10,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from content_cache import catalogue, demo, search, store
+from content_cache import candidates, catalogue, demo, search, store
+from content_cache.candidates import Candidate
 from content_cache.catalogue_layout import column_records
 from content_cache.db import make_engine, make_sessionmaker, run_migrations, sqlite_url
 from content_cache.records import ColumnInfo, ItemDetail, ItemSummary, SearchResult
@@ -97,6 +98,11 @@ class ContentCache:
     ) -> SearchResult:
         with self.session() as s:
             return search.search(s, query, limit, filters=filters, sort=sort, facets=facets)
+
+    def candidates(self, letters: str, limit: int = 12) -> list[Candidate]:
+        """Words of the titles that typed pinyin letters may stand for (the pinyin keyboard)."""
+        with self.session() as s:
+            return candidates.candidates(s, letters, limit)
 
     def updated_on(self) -> date | None:
         with self.session() as s:

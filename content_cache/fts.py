@@ -19,7 +19,11 @@ ranks. FTS5's bm25 normalises by the length of the whole row, so in one table a
 long body drowns a title hit; a score from the short fields of their own keeps a
 title or 文号 hit above a body hit.
 
-Both tables are contentless (`content=''`): it holds the index only, not a second,
+A third, `pinyin_fts`, holds the full pinyin and the initials of each title
+for SQLite's trigram tokenizer, so a pinyin query of three letters or more is
+an index lookup, not a scan of every title.
+
+All three tables are contentless (`content=''`): it holds the index only, not a second,
 pre-cut copy of every text, which roughly halves what a sync writes. Removing a
 row from it needs the exact text it was indexed with, and `index_row` recomputes
 that from the item, so any change to the cut must change CUT_VERSION: a cache
@@ -50,10 +54,11 @@ _SPACE = ord(" ")
 
 # The version of the cut below. The cache records the version its index was cut
 # with and re-indexes on open when it differs (`store.ensure_index_current`).
-CUT_VERSION = "2"
+CUT_VERSION = "3"
 
 FTS_COLUMNS = ("title", "doc_no", "index_no", "publisher", "body")
 HEAD_COLUMNS = FTS_COLUMNS[:-1]
+PINYIN_COLUMNS = ("pinyin", "initials")
 
 
 def normalise(value: str) -> str:
@@ -127,6 +132,7 @@ def index_row(rowid: int, fields: dict[str, str]) -> dict[str, object]:
     ranks an exact 文号 above one that merely shares its parts.
     """
     row: dict[str, object] = {name: indexed_text(fields[name]) for name in FTS_COLUMNS}
+    row |= {name: fields[name] for name in PINYIN_COLUMNS}  # for the trigram tokenizer, as they are
     key = doc_key(fields["doc_no"])
     if key:
         row["doc_no"] = f"{row['doc_no']} {key}"
@@ -142,10 +148,12 @@ def _insert(table: str, columns: tuple[str, ...], command: str = "") -> str:
     return f"INSERT INTO {table}(rowid, {names}) VALUES (:rowid, {values})"
 
 
+_TABLES = (("item_fts", FTS_COLUMNS), ("title_fts", HEAD_COLUMNS), ("pinyin_fts", PINYIN_COLUMNS))
 _STATEMENTS = {
-    "insert": (text(_insert("item_fts", FTS_COLUMNS)), text(_insert("title_fts", HEAD_COLUMNS))),
-    "delete": (text(_insert("item_fts", FTS_COLUMNS, "delete")), text(_insert("title_fts", HEAD_COLUMNS, "delete"))),
+    "insert": tuple(text(_insert(table, columns)) for table, columns in _TABLES),
+    "delete": tuple(text(_insert(table, columns, "delete")) for table, columns in _TABLES),
 }
+TABLES = tuple(table for table, _ in _TABLES)
 
 
 def insert_rows(session: Session | Connection, rows: Sequence[dict[str, object]]) -> None:
@@ -155,7 +163,7 @@ def insert_rows(session: Session | Connection, rows: Sequence[dict[str, object]]
             session.execute(statement, rows)
 
 
-def delete_rows(session: Session, rows: Sequence[dict[str, object]]) -> None:
+def delete_rows(session: Session | Connection, rows: Sequence[dict[str, object]]) -> None:
     """Remove rows from the index, given exactly the rows they were indexed as."""
     if rows:
         for statement in _STATEMENTS["delete"]:

@@ -93,3 +93,14 @@ class ContentMeta(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class VocabularyWord(Base):
+    """A word of the titles (a character or a pair) for the pinyin keyboard, and how many titles hold it."""
+
+    __tablename__ = "vocabulary"
+
+    word: Mapped[str] = mapped_column(String(8), primary_key=True)
+    pinyin: Mapped[str] = mapped_column(String(48))
+    initials: Mapped[str] = mapped_column(String(8))
+    titles: Mapped[int] = mapped_column(Integer)

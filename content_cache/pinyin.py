@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import cache
 
 from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
@@ -58,10 +59,11 @@ def _lengths() -> dict[str, tuple[int, ...]]:
     return {first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()}
 
 
-def _cjk_run(run: str, out: list[str]) -> None:
+def _cjk_run(run: str, out: list[str], words: list[tuple[str, tuple[str, ...]]] | None = None) -> None:
     """Greedy longest match against the phrase table (as pypinyin segments), else one character.
 
-    Only the lengths of phrases that start with the character are tried.
+    Only the lengths of phrases that start with the character are tried. With
+    `words`, each segment is also collected with its syllables.
     """
     starts = _lengths()
     i, n = 0, len(run)
@@ -69,13 +71,18 @@ def _cjk_run(run: str, out: list[str]) -> None:
         for length in starts.get(run[i], ()):
             candidate = run[i : i + length]
             if len(candidate) == length and (candidate in PLACE_NAME_READINGS or candidate in PHRASES_DICT):
-                out.extend(_phrase(candidate))
+                readings = _phrase(candidate)
+                out.extend(readings)
+                if words is not None:
+                    words.append((candidate, readings))
                 i += length
                 break
         else:
             reading = _char(run[i])
             if reading:
                 out.append(reading)
+                if words is not None:
+                    words.append((run[i], (reading,)))
             i += 1
 
 
@@ -101,6 +108,41 @@ def pinyin_keys(value: str) -> tuple[str, str]:
     full = "".join(words)
     initials = "".join(w if w.isdigit() else w[0] for w in words)
     return full, initials
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A word of a title as the pinyin keyboard offers it: 财政, caizheng, cz."""
+
+    text: str
+    pinyin: str
+    initials: str
+
+
+def title_keys(value: str) -> tuple[str, str, list[Word]]:
+    """`pinyin_keys` of a title, and its words: each character and each pair of neighbours.
+
+    The words feed the pinyin keyboard's candidates, ranked by how many titles
+    hold them. A character is read as it is within the title (行 in 执行 is
+    xing), so one pass gives both.
+    """
+    out: list[str] = []
+    words: dict[str, Word] = {}
+    for match in _RUNS.finditer(normalise(value)):
+        run = match.group(0)
+        if run[0].isascii():
+            out.append(run)
+            continue
+        segments: list[tuple[str, tuple[str, ...]]] = []
+        _cjk_run(run, out, segments)
+        chars = [(ch, r) for text, readings in segments for ch, r in zip(text, readings, strict=False)]
+        for ch, reading in chars:
+            words.setdefault(ch, Word(ch, reading, reading[0]))
+        for (a, ra), (b, rb) in zip(chars, chars[1:]):
+            words.setdefault(a + b, Word(a + b, ra + rb, ra[0] + rb[0]))
+    full = "".join(out)
+    initials = "".join(w if w.isdigit() else w[0] for w in out)
+    return full, initials, list(words.values())
 
 
 def looks_like_pinyin(query: str) -> bool:

@@ -94,7 +94,7 @@ class SearchResult:
 
     `snippets` go with `hits`, one each; `facets` (when asked for) count the
     matches per filter value; `suggestions` are other queries to try when
-    nothing matched.
+    nothing matched; `more` says there are more matches than `total`.
     """
 
     query: str
@@ -103,9 +103,10 @@ class SearchResult:
     snippets: tuple[Snippet, ...] = ()
     facets: dict[str, tuple[Facet, ...]] = field(default_factory=dict)
     suggestions: tuple[str, ...] = ()
+    more: bool = False  # a broad query: `total` (and the facet counts) stop at a cap, newest hits first
 
     def with_suggestions(self, suggestions: tuple[str, ...]) -> SearchResult:
-        return SearchResult(self.query, self.total, self.hits, self.snippets, self.facets, suggestions)
+        return SearchResult(self.query, self.total, self.hits, self.snippets, self.facets, suggestions, self.more)
 
 
 @dataclass(frozen=True, slots=True)

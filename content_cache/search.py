@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from content_cache import fts
 from content_cache.catalogue import summary
 from content_cache.models import CatalogueColumn, Item, Publisher
-from content_cache.pinyin import looks_like_pinyin
+from content_cache.pinyin import looks_like_pinyin, pinyin_keys
 from content_cache.records import VALIDITY_LABELS, Facet, SearchResult, Snippet
 
 MAX_QUERY = 200
@@ -29,18 +29,32 @@ SNIPPET_CHARS = 60
 Sort = Literal["relevance", "date"]
 FACETS = ("column", "publisher", "year", "genre", "validity")
 
-# What matches comes from item_fts (every field); the score adds the body's bm25
-# to the short fields' own (title and 文号 above 索引号 and publisher), weighted
-# so that a hit in the title outranks any number of hits in the body. A pinyin
-# hit on a title ranks above both.
-_HEAD = """head AS MATERIALIZED (
-    SELECT rowid AS id, bm25(title_fts, 10.0, 8.0, 4.0, 3.0) AS score FROM title_fts WHERE title_fts MATCH :any
-)"""
-_FTS = """SELECT item_fts.rowid AS id,
-    coalesce(head.score, 0.0) * 10.0 + bm25(item_fts, 0.0, 0.0, 0.0, 0.0, 1.0) AS score
-    FROM item_fts LEFT JOIN head ON head.id = item_fts.rowid WHERE item_fts MATCH :all"""
-_PINYIN = """SELECT id, -1000.0 + length(title) / 1000.0 AS score FROM items
-    WHERE title_pinyin LIKE :pinyin ESCAPE '\\' OR title_initials LIKE :pinyin ESCAPE '\\'"""
+# A query matching more items than this is broad (通知, 政府 on a large cache):
+# ranking every match by bm25 would cost time in proportion to the matches, so
+# its hits come newest first, title hits before body hits, and its total and
+# facet counts stop at this number.
+BROAD = 5000
+
+# What matches: item_fts (every field) and, for Latin letters, pinyin_fts (the
+# titles' pinyin, trigram-indexed; fewer than three letters scan the items).
+_IDS = {
+    "fts": "SELECT rowid AS id FROM item_fts WHERE item_fts MATCH :all",
+    "pinyin": "SELECT rowid AS id FROM pinyin_fts WHERE pinyin_fts MATCH :pinyin",
+    "pinyin_short": "SELECT id FROM items WHERE title_pinyin LIKE :like OR title_initials LIKE :like",
+}
+# How a narrow query ranks: the body's bm25 plus, for items whose short fields
+# hold every word (or the exact 文号), their own bm25 (title and 文号 above 索引号
+# and publisher) ten times over, so that such a hit outranks any number of body
+# hits; a pinyin hit on a title ranks above both, shorter titles first. The short
+# fields' matches are a subset of the query's, so a narrow query stays cheap.
+_SCORED = {
+    "fts": """SELECT m.id, coalesce(h.score, 0.0) * 10.0 + m.body AS score FROM
+        (SELECT rowid AS id, bm25(item_fts, 0.0, 0.0, 0.0, 0.0, 1.0) AS body FROM item_fts WHERE item_fts MATCH :all) AS m
+        LEFT JOIN (SELECT rowid AS id, bm25(title_fts, 10.0, 8.0, 4.0, 3.0) AS score FROM title_fts
+                   WHERE title_fts MATCH :head) AS h
+        ON h.id = m.id""",
+    "pinyin": "SELECT ids.id, -1000.0 + length(items.title) / 1000.0 FROM ({ids}) AS ids JOIN items ON items.id = ids.id",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,55 +83,92 @@ def search(
     """The items matching a query, best (or newest) first, with snippets and, on request, facet counts."""
     query = query[:MAX_QUERY]
     filters = filters or Filters()
-    matched = _matched(query)
-    if matched is None:
+    plan = _plan(query)
+    if plan is None:
         return SearchResult(query=query, total=0, hits=())
-    sql, params = matched
+    sources, params = plan
     where, filter_params = _where(session, filters)
     params |= filter_params
-    head = f"{_HEAD}, " if "all" in params else ""
-    base = f"WITH {head}matched AS MATERIALIZED ({sql}), best AS (SELECT id, min(score) AS score FROM matched GROUP BY id)"
-    order = "items.published_on DESC, items.id DESC" if sort == "date" else "best.score, items.published_on DESC"
-    ids = [
-        row[0]
-        for row in session.execute(
-            text(f"{base} SELECT items.id FROM best JOIN items ON items.id = best.id {where} ORDER BY {order} LIMIT :limit"),
-            params | {"limit": max(limit, 0)},
-        )
-    ]
-    total = session.execute(
-        text(f"{base} SELECT count(*) FROM best JOIN items ON items.id = best.id {where}"), params
-    ).scalar_one()
+    ids_sql = " UNION ".join(_IDS[name] for name in sources)
+    filtered = f"SELECT items.id FROM ({ids_sql}) AS ids JOIN items ON items.id = ids.id {where}"
+    counted = session.execute(text(f"SELECT count(*) FROM ({filtered} LIMIT {BROAD + 1})"), params).scalar_one()
+    broad = counted > BROAD
+    limit = max(limit, 0)
+    if broad:
+        ids = _newest(session, sources, where, params, limit)
+        sample = f"SELECT id FROM ({filtered} ORDER BY items.id DESC LIMIT {BROAD})"
+    else:
+        ids = _ranked(session, sources, filtered, where, params, limit, sort)
+        sample = filtered
     items = {item.id: item for item in session.scalars(select(Item).where(Item.id.in_(ids)))}
     page = [items[i] for i in ids if i in items]
     runs = _highlight_runs(query)
     result = SearchResult(
         query=query,
-        total=total,
+        total=min(counted, BROAD),
         hits=tuple(summary(item) for item in page),
         snippets=tuple(snippet(item.title, item.body, runs) for item in page),
-        facets=_facets(session, base, where, params) if facets else {},
+        facets=_facets(session, sample, params) if facets else {},
+        more=broad,
     )
-    if total == 0:
+    if counted == 0:
         result = result.with_suggestions(_suggestions(session, query, filters))
     return result
 
 
-def _matched(query: str) -> tuple[str, dict[str, Any]] | None:
-    """The SQL of every matching item with its score, or None when the query can match nothing."""
+def _plan(query: str) -> tuple[list[str], dict[str, Any]] | None:
+    """Which sources a query matches through, and their parameters; None when it can match nothing."""
     expression = fts.match_expression(query)
-    parts: list[str] = []
+    sources: list[str] = []
     params: dict[str, Any] = {}
     if expression:
-        parts.append(_FTS)
+        sources.append("fts")
         key = fts.doc_key(query)
-        ranked = expression.replace(" AND ", " OR ") + (f' OR "{key}"' if key else "")
-        params |= {"all": expression, "any": ranked}
+        params |= {"all": expression, "head": f'({expression}) OR "{key}"' if key else expression}
     if looks_like_pinyin(query):
         compact = fts.normalise(query).replace(" ", "")
-        parts.append(_PINYIN)
-        params["pinyin"] = f"%{compact}%"
-    return (" UNION ALL ".join(parts), params) if parts else None
+        if len(compact) >= 3:
+            sources.append("pinyin")
+            params["pinyin"] = f'"{compact}"'
+        else:
+            sources.append("pinyin_short")
+            params["like"] = f"%{compact}%"
+    return (sources, params) if sources else None
+
+
+def _ranked(
+    session: Session, sources: list[str], filtered: str, where: str, params: dict[str, Any], limit: int, sort: Sort
+) -> list[int]:
+    """A page of a narrow query's matches, best first (bm25) or newest first."""
+    if sort == "date":
+        sql = f"{filtered} ORDER BY items.published_on DESC, items.id DESC LIMIT :limit"
+        return [row[0] for row in session.execute(text(sql), params | {"limit": limit})]
+    scored = [_SCORED["fts"]] if "fts" in sources else []
+    scored += [_SCORED["pinyin"].format(ids=_IDS[name]) for name in sources if name.startswith("pinyin")]
+    sql = (
+        f"WITH matched AS MATERIALIZED ({' UNION ALL '.join(scored)}), "
+        "best AS (SELECT id, min(score) AS score FROM matched GROUP BY id) "
+        f"SELECT items.id FROM best JOIN items ON items.id = best.id {where} "
+        "ORDER BY best.score, items.published_on DESC LIMIT :limit"
+    )
+    return [row[0] for row in session.execute(text(sql), params | {"limit": limit})]
+
+
+def _newest(session: Session, sources: list[str], where: str, params: dict[str, Any], limit: int) -> list[int]:
+    """A page of a broad query's matches: title hits newest first, then the others newest first."""
+    ids: list[int] = []
+    steps = [("SELECT rowid AS id FROM title_fts WHERE title_fts MATCH :all" if name == "fts" else _IDS[name])
+             for name in sources] + [_IDS[name] for name in sources]
+    for source in steps:
+        if len(ids) >= limit:
+            break
+        sql = (
+            f"SELECT items.id FROM ({source}) AS ids JOIN items ON items.id = ids.id {where} "
+            f"ORDER BY items.id DESC LIMIT :limit"
+        )
+        seen = set(ids)
+        ids += [i for (i,) in session.execute(text(sql), params | {"limit": limit + len(ids)}) if i not in seen]
+    return ids[:limit]
 
 
 def _where(session: Session, filters: Filters) -> tuple[str, dict[str, Any]]:
@@ -156,13 +207,13 @@ def column_and_descendants(session: Session, code: str) -> list[str]:
     return found
 
 
-def _facets(session: Session, base: str, where: str, params: dict[str, Any]) -> dict[str, tuple[Facet, ...]]:
-    """Counts of the matching items per column, publisher, year, 体裁 and validity."""
+def _facets(session: Session, matched: str, params: dict[str, Any]) -> dict[str, tuple[Facet, ...]]:
+    """Counts of the matching items (of a broad query: its newest BROAD) per column, publisher, year, 体裁, validity."""
     def counts(expression: str) -> list[tuple[Any, int]]:
         rows = session.execute(
             text(
-                f"{base} SELECT {expression} AS value, count(*) AS n FROM best JOIN items ON items.id = best.id "
-                f"{where} GROUP BY value ORDER BY n DESC, value"
+                f"SELECT {expression} AS value, count(*) AS n FROM ({matched}) AS m JOIN items ON items.id = m.id "
+                "GROUP BY value ORDER BY n DESC, value"
             ),
             params,
         )
@@ -185,17 +236,44 @@ def _facets(session: Session, base: str, where: str, params: dict[str, Any]) -> 
 
 
 def _suggestions(session: Session, query: str, filters: Filters) -> tuple[str, ...]:
-    """For a query with no hits: the query without its rarest word, when that finds something."""
+    """For a query with no hits: the words respelt with others of the same pinyin that the titles hold
+    (材政 → 财政), and the query without the word whose absence finds most, when these find something."""
+    found: list[str] = []
+    respelt = respell(session, query)
+    if respelt != query and search(session, respelt, 0, filters=filters).total:
+        found.append(respelt)
     words = query.split()
     if len(words) < 2:
-        return ()
+        return tuple(found)
     best: list[tuple[int, str]] = []
     for dropped in range(len(words)):
         shorter = " ".join(w for i, w in enumerate(words) if i != dropped)
         total = search(session, shorter, 0, filters=filters).total
         if total:
             best.append((total, shorter))
-    return tuple(q for _, q in sorted(best, reverse=True)[:1])
+    return tuple(found + [q for _, q in sorted(best, reverse=True)[:1]])
+
+
+_CJK_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
+
+
+def respell(session: Session, query: str) -> str:
+    """The query with each pair of characters no title holds replaced by the commonest pair read alike."""
+    def fix(match: re.Match[str]) -> str:
+        run = list(match.group(0))
+        for i in range(len(run) - 1):
+            pair = run[i] + run[i + 1]
+            if session.execute(text("SELECT 1 FROM vocabulary WHERE word = :w"), {"w": pair}).first():
+                continue
+            alike = session.execute(
+                text("SELECT word FROM vocabulary WHERE pinyin = :p AND length(word) = 2 ORDER BY titles DESC LIMIT 1"),
+                {"p": pinyin_keys(pair)[0]},
+            ).scalar()
+            if alike:
+                run[i], run[i + 1] = alike
+        return "".join(run)
+
+    return _CJK_RUN.sub(fix, query)
 
 
 # Highlights -----------------------------------------------------------------------------
@@ -213,7 +291,9 @@ def marks(value: str, runs: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     """Where the runs occur in a text, as (start, end) spans, merged and in order (Latin case ignored)."""
     if not runs or not value:
         return ()
-    folded = "".join(ch.lower() if ch.isascii() else ch for ch in value)
+    folded = value.lower()
+    if len(folded) != len(value):  # a few letters (İ) change length: fold the ASCII ones alone
+        folded = "".join(ch.lower() if ch.isascii() else ch for ch in value)
     spans: list[tuple[int, int]] = []
     for run in runs:
         start = folded.find(run)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from collections.abc import Iterable, Iterator
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from content_cache import fts
 from content_cache.errors import InvalidRecord
 from content_cache.models import Attachment, CatalogueColumn, ContentMeta, Item, Publisher
-from content_cache.pinyin import pinyin_keys
+from content_cache.pinyin import Word, title_keys
 from content_cache.records import ColumnRecord, ItemRecord, PublisherRecord
 
 # 索引号: a unit code (9-char organisation code, 18-char credit code, or another
@@ -83,13 +84,17 @@ def batched(records: Iterable[_T], size: int) -> Iterator[tuple[_T, ...]]:
 
 
 _FIELDS = tuple(name for name in ItemRecord.__slots__ if name != "attachments")
-_INDEXED = (Item.id, Item.title, Item.doc_no, Item.index_no, Item.publisher_code, Item.body)
+_INDEXED = (
+    Item.id, Item.title, Item.doc_no, Item.index_no, Item.publisher_code, Item.body, Item.title_pinyin,
+    Item.title_initials,
+)
 
 
-def _row(rec: ItemRecord) -> dict[str, object]:
+def _row(rec: ItemRecord) -> tuple[dict[str, object], list[Word]]:
+    """The items row of a record (with the pinyin keys of its title), and the words of its title."""
     row: dict[str, object] = {name: getattr(rec, name) for name in _FIELDS}
-    row["title_pinyin"], row["title_initials"] = pinyin_keys(rec.title)
-    return row
+    row["title_pinyin"], row["title_initials"], words = title_keys(rec.title)
+    return row, words
 
 
 _INSERT_COLUMNS = (*_FIELDS, "title_pinyin", "title_initials")
@@ -104,25 +109,28 @@ class PreparedItem:
     publisher: str  # the publisher's name the index fields were cut with
     values: tuple[object, ...]  # the items row in _INSERT_COLUMNS order, dates as ISO text
     indexed: dict[str, str]  # FTS column → cut text
+    words: tuple[Word, ...]  # the words of the title, for the pinyin keyboard
 
 
 def prepare(record: ItemRecord, publisher: str) -> PreparedItem:
     """Pinyin keys and cut index fields of an item: pure work, which a sync spreads over processes."""
-    row = _row(record)
+    row, words = _row(record)
     values = tuple(v.isoformat() if isinstance(v, date) else v for v in (row[n] for n in _INSERT_COLUMNS))
-    indexed = fts.index_row(0, _fields(record, publisher))
+    indexed = fts.index_row(0, _fields(record, publisher, str(row["title_pinyin"]), str(row["title_initials"])))
     del indexed["rowid"]
-    return PreparedItem(record, publisher, values, indexed)  # type: ignore[arg-type]
+    return PreparedItem(record, publisher, values, indexed, tuple(words))  # type: ignore[arg-type]
 
 
-def _fields(item: Any, publisher: str) -> dict[str, str]:
-    """The indexed fields of an item: a stored row (the columns of _INDEXED) or an ItemRecord."""
+def _fields(item: Any, publisher: str, pinyin: str | None = None, initials: str | None = None) -> dict[str, str]:
+    """The indexed fields of an item: a stored row (the columns of _INDEXED), or an ItemRecord and its pinyin keys."""
     return {
         "title": item.title,
         "doc_no": item.doc_no or "",
         "index_no": item.index_no,
         "publisher": publisher,
         "body": item.body,
+        "pinyin": item.title_pinyin if pinyin is None else pinyin,
+        "initials": item.title_initials if initials is None else initials,
     }
 
 
@@ -176,6 +184,7 @@ def withdraw_items(session: Session, index_nos: Iterable[str]) -> int:
         if rows:
             ids = [row.id for row in rows]
             fts.delete_rows(session, [_index_row(row.id, row, publishers[row.publisher_code]) for row in rows])
+            _count_words(session, [w for row in rows for w in title_keys(row.title)[2]], -1)
             session.execute(delete(Attachment).where(Attachment.item_id.in_(ids)))
             session.execute(delete(Item).where(Item.id.in_(ids)))
             removed += len(ids)
@@ -189,7 +198,7 @@ def ensure_index_current(session: Session) -> bool:
     """Re-index every item when the index was cut by another version of the cut; True when it was."""
     if get_meta(session, FTS_CUT) == fts.CUT_VERSION:
         return False
-    for table in ("item_fts", "title_fts"):
+    for table in fts.TABLES:
         session.execute(text(f"INSERT INTO {table}({table}) VALUES ('delete-all')"))
     rebuild_index(session)
     return True
@@ -210,6 +219,37 @@ def rebuild_index(connection: Connection | Session) -> None:
         last = rows[-1].id
 
 
+def _count_words(session: Session | Connection, words: list[Word], step: int) -> None:
+    """Add `step` titles to the count of each word (a word twice in the list counts twice)."""
+    if not words:
+        return
+    counts = Counter(w.text for w in words)
+    first = {w.text: w for w in words}
+    session.execute(
+        text(
+            "INSERT INTO vocabulary(word, pinyin, initials, titles) VALUES (:word, :pinyin, :initials, :n) "
+            "ON CONFLICT(word) DO UPDATE SET titles = titles + excluded.titles"
+        ),
+        [
+            {"word": word, "pinyin": first[word].pinyin, "initials": first[word].initials, "n": n * step}
+            for word, n in counts.items()
+        ],
+    )
+    if step < 0:
+        session.execute(text("DELETE FROM vocabulary WHERE titles <= 0"))
+
+
+def rebuild_vocabulary(connection: Connection | Session) -> None:
+    """Count the words of every title again (a migration calls this)."""
+    connection.execute(text("DELETE FROM vocabulary"))
+    last = 0
+    while rows := connection.execute(
+        select(Item.id, Item.title).where(Item.id > last).order_by(Item.id).limit(BATCH * 4)
+    ).all():
+        _count_words(connection, [w for row in rows for w in title_keys(row.title)[2]], +1)
+        last = rows[-1].id
+
+
 def all_index_nos(session: Session) -> set[str]:
     """Every 索引号 in the cache."""
     return set(session.scalars(select(Item.index_no)))
@@ -227,10 +267,8 @@ def _write_batch(session: Session, batch: list[PreparedItem], publishers: dict[s
     if len(set(numbers)) != len(numbers):
         raise InvalidRecord("the same 索引号 appears twice in one batch")
     table = Item.__table__
-    stored = {
-        row.index_no: row
-        for row in session.execute(select(table.c.id, *(table.c[n] for n in _FIELDS)).where(table.c.index_no.in_(numbers)))
-    }
+    columns = (table.c.id, *(table.c[n] for n in _FIELDS), table.c.title_pinyin, table.c.title_initials)
+    stored = {row.index_no: row for row in session.execute(select(*columns).where(table.c.index_no.in_(numbers)))}
     held = _attachments_of(session, [row.id for row in stored.values()])
     changed = [p for p in batch if p.record.index_no in stored and not _same(p.record, stored[p.record.index_no], held)]
     new = [p for p in batch if p.record.index_no not in stored]
@@ -240,14 +278,16 @@ def _write_batch(session: Session, batch: list[PreparedItem], publishers: dict[s
         fts.delete_rows(session, [_index_row(row.id, row, publishers[row.publisher_code]) for row in old])
         session.execute(
             update(table).where(table.c.id == bindparam("_id")),
-            [{"_id": ids[p.record.index_no], **_row(p.record)} for p in changed],
+            [{"_id": ids[p.record.index_no], **_row(p.record)[0]} for p in changed],
         )
+        _count_words(session, [w for row in old for w in title_keys(row.title)[2]], -1)
     if new:
         connection = session.connection()
         connection.exec_driver_sql(_INSERT, [p.values for p in new])
         created = session.execute(select(table.c.index_no, table.c.id).where(table.c.index_no.in_([p.record.index_no for p in new])))
         ids.update((index_no, row_id) for index_no, row_id in created)
     written = changed + new
+    _count_words(session, [w for p in written for w in p.words], +1)
     fts.insert_rows(session, [{**p.indexed, "rowid": ids[p.record.index_no]} for p in written])
     _write_attachments(session, [p.record for p in written], ids)
     return WriteCounts(len(new), len(changed))

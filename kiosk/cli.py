@@ -172,6 +172,7 @@ def _result_json(result: SearchResult) -> dict[str, object]:
     found: dict[str, object] = {
         "query": result.query,
         "total": result.total,
+        "more": result.more,
         "hits": [_hit_json(h, s) for h, s in zip(result.hits, snippets, strict=True)],
         "suggestions": list(result.suggestions),
     }
@@ -206,7 +207,7 @@ def cmd_search(args: argparse.Namespace, config: Config) -> int:
     if args.json:
         print(json.dumps(_result_json(result), ensure_ascii=False))
         return 0
-    print(f"{result.total} items match {args.query!r}")
+    print(f"{result.total}{'+' if result.more else ''} items match {args.query!r}")
     for hit in result.hits:
         print(f"{hit.published_on}  {hit.index_no}  {hit.title}  ({hit.doc_no or '-'}, {hit.publisher})")
     if result.suggestions:

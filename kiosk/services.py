@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from content_cache import ContentCache
+from content_cache.candidates import Candidate
 from content_cache.records import ColumnInfo, ItemDetail, ItemSummary, SearchResult
 from kiosk.state import StateStore
 from kiosk.sync import SyncStatus
@@ -93,6 +94,9 @@ class Services:
 
     def search(self, query: str, limit: int = 50) -> SearchResult:
         return self.content.search(query, limit)
+
+    def candidates(self, letters: str, limit: int = 10) -> list[Candidate]:
+        return self.content.candidates(letters, limit)
 
     def content_updated_on(self) -> date | None:
         return self.content.updated_on()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from kivy.clock import Clock
+from kivy.factory import Factory
 from kivy.properties import StringProperty
 
+from content_cache.candidates import Candidate
 from content_cache.records import SearchResult
 from screens import item_list  # noqa: F401  (registers ItemList for the .kv)
 from screens import keyboard  # noqa: F401  (registers OnScreenKeyboard for the .kv)
@@ -16,6 +19,8 @@ from screens.worker import Task, run_in_worker
 
 DEBOUNCE_SECONDS = 0.3
 RESULT_LIMIT = 50
+CANDIDATE_LIMIT = 10
+_PENDING = re.compile("[a-z]+$")
 HINT = "可输入汉字、拼音首字母（如 czys）、文号或索引号"
 
 
@@ -24,12 +29,17 @@ class SearchScreen(KioskScreen):
 
     query = StringProperty("")
     summary = StringProperty(HINT)
+    suggestion = StringProperty("")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._task: Task | None = None
         self._debounce = Clock.create_trigger(self._search_now, DEBOUNCE_SECONDS)
         self._shown_query: str | None = None
+        self._candidate_task: Task | None = None
+        self._pending = ""
+        self._candidate_buttons: list[Any] = []
+        self._offered: dict[Any, Candidate] = {}
 
     def enter(self, params: Params) -> None:
         """Keep the visitor's query and hits when coming back from a document."""
@@ -46,6 +56,8 @@ class SearchScreen(KioskScreen):
         self._shown_query = None
         self.ids.results.clear()
         self.summary = HINT
+        self.suggestion = ""
+        self._show_candidates([])
 
     # typing
 
@@ -53,6 +65,62 @@ class SearchScreen(KioskScreen):
         """The field changed (on-screen keys, a physical keyboard or a paste)."""
         self.query = text
         self._debounce()
+        self._ask_candidates(text)
+
+    # pinyin candidates
+
+    def _ask_candidates(self, text: str) -> None:
+        """Look up the words the letters at the end of the field may stand for."""
+        match = _PENDING.search(text.lower())
+        pending = match.group(0) if match else ""
+        if pending == self._pending:
+            return
+        self._pending = pending
+        if self._candidate_task is not None:
+            self._candidate_task.cancel()
+            self._candidate_task = None
+        if not pending:
+            self._show_candidates([])
+            return
+        self._candidate_task = run_in_worker(
+            lambda: self.services.candidates(pending, CANDIDATE_LIMIT), self._show_candidates, self._no_candidates
+        )
+
+    def _show_candidates(self, found: list[Candidate]) -> None:
+        """Show the words on the pooled buttons: a key press must not wait for new widgets."""
+        self._candidate_task = None
+        bar = self.ids.candidates
+        bar.clear_widgets()
+        while len(self._candidate_buttons) < min(len(found), CANDIDATE_LIMIT):
+            button = Factory.CandidateButton()
+            button.bind(on_release=lambda b: self.pick(self._offered[b]))
+            self._candidate_buttons.append(button)
+        self._offered = {}
+        for button, candidate in zip(self._candidate_buttons, found[:CANDIDATE_LIMIT], strict=False):
+            button.text = candidate.word
+            self._offered[button] = candidate
+            bar.add_widget(button)
+
+    def _no_candidates(self, exc: Exception) -> None:
+        self._show_candidates([])
+
+    def candidate_words(self) -> list[str]:
+        """The words offered now, in order (tests read them)."""
+        return [button.text for button in reversed(self.ids.candidates.children)]
+
+    def candidate(self, word: str) -> Any:
+        """The button offering `word` (tests tap it)."""
+        return next(b for b in self.ids.candidates.children if b.text == word)
+
+    def pick(self, candidate: Candidate) -> None:
+        """A candidate was tapped: it replaces the letters it stands for."""
+        field = self.ids.field
+        text = field.text
+        match = _PENDING.search(text.lower())
+        pending = match.group(0) if match else ""
+        kept = text[: len(text) - len(pending)]
+        field.text = kept + candidate.word + text[len(text) - len(pending) + candidate.covers :]
+        field.cursor = (len(field.text), 0)
 
     def type_key(self, char: str) -> None:
         """An on-screen key: insert at the cursor."""
@@ -94,12 +162,21 @@ class SearchScreen(KioskScreen):
         self._task = None
         self._shown_query = result.query.strip()
         self.ids.results.set_items(result.hits, self.open_item)
+        self.suggestion = result.suggestions[0] if result.total == 0 and result.suggestions else ""
         if result.total == 0:
             self.summary = f"没有找到与“{result.query}”相关的信息。请换个词，或回到主页按栏目浏览。"
+        elif result.more:
+            self.summary = f"找到 {result.total:,} 条以上，先显示标题含有该词的最新 {len(result.hits)} 条"
         elif result.total > len(result.hits):
-            self.summary = f"找到 {result.total:,} 条，显示最新的 {len(result.hits)} 条"
+            self.summary = f"找到 {result.total:,} 条，显示最相关的 {len(result.hits)} 条"
         else:
             self.summary = f"找到 {result.total:,} 条"
+
+    def try_suggestion(self) -> None:
+        """The suggested query was tapped: search for it."""
+        if self.suggestion:
+            self.ids.field.text = self.suggestion
+            self.suggestion = ""
 
     def _fail(self, exc: Exception) -> None:
         self._task = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Protocol
 
+from content_cache.candidates import Candidate
 from content_cache.records import ColumnInfo, ItemDetail, ItemSummary, SearchResult
 from printing.document import PrintKind, PrintOutcome
 
@@ -37,6 +38,9 @@ class KioskServices(Protocol):
 
     def search(self, query: str, limit: int = 50) -> SearchResult:
         """Characters, 文号, 索引号 or pinyin (full or initials); never raises on odd input."""
+
+    def candidates(self, letters: str, limit: int = 10) -> list[Candidate]:
+        """Words of the catalogue that typed pinyin letters may stand for, best first."""
 
     def content_updated_on(self) -> date | None:
         """The date of the cached content, shown as 内容更新于 … on Home."""

@@ -132,3 +132,33 @@ def test_a_section_filter_takes_its_sub_columns(demo_cache: ContentCache) -> Non
 def test_no_hits_for_several_words_suggests_dropping_one(demo_cache: ContentCache) -> None:
     result = demo_cache.search("年度报告 量子引力", 5)
     assert result.total == 0 and result.suggestions == ("年度报告",)
+
+
+def test_a_word_spelt_with_the_wrong_characters_suggests_the_right_ones(demo_cache: ContentCache) -> None:
+    result = demo_cache.search("材政预算", 5)
+    assert result.total == 0 and result.suggestions[0] == "财政预算"
+    assert demo_cache.search(result.suggestions[0], 5).total > 0
+
+
+def test_a_broad_query_gives_the_newest_title_hits_and_a_capped_total(
+    demo_cache: ContentCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from content_cache import search
+
+    exact = demo_cache.search("通知", 1000)
+    assert exact.total > 30 and not exact.more
+    monkeypatch.setattr(search, "BROAD", 30)
+    broad = demo_cache.search("通知", 20, facets=True)
+    assert (broad.total, broad.more) == (30, True)
+    in_title = [h for h in exact.hits if "通知" in h.title]
+    newest_titles = sorted(in_title, key=lambda h: h.index_no, reverse=True)
+    assert all("通知" in h.title for h in broad.hits)
+    assert {h.index_no for h in broad.hits} <= {h.index_no for h in in_title}
+    assert len(broad.hits) == min(20, len(newest_titles))
+    assert sum(f.count for f in broad.facets["validity"]) == 30
+
+
+def test_short_and_long_pinyin_find_the_same_titles(demo_cache: ContentCache) -> None:
+    short = {h.index_no for h in demo_cache.search("cz", 1000).hits}
+    longer = {h.index_no for h in demo_cache.search("czys", 1000).hits}
+    assert longer and longer <= short

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from content_cache import ContentCache, InvalidRecord, ItemNotFound
+from content_cache import ContentCache, InvalidRecord, ItemNotFound, fts
 from content_cache.catalogue_layout import column_records
 from content_cache.demo import annual_report_2008, generate_items, publisher_records
 from content_cache.store import upsert_columns, upsert_items, upsert_publishers
@@ -24,7 +24,7 @@ def test_the_cache_is_sqlite_in_wal_mode_with_fts5(empty_cache: ContentCache) ->
     with empty_cache.session() as session:
         assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert session.execute(text("SELECT count(*) FROM item_fts")).scalar() == 0
-        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "c0002"
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "c0003"
 
 
 def test_loading_the_same_demo_twice_changes_nothing(empty_cache: ContentCache) -> None:
@@ -79,7 +79,7 @@ def test_an_unknown_item_is_a_clear_error(empty_cache: ContentCache) -> None:
 
 def _index_is_sound(cache: ContentCache) -> None:
     with cache.session() as session:
-        for table in ("item_fts", "title_fts"):
+        for table in ("item_fts", "title_fts", "pinyin_fts"):
             session.execute(text(f"INSERT INTO {table}({table}) VALUES ('integrity-check')"))
 
 
@@ -133,7 +133,8 @@ def test_an_index_cut_by_another_version_is_rebuilt_on_open(empty_cache: Content
     try:
         assert reopened.search("通知", 100).total > 0
         with reopened.session() as session:
-            assert session.execute(text("SELECT value FROM content_meta WHERE key = 'fts_cut'")).scalar() == "2"
+            version = session.execute(text("SELECT value FROM content_meta WHERE key = 'fts_cut'")).scalar()
+            assert version == fts.CUT_VERSION
             assert session.execute(text("SELECT count(*) FROM title_fts_docsize")).scalar() == 30
     finally:
         reopened.close()

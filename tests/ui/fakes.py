@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from content_cache.catalogue_layout import SECTIONS
+from content_cache.candidates import Candidate
 from content_cache.records import ColumnInfo, ItemDetail, ItemSummary, SearchResult
 from printing.document import PrintKind, PrintOutcome
 from printing.errors import PrinterUnavailable
@@ -161,6 +162,14 @@ class FakeServices:
         q = query.strip().lower()
         hits = [_summary(d.detail) for d in self._docs.values() if q and self._matches(d, q)]
         return SearchResult(query=query, total=len(hits), hits=tuple(hits[:limit]))
+
+    def candidates(self, letters: str, limit: int = 10) -> list[Candidate]:
+        self._record("candidates", letters, limit)
+        words = [("财政", "caizheng", "cz"), ("材质", "caizhi", "cz"), ("财", "cai", "c"), ("预算", "yusuan", "ys")]
+        found = [Candidate(w, len(letters)) for w, full, initials in words if full.startswith(letters)
+                 or initials.startswith(letters)]
+        found += [Candidate(w, len(full)) for w, full, _ in words if letters.startswith(full) and len(full) < len(letters)]
+        return found[:limit]
 
     @staticmethod
     def _matches(doc: _Doc, q: str) -> bool:

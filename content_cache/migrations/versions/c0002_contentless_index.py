@@ -3,7 +3,8 @@
 The index no longer keeps a pre-cut copy of every text (about three times the
 raw text), and the last character of a run is indexed in place instead of in a
 separate `tails` column. A second table indexes the short fields alone, so
-that a title or 文号 hit ranks above a body hit (see content_cache.fts).
+that a title or 文号 hit ranks above a body hit, and a third the pinyin of the
+titles with the trigram tokenizer (see content_cache.fts).
 Every item is indexed again.
 
 Revision ID: c0002
@@ -32,11 +33,13 @@ def upgrade() -> None:
         "CREATE VIRTUAL TABLE title_fts USING fts5("
         "title, doc_no, index_no, publisher, content = '', tokenize = 'ascii')"
     )
+    op.execute("CREATE VIRTUAL TABLE pinyin_fts USING fts5(pinyin, initials, content = '', tokenize = 'trigram')")
     rebuild_index(op.get_bind())
 
 
 def downgrade() -> None:
     """Back to the c0001 tables; their index is left empty (c0001's cut is not kept in code)."""
+    op.execute("DROP TABLE pinyin_fts")
     op.execute("DROP TABLE title_fts")
     op.execute("DROP TABLE item_fts")
     op.execute(

@@ -1,0 +1,62 @@
+"""The pinyin keyboard's candidates: words of the titles that the typed letters may stand for.
+
+Letters typed on the kiosk's keyboard (no input method needed) are matched
+against the vocabulary the sync keeps (content_cache.store): words whose full
+pinyin or initials begin with the letters (still typing: caizh → 财政), and words
+whose pinyin or initials are a first part of them (caizhengyusuan → 财政, then
+yusuan → 预算). Words covering more of the letters come first, then those more
+titles hold: 财政 before 材质 for caizheng.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+MAX_LETTERS = 32
+_LETTERS = re.compile("[a-z]+")
+
+_QUERY = text(
+    """
+    SELECT word, covers, titles FROM (
+        SELECT word, :n AS covers, titles FROM vocabulary WHERE pinyin >= :letters AND pinyin < :past
+        UNION ALL
+        SELECT word, :n, titles FROM vocabulary WHERE initials >= :letters AND initials < :past
+        UNION ALL
+        SELECT word, length(pinyin), titles FROM vocabulary WHERE pinyin IN (SELECT value FROM json_each(:prefixes))
+        UNION ALL
+        SELECT word, length(initials), titles FROM vocabulary WHERE initials IN (SELECT value FROM json_each(:prefixes))
+    )
+    ORDER BY covers DESC, titles DESC, word
+    """
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A word to offer, and how many of the typed letters it stands for."""
+
+    word: str
+    covers: int
+
+
+def candidates(session: Session, letters: str, limit: int = 12) -> list[Candidate]:
+    """The words the letters may stand for, best first; none for anything but a-z."""
+    letters = letters.lower()[:MAX_LETTERS]
+    if not _LETTERS.fullmatch(letters):
+        return []
+    prefixes = [letters[:i] for i in range(1, len(letters))]
+    rows = session.execute(
+        _QUERY, {"letters": letters, "past": letters + "{", "n": len(letters), "prefixes": json.dumps(prefixes)}
+    )
+    found: dict[str, Candidate] = {}
+    for word, covers, _titles in rows:
+        if word not in found:
+            found[word] = Candidate(word, covers)
+            if len(found) == limit:
+                break
+    return list(found.values())

@@ -1,0 +1,65 @@
+"""The pinyin keyboard's vocabulary: kept by every write, ranked by how many titles hold a word."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import text
+
+from content_cache import ContentCache
+from content_cache.catalogue_layout import column_records
+from content_cache.demo import generate_items, publisher_records
+from content_cache.store import upsert_columns, upsert_items, upsert_publishers, withdraw_items
+
+
+def load(cache: ContentCache, records) -> None:
+    with cache.transaction() as session:
+        upsert_publishers(session, publisher_records())
+        upsert_columns(session, column_records())
+        upsert_items(session, records)
+
+
+def titles_holding(cache: ContentCache, word: str) -> int:
+    with cache.session() as session:
+        return session.execute(text("SELECT titles FROM vocabulary WHERE word = :w"), {"w": word}).scalar() or 0
+
+
+def words(cache: ContentCache, letters: str) -> list[str]:
+    return [c.word for c in cache.candidates(letters, 12)]
+
+
+def test_a_frequent_word_comes_before_a_rare_one_with_the_same_letters(empty_cache: ContentCache) -> None:
+    base = generate_items(6, seed=5)
+    titles = ["关于财政预算的通知", "财政局工作报告", "市财政收支情况", "关于建筑材质标准的通知"]
+    load(empty_cache, [replace(item, title=t) for item, t in zip(base, titles, strict=False)])
+    assert titles_holding(empty_cache, "财政") == 3 and titles_holding(empty_cache, "材质") == 1
+    assert words(empty_cache, "caizh")[:2] == ["财政", "材质"]
+    assert words(empty_cache, "cz")[:2] == ["财政", "材质"]
+
+
+def test_letters_beyond_a_word_offer_it_for_its_part(empty_cache: ContentCache) -> None:
+    load(empty_cache, [replace(generate_items(1, seed=5)[0], title="关于财政预算的通知")])
+    found = {c.word: c.covers for c in empty_cache.candidates("caizhengyusuan")}
+    assert found["财政"] == len("caizheng") and found["财"] == len("cai")
+    assert empty_cache.candidates("yusuan")[0].word == "预算"
+
+
+def test_updates_and_withdrawals_keep_the_counts(empty_cache: ContentCache) -> None:
+    items = [replace(item, title="关于城市绿化的通知") for item in generate_items(3, seed=5)]
+    load(empty_cache, items)
+    assert titles_holding(empty_cache, "绿化") == 3
+    load(empty_cache, [replace(items[0], title="关于道路养护的通知")])
+    assert titles_holding(empty_cache, "绿化") == 2 and titles_holding(empty_cache, "养护") == 1
+    with empty_cache.transaction() as session:
+        withdraw_items(session, [items[1].index_no, items[2].index_no])
+    assert titles_holding(empty_cache, "绿化") == 0 and "绿化" not in words(empty_cache, "lvhua")
+    assert titles_holding(empty_cache, "通知") == 1
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=40))
+def test_any_input_gives_candidates_covering_at_most_the_letters(demo_cache: ContentCache, letters: str) -> None:
+    for candidate in demo_cache.candidates(letters):
+        assert 0 < candidate.covers <= len(letters)

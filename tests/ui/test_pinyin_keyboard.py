@@ -1,0 +1,45 @@
+"""The pinyin keyboard on the real services: candidates come from the cached titles, best first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kiosk.services import Services
+from tests.ui.conftest import frame, tap, wait_for_workers, wait_until
+
+
+@pytest.fixture
+def services(real_services: Services) -> Services:
+    """The real services (overrides the fake of tests/ui)."""
+    return real_services
+
+
+def test_keys_pressed_in_the_window_offer_catalogue_words_and_find_them(app: Any, services: Services) -> None:
+    tap(app.current_screen.ids.search_bar)
+    wait_until(lambda: app.current_screen.name == "search")
+    search = app.current_screen
+    for char in "suzhou":
+        tap(search.ids.keyboard.key(char))
+    # The lookup runs in a worker; its answer is on screen the frame after it returns.
+    wait_for_workers()
+    frame()
+    words = search.candidate_words()
+    assert words[0] == "宿州", words  # the city's name is in most titles: it comes before 苏州, 速 …
+    assert words == [c.word for c in services.candidates("suzhou", len(words))]
+    tap(search.candidate("宿州"))
+    assert search.ids.field.text == "宿州"
+    wait_until(lambda: search.summary.startswith("找到"))
+    assert search.ids.results.data and "宿州" in search.ids.results.data[0]["title"]
+
+
+def test_a_misspelt_word_offers_the_right_one(app: Any, services: Services) -> None:
+    tap(app.current_screen.ids.search_bar)
+    wait_until(lambda: app.current_screen.name == "search")
+    search = app.current_screen
+    search.ids.field.text = "政府信息公凯"  # 凯 for 开: read alike (kai), held by no title
+    wait_until(lambda: search.suggestion == "政府信息公开")
+    tap(search.ids.suggestion)
+    wait_until(lambda: search.summary.startswith("找到"))
+    assert search.ids.field.text == "政府信息公开"
