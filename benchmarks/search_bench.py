@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
 import os
 import random
 import shutil
@@ -82,25 +85,22 @@ def search_cache(items: int) -> tuple[Path, Path, dict[str, float]]:
     writer = index.writer(heap_size=500_000_000, num_threads=1)
     sqlite_seconds = tantivy_seconds = 0.0
     start = time.perf_counter()
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(2) as pool:
-        prepared = pool.imap(_prepare_star, ((c, publishers) for c in _chunks(items, 2000)))
-        for batch in prepared:
-            began = time.perf_counter()
-            with cache.transaction() as session:
-                store.upsert_items(session, batch)
-            sqlite_seconds += time.perf_counter() - began
-            began = time.perf_counter()
-            with cache.session() as session:
-                ids = dict(session.execute(
-                    text("SELECT index_no, id FROM items WHERE id > (SELECT max(id) FROM items) - :n"), {"n": len(batch)}
-                ).all())
-            for item in batch:
-                writer.add_document(tantivy.Document(
-                    id=ids[item.record.index_no], title=item.indexed["title"] + " " + item.indexed["doc_no"],
-                    body=item.indexed["body"],
-                ))
-            tantivy_seconds += time.perf_counter() - began
+    for batch in _prepared(items, publishers):
+        began = time.perf_counter()
+        with cache.transaction() as session:
+            store.upsert_items(session, batch)
+        sqlite_seconds += time.perf_counter() - began
+        began = time.perf_counter()
+        with cache.session() as session:
+            ids = dict(session.execute(
+                text("SELECT index_no, id FROM items WHERE id > (SELECT max(id) FROM items) - :n"), {"n": len(batch)}
+            ).all())
+        for item in batch:
+            writer.add_document(tantivy.Document(
+                id=ids[item.record.index_no], title=item.indexed["title"] + " " + item.indexed["doc_no"],
+                body=item.indexed["body"],
+            ))
+        tantivy_seconds += time.perf_counter() - began
     began = time.perf_counter()
     writer.commit()
     writer.wait_merging_threads()
@@ -115,8 +115,24 @@ def search_cache(items: int) -> tuple[Path, Path, dict[str, float]]:
     return path, index_dir, facts
 
 
-def _prepare_star(args: tuple[list[ItemRecord], dict[str, str]]) -> list[store.PreparedItem]:
-    return _prepare(*args)
+def _prepared(items: int, publishers: dict[str, str]) -> Iterator[list[store.PreparedItem]]:
+    """The generated items in chunks, prepared by two worker processes, at most three chunks ahead.
+
+    Results piling up unread would hold millions of objects and make every
+    garbage collection walk them all; a bounded window keeps memory flat.
+    """
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(2, mp_context=context) as pool:
+        chunks = _chunks(items, 2000)
+        ahead: deque[Future[list[store.PreparedItem]]] = deque(
+            pool.submit(_prepare, chunk, publishers) for chunk in islice(chunks, 3)
+        )
+        while ahead:
+            done = ahead.popleft().result()
+            chunk = next(chunks, None)
+            if chunk is not None:
+                ahead.append(pool.submit(_prepare, chunk, publishers))
+            yield done
 
 
 def _tantivy_schema() -> Any:

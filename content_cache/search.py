@@ -40,7 +40,7 @@ BROAD = 5000
 _IDS = {
     "fts": "SELECT rowid AS id FROM item_fts WHERE item_fts MATCH :all",
     "pinyin": "SELECT rowid AS id FROM pinyin_fts WHERE pinyin_fts MATCH :pinyin",
-    "pinyin_short": "SELECT id FROM items WHERE title_pinyin LIKE :like OR title_initials LIKE :like",
+    "pinyin_short": "SELECT id FROM items WHERE {likes}",
 }
 # How a narrow query ranks: the body's bm25 plus, for items whose short fields
 # hold every word (or the exact 文号), their own bm25 (title and 文号 above 索引号
@@ -89,7 +89,7 @@ def search(
     sources, params = plan
     where, filter_params = _where(session, filters)
     params |= filter_params
-    ids_sql = " UNION ".join(_IDS[name] for name in sources)
+    ids_sql = " UNION ".join(_IDS.get(source, source) for source in sources)
     filtered = f"SELECT items.id FROM ({ids_sql}) AS ids JOIN items ON items.id = ids.id {where}"
     counted = session.execute(text(f"SELECT count(*) FROM ({filtered} LIMIT {BROAD + 1})"), params).scalar_one()
     broad = counted > BROAD
@@ -117,7 +117,8 @@ def search(
 
 
 def _plan(query: str) -> tuple[list[str], dict[str, Any]] | None:
-    """Which sources a query matches through, and their parameters; None when it can match nothing."""
+    """What a query matches through ("fts", and the SQL of its pinyin matches), with the parameters;
+    None when it can match nothing."""
     expression = fts.match_expression(query)
     sources: list[str] = []
     params: dict[str, Any] = {}
@@ -126,14 +127,29 @@ def _plan(query: str) -> tuple[list[str], dict[str, Any]] | None:
         key = fts.doc_key(query)
         params |= {"all": expression, "head": f'({expression}) OR "{key}"' if key else expression}
     if looks_like_pinyin(query):
-        compact = fts.normalise(query).replace(" ", "")
-        if len(compact) >= 3:
-            sources.append("pinyin")
-            params["pinyin"] = f'"{compact}"'
-        else:
-            sources.append("pinyin_short")
-            params["like"] = f"%{compact}%"
+        sources.append(_pinyin_source(fts.normalise(query).split(), params))
     return (sources, params) if sources else None
+
+
+def _pinyin_source(parts: list[str], params: dict[str, Any]) -> str:
+    """SQL of the titles whose pinyin holds every part, each as full pinyin or initials (caizheng ys).
+
+    Parts of three letters or more are trigram lookups in pinyin_fts; shorter
+    ones are checked on the titles those lookups found, or by a scan when no part
+    is long enough.
+    """
+    long = [p for p in parts if len(p) >= 3]
+    short = [p for p in parts if len(p) < 3]
+    likes = []
+    for i, part in enumerate(short):
+        params[f"like{i}"] = f"%{part}%"
+        likes.append(f"(title_pinyin LIKE :like{i} OR title_initials LIKE :like{i})")
+    if not long:
+        return _IDS["pinyin_short"].format(likes=" AND ".join(likes))
+    params["pinyin"] = " AND ".join(f'"{p}"' for p in long)
+    if not likes:
+        return _IDS["pinyin"]
+    return f"SELECT items.id FROM ({_IDS['pinyin']}) AS p JOIN items ON items.id = p.id WHERE {' AND '.join(likes)}"
 
 
 def _ranked(
@@ -144,7 +160,7 @@ def _ranked(
         sql = f"{filtered} ORDER BY items.published_on DESC, items.id DESC LIMIT :limit"
         return [row[0] for row in session.execute(text(sql), params | {"limit": limit})]
     scored = [_SCORED["fts"]] if "fts" in sources else []
-    scored += [_SCORED["pinyin"].format(ids=_IDS[name]) for name in sources if name.startswith("pinyin")]
+    scored += [_SCORED["pinyin"].format(ids=source) for source in sources if source != "fts"]
     sql = (
         f"WITH matched AS MATERIALIZED ({' UNION ALL '.join(scored)}), "
         "best AS (SELECT id, min(score) AS score FROM matched GROUP BY id) "
@@ -157,8 +173,8 @@ def _ranked(
 def _newest(session: Session, sources: list[str], where: str, params: dict[str, Any], limit: int) -> list[int]:
     """A page of a broad query's matches: title hits newest first, then the others newest first."""
     ids: list[int] = []
-    steps = [("SELECT rowid AS id FROM title_fts WHERE title_fts MATCH :all" if name == "fts" else _IDS[name])
-             for name in sources] + [_IDS[name] for name in sources]
+    steps = [("SELECT rowid AS id FROM title_fts WHERE title_fts MATCH :all" if source == "fts" else source)
+             for source in sources] + [_IDS.get(source, source) for source in sources]
     for source in steps:
         if len(ids) >= limit:
             break

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from content_cache import ContentCache
 from content_cache.candidates import Candidate
+from content_cache.search import Filters, Sort
 from content_cache.records import ColumnInfo, ItemDetail, ItemSummary, SearchResult
 from kiosk.state import StateStore
 from kiosk.sync import SyncStatus
@@ -92,8 +93,16 @@ class Services:
         self.state.record("view", index_no)
         return detail
 
-    def search(self, query: str, limit: int = 50) -> SearchResult:
-        return self.content.search(query, limit)
+    def search(
+        self,
+        query: str,
+        limit: int = 50,
+        *,
+        filters: Filters | None = None,
+        sort: Sort = "relevance",
+        facets: bool = False,
+    ) -> SearchResult:
+        return self.content.search(query, limit, filters=filters, sort=sort, facets=facets)
 
     def candidates(self, letters: str, limit: int = 10) -> list[Candidate]:
         return self.content.candidates(letters, limit)

@@ -1,13 +1,17 @@
-"""Plain-text helpers for what screens show: dates, counts, shortened titles.
+"""Text helpers for what screens show: dates, counts, shortened titles, highlights.
 
-Content text is always shown literally (no Kivy markup), so these helpers only
-shape strings; they never add markup.
+Content text is always shown literally: where a label uses Kivy markup (the
+highlighted words of a search hit), `highlight` escapes every piece of content
+first, so the only markup is its own.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
+
+from kivy.utils import escape_markup
 
 from content_cache.records import ItemSummary, VALIDITY_LABELS
 
@@ -40,6 +44,29 @@ def fit_lines(text: str, width: float, font_size: float, lines: int) -> str:
     """Shorten `text` to what `lines` lines of CJK glyphs of `font_size` hold."""
     per_line = max(1, int(width // max(font_size, 1.0)))
     return shorten(text, per_line * lines)
+
+
+HIGHLIGHT = "1c4d8c"  # theme.PRIMARY as markup colour
+
+
+def highlight(text: str, marks: Sequence[Sequence[int]]) -> str:
+    """Kivy markup of `text` with the spans in `marks` bold and coloured.
+
+    Every piece of the text is escaped first, so a title holding [color=…],
+    [ref=…] or [size=…] shows as those very characters; only the highlight is
+    markup. Spans beyond the end of the text (a shortened title) are cut off.
+    """
+    out: list[str] = []
+    last = 0
+    for start, end in marks:
+        start, end = max(start, last), min(end, len(text))
+        if start >= end:
+            continue
+        out.append(escape_markup(text[last:start]))
+        out.append(f"[b][color={HIGHLIGHT}]{escape_markup(text[start:end])}[/color][/b]")
+        last = end
+    out.append(escape_markup(text[last:]))
+    return "".join(out)
 
 
 def item_meta(item: ItemSummary) -> str:

@@ -6,15 +6,15 @@ smoothly; `on_near_end` tells the owner to fetch the next page.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.recycleview import RecycleView
 
-from content_cache.records import ItemSummary
+from content_cache.records import ItemSummary, Snippet
 from screens.base import load_kv
 from screens.formatting import item_meta
 
@@ -26,6 +26,9 @@ class ItemRow(ButtonBehavior, BoxLayout):
 
     index_no = StringProperty("")
     title = StringProperty("")
+    title_marks = ListProperty([])  # spans of the searched words in the title
+    snippet = StringProperty("")  # a search hit's stretch of body, or ""
+    snippet_marks = ListProperty([])
     meta = StringProperty("")
     abolished = BooleanProperty(False)
     opener = ObjectProperty(None, allownone=True)
@@ -39,14 +42,18 @@ class ItemList(RecycleView):
     """Rows of items; fires `on_near_end` when the visitor nears the bottom."""
 
     __events__ = ("on_near_end",)
+    row_height = NumericProperty(168)  # dp; search hits are taller, with a line of body
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.bind(scroll_y=self._check_end, height=self._check_end)
 
-    def set_items(self, items: Iterable[ItemSummary], opener: Callable[[str], None]) -> None:
-        """Replace the rows and scroll to the top."""
-        self.data = [row_data(item, opener) for item in items]
+    def set_items(
+        self, items: Iterable[ItemSummary], opener: Callable[[str], None], snippets: Sequence[Snippet] = ()
+    ) -> None:
+        """Replace the rows (search hits with their snippets) and scroll to the top."""
+        found = list(snippets)
+        self.data = [row_data(item, opener, found[i] if i < len(found) else None) for i, item in enumerate(items)]
         self.scroll_y = 1
 
     def add_items(self, items: Iterable[ItemSummary], opener: Callable[[str], None]) -> None:
@@ -73,11 +80,14 @@ class ItemList(RecycleView):
         """Default handler: nothing."""
 
 
-def row_data(item: ItemSummary, opener: Callable[[str], None]) -> dict[str, Any]:
+def row_data(item: ItemSummary, opener: Callable[[str], None], snippet: Snippet | None = None) -> dict[str, Any]:
     """The RecycleView data of one row."""
     return {
         "index_no": item.index_no,
         "title": item.title,
+        "title_marks": list(snippet.title_marks) if snippet else [],
+        "snippet": snippet.text.replace("\n", " ") if snippet else "",
+        "snippet_marks": list(snippet.marks) if snippet else [],
         "meta": item_meta(item),
         "abolished": item.validity == "abolished",
         "opener": opener,

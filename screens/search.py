@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from kivy.clock import Clock
@@ -11,6 +12,7 @@ from kivy.properties import StringProperty
 
 from content_cache.candidates import Candidate
 from content_cache.records import SearchResult
+from content_cache.search import Filters, Sort
 from screens import item_list  # noqa: F401  (registers ItemList for the .kv)
 from screens import keyboard  # noqa: F401  (registers OnScreenKeyboard for the .kv)
 from screens.base import KioskScreen, load_kv
@@ -20,6 +22,7 @@ from screens.worker import Task, run_in_worker
 DEBOUNCE_SECONDS = 0.3
 RESULT_LIMIT = 50
 CANDIDATE_LIMIT = 10
+FACET_CHIPS = 3  # values of each facet offered as chips
 _PENDING = re.compile("[a-z]+$")
 HINT = "可输入汉字、拼音首字母（如 czys）、文号或索引号"
 
@@ -39,6 +42,8 @@ class SearchScreen(KioskScreen):
         self._candidate_task: Task | None = None
         self._pending = ""
         self._candidate_buttons: list[Any] = []
+        self.filters = Filters()
+        self.sort: Sort = "relevance"
         self._offered: dict[Any, Candidate] = {}
 
     def enter(self, params: Params) -> None:
@@ -57,6 +62,9 @@ class SearchScreen(KioskScreen):
         self.ids.results.clear()
         self.summary = HINT
         self.suggestion = ""
+        self.filters = Filters()
+        self.sort = "relevance"
+        self.ids.filters.clear_widgets()
         self._show_candidates([])
 
     # typing
@@ -139,6 +147,51 @@ class SearchScreen(KioskScreen):
         self._debounce.cancel()
         self._search_now()
 
+    # filters and order
+
+    def toggle_filter(self, name: str, value: str) -> None:
+        """A filter chip was tapped: narrow to that value, or widen again when it was on."""
+        current = getattr(self.filters, name)
+        wanted = None if current is not None and str(current) == value else (int(value) if name == "year" else value)
+        self.filters = replace(self.filters, **{name: wanted})
+        self._search_again()
+
+    def toggle_sort(self) -> None:
+        """最新优先 / 最相关优先."""
+        self.sort = "relevance" if self.sort == "date" else "date"
+        self._search_again()
+
+    def _search_again(self) -> None:
+        self._shown_query = None
+        self._debounce.cancel()
+        self._search_now()
+
+    def _show_filters(self, result: SearchResult) -> None:
+        """Chips: the filters that are on (tap to remove), then the commonest values of each facet."""
+        bar = self.ids.filters
+        bar.clear_widgets()
+        if result.total == 0 and not self.filters:
+            return
+        order = Factory.FilterChip(text="最新优先" if self.sort == "relevance" else "最相关优先")
+        order.bind(on_release=lambda _b: self.toggle_sort())
+        bar.add_widget(order)
+        for name, values in result.facets.items():
+            active = getattr(self.filters, name)
+            shown = [f for f in values if str(active) == f.value] if active is not None else list(values[:FACET_CHIPS])
+            for facet in shown:
+                mark = "✕ " if active is not None else ""
+                chip = Factory.FilterChip(text=f"{mark}{facet.label} {facet.count:,}", active=active is not None)
+                chip.bind(on_release=lambda _b, n=name, v=facet.value: self.toggle_filter(n, v))
+                bar.add_widget(chip)
+
+    def filter_chips(self) -> list[str]:
+        """The chips shown now, in order (tests read them)."""
+        return [chip.text for chip in reversed(self.ids.filters.children)]
+
+    def filter_chip(self, starts: str) -> Any:
+        """The chip whose text starts with `starts` (tests tap it)."""
+        return next(chip for chip in self.ids.filters.children if chip.text.startswith(starts))
+
     # searching
 
     def _search_now(self, *_args: Any) -> None:
@@ -154,21 +207,26 @@ class SearchScreen(KioskScreen):
             self.summary = HINT
             return
         self.summary = "正在搜索…"
+        filters, sort = self.filters, self.sort
         self._task = run_in_worker(
-            lambda: self.services.search(query, RESULT_LIMIT), self._show, self._fail
+            lambda: self.services.search(query, RESULT_LIMIT, filters=filters, sort=sort, facets=True),
+            self._show,
+            self._fail,
         )
 
     def _show(self, result: SearchResult) -> None:
         self._task = None
         self._shown_query = result.query.strip()
-        self.ids.results.set_items(result.hits, self.open_item)
+        self.ids.results.set_items(result.hits, self.open_item, result.snippets)
+        self._show_filters(result)
         self.suggestion = result.suggestions[0] if result.total == 0 and result.suggestions else ""
         if result.total == 0:
             self.summary = f"没有找到与“{result.query}”相关的信息。请换个词，或回到主页按栏目浏览。"
         elif result.more:
             self.summary = f"找到 {result.total:,} 条以上，先显示标题含有该词的最新 {len(result.hits)} 条"
         elif result.total > len(result.hits):
-            self.summary = f"找到 {result.total:,} 条，显示最相关的 {len(result.hits)} 条"
+            best = "最新" if self.sort == "date" else "最相关"
+            self.summary = f"找到 {result.total:,} 条，显示{best}的 {len(result.hits)} 条"
         else:
             self.summary = f"找到 {result.total:,} 条"
 

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Protocol
 
 from content_cache.candidates import Candidate
+from content_cache.search import Filters, Sort
 from content_cache.records import ColumnInfo, ItemDetail, ItemSummary, SearchResult
 from printing.document import PrintKind, PrintOutcome
 
@@ -36,8 +37,16 @@ class KioskServices(Protocol):
     def item(self, index_no: str) -> ItemDetail:
         """One item by 索引号; raises KeyError when unknown."""
 
-    def search(self, query: str, limit: int = 50) -> SearchResult:
-        """Characters, 文号, 索引号 or pinyin (full or initials); never raises on odd input."""
+    def search(
+        self,
+        query: str,
+        limit: int = 50,
+        *,
+        filters: Filters | None = None,
+        sort: Sort = "relevance",
+        facets: bool = False,
+    ) -> SearchResult:
+        """Characters, 文号, 索引号, publisher or pinyin, narrowed by filters; never raises on odd input."""
 
     def candidates(self, letters: str, limit: int = 10) -> list[Candidate]:
         """Words of the catalogue that typed pinyin letters may stand for, best first."""

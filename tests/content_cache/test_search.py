@@ -162,3 +162,9 @@ def test_short_and_long_pinyin_find_the_same_titles(demo_cache: ContentCache) ->
     short = {h.index_no for h in demo_cache.search("cz", 1000).hits}
     longer = {h.index_no for h in demo_cache.search("czys", 1000).hits}
     assert longer and longer <= short
+
+
+@pytest.mark.parametrize("query", ["caizheng ys", "cz yusuan", "caizheng yusuan", "czys", "cz ys"])
+def test_pinyin_parts_mix_full_pinyin_and_initials(demo_cache: ContentCache, query: str) -> None:
+    titles = [hit.title for hit in demo_cache.search(query, 10).hits]
+    assert titles and all("财政预算" in t for t in titles[:3]), titles

@@ -8,12 +8,14 @@ Search answers characters, 文号, 索引号 and a few pinyin initials (czys = �
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from content_cache.catalogue_layout import SECTIONS
 from content_cache.candidates import Candidate
-from content_cache.records import ColumnInfo, ItemDetail, ItemSummary, SearchResult
+from content_cache.records import ColumnInfo, Facet, ItemDetail, ItemSummary, SearchResult
+from content_cache.search import Filters
 from printing.document import PrintKind, PrintOutcome
 from printing.errors import PrinterUnavailable
 
@@ -109,6 +111,7 @@ class FakeServices:
     updated_on: date | None = date(2026, 11, 1)
     print_error: Exception | None = None
     calls: list[tuple[str, tuple[object, ...]]] = field(default_factory=list)
+    searches: list[tuple[str, Filters, str]] = field(default_factory=list)  # query, filters, sort
 
     def __post_init__(self) -> None:
         self._docs = {doc.detail.index_no: doc for doc in _special_docs()}
@@ -157,11 +160,19 @@ class FakeServices:
             return self._docs[index_no].detail
         return _generated(self._big_index[index_no])
 
-    def search(self, query: str, limit: int = 50) -> SearchResult:
+    def search(self, query: str, limit: int = 50, *, filters: Filters | None = None, sort: str = "relevance",
+               facets: bool = False) -> SearchResult:
         self._record("search", query, limit)
+        self.searches.append((query, filters or Filters(), sort))
         q = query.strip().lower()
         hits = [_summary(d.detail) for d in self._docs.values() if q and self._matches(d, q)]
-        return SearchResult(query=query, total=len(hits), hits=tuple(hits[:limit]))
+        if filters and filters.year is not None:
+            hits = [h for h in hits if h.published_on.year == filters.year]
+        if sort == "date":
+            hits.sort(key=lambda h: h.published_on, reverse=True)
+        years = Counter(h.published_on.year for h in hits)
+        found = {"year": tuple(Facet(str(y), f"{y}年", n) for y, n in years.most_common())} if facets and hits else {}
+        return SearchResult(query=query, total=len(hits), hits=tuple(hits[:limit]), facets=found)
 
     def candidates(self, letters: str, limit: int = 10) -> list[Candidate]:
         self._record("candidates", letters, limit)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from kiosk.services import Services
-from tests.ui.conftest import frame, tap, wait_for_workers, wait_until
+from tests.ui.conftest import frame, screenshot, tap, wait_for_workers, wait_until
 
 
 @pytest.fixture
@@ -43,3 +43,17 @@ def test_a_misspelt_word_offers_the_right_one(app: Any, services: Services) -> N
     tap(search.ids.suggestion)
     wait_until(lambda: search.summary.startswith("找到"))
     assert search.ids.field.text == "政府信息公开"
+
+
+def test_hits_show_the_searched_words_highlighted_in_title_and_snippet(app: Any, services: Services) -> None:
+    tap(app.current_screen.ids.search_bar)
+    wait_until(lambda: app.current_screen.name == "search")
+    search = app.current_screen
+    search.ids.field.text = "年度报告"
+    wait_until(lambda: search.summary.startswith("找到") and bool(search.ids.results.layout_manager.children))
+    wait_until(lambda: any(r.title_marks for r in search.ids.results.layout_manager.children))
+    row = next(r for r in search.ids.results.layout_manager.children if r.title_marks)
+    title_label, snippet_label = row.children[-1], row.children[0]
+    assert "[b][color=1c4d8c]年度报告[/color][/b]" in title_label.text
+    assert row.snippet and snippet_label.height > 0
+    screenshot("12-search-highlights")
