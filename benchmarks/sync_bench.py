@@ -18,7 +18,7 @@ from dataclasses import replace
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from content_cache import ContentCache, store
+from content_cache import ContentCache, fts, store
 from content_cache.catalogue_layout import column_records
 from content_cache.demo import iter_items, publisher_records
 from content_cache.feed import generate_keypair, item_to_json, load_public_key, publish
@@ -29,7 +29,7 @@ from content_cache.sync.transport import HttpTransport
 
 Row = tuple[str, str, str]
 CACHE_DIR = Path(__file__).parent / ".cache"
-SCHEMA = "c0002"  # the content schema the kept caches were built with; a new one rebuilds them
+SCHEMA = f"c0003-cut{fts.CUT_VERSION}"  # the schema and cut the kept caches were built with; a new one rebuilds them
 
 
 def write_src(src: Path, items: list[ItemRecord] | None, count: int = 0, seed: int = 1) -> None:

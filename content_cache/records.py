@@ -94,7 +94,8 @@ class SearchResult:
 
     `snippets` go with `hits`, one each; `facets` (when asked for) count the
     matches per filter value; `suggestions` are other queries to try when
-    nothing matched; `more` says there are more matches than `total`.
+    nothing matched, `browse` a column to browse when there is no suggestion;
+    `more` says there are more matches than `total`.
     """
 
     query: str
@@ -104,9 +105,12 @@ class SearchResult:
     facets: dict[str, tuple[Facet, ...]] = field(default_factory=dict)
     suggestions: tuple[str, ...] = ()
     more: bool = False  # a broad query: `total` (and the facet counts) stop at a cap, newest hits first
+    browse: str | None = None  # nothing matched and nothing to suggest: the column code likeliest to help
 
-    def with_suggestions(self, suggestions: tuple[str, ...]) -> SearchResult:
-        return SearchResult(self.query, self.total, self.hits, self.snippets, self.facets, suggestions, self.more)
+    def with_suggestions(self, suggestions: tuple[str, ...], browse: str | None = None) -> SearchResult:
+        return SearchResult(
+            self.query, self.total, self.hits, self.snippets, self.facets, suggestions, self.more, browse
+        )
 
 
 @dataclass(frozen=True, slots=True)

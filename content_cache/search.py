@@ -112,7 +112,8 @@ def search(
         more=broad,
     )
     if counted == 0:
-        result = result.with_suggestions(_suggestions(session, query, filters))
+        suggestions = _suggestions(session, query, filters)
+        result = result.with_suggestions(suggestions, None if suggestions else likely_column(session, query))
     return result
 
 
@@ -268,6 +269,31 @@ def _suggestions(session: Session, query: str, filters: Filters) -> tuple[str, .
         if total:
             best.append((total, shorter))
     return tuple(found + [q for _, q in sorted(best, reverse=True)[:1]])
+
+
+def likely_column(session: Session, query: str) -> str | None:
+    """The column whose titles share most with a query that found nothing: a place to browse instead.
+
+    The query's pairs of characters are tried first, then its single characters;
+    the first 2,000 titles holding any of them are counted by column.
+    """
+    runs = _MARK_RUNS.findall(fts.normalise(query))
+    pairs = {f'"{r[i:i + 2]}"' for r in runs if not r.isascii() for i in range(len(r) - 1)}
+    singles = {f'"{ch}"*' for r in runs if not r.isascii() for ch in r} | {f'"{r}"' for r in runs if r.isascii()}
+    for terms in (pairs, singles):
+        if not terms:
+            continue
+        row = session.execute(
+            text(
+                "SELECT items.column_code, count(*) AS n FROM "
+                "(SELECT rowid AS id FROM title_fts WHERE title_fts MATCH :any LIMIT 2000) AS m "
+                "JOIN items ON items.id = m.id GROUP BY items.column_code ORDER BY n DESC, items.column_code LIMIT 1"
+            ),
+            {"any": " OR ".join(sorted(terms))},
+        ).first()
+        if row:
+            return str(row[0])
+    return None
 
 
 _CJK_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")

@@ -175,6 +175,7 @@ def _result_json(result: SearchResult) -> dict[str, object]:
         "more": result.more,
         "hits": [_hit_json(h, s) for h, s in zip(result.hits, snippets, strict=True)],
         "suggestions": list(result.suggestions),
+        "browse": result.browse,
     }
     if result.facets:
         found["facets"] = {

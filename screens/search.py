@@ -33,6 +33,7 @@ class SearchScreen(KioskScreen):
     query = StringProperty("")
     summary = StringProperty(HINT)
     suggestion = StringProperty("")
+    browse_name = StringProperty("")  # nothing found: the column offered for browsing
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -44,6 +45,7 @@ class SearchScreen(KioskScreen):
         self._candidate_buttons: list[Any] = []
         self.filters = Filters()
         self.sort: Sort = "relevance"
+        self._browse_code: str | None = None
         self._offered: dict[Any, Candidate] = {}
 
     def enter(self, params: Params) -> None:
@@ -62,6 +64,7 @@ class SearchScreen(KioskScreen):
         self.ids.results.clear()
         self.summary = HINT
         self.suggestion = ""
+        self._offer_column(None)
         self.filters = Filters()
         self.sort = "relevance"
         self.ids.filters.clear_widgets()
@@ -220,6 +223,7 @@ class SearchScreen(KioskScreen):
         self.ids.results.set_items(result.hits, self.open_item, result.snippets)
         self._show_filters(result)
         self.suggestion = result.suggestions[0] if result.total == 0 and result.suggestions else ""
+        self._offer_column(result.browse if result.total == 0 and not self.suggestion else None)
         if result.total == 0:
             self.summary = f"没有找到与“{result.query}”相关的信息。请换个词，或回到主页按栏目浏览。"
         elif result.more:
@@ -230,11 +234,23 @@ class SearchScreen(KioskScreen):
         else:
             self.summary = f"找到 {result.total:,} 条"
 
+    def _offer_column(self, code: str | None) -> None:
+        self.browse_name = ""
+        self._browse_code = code
+        if code is not None:
+            run_in_worker(lambda: self.services.column(code), self._show_column, lambda _exc: None)
+
+    def _show_column(self, column: Any) -> None:
+        if column.code == self._browse_code:
+            self.browse_name = column.name
+
     def try_suggestion(self) -> None:
-        """The suggested query was tapped: search for it."""
+        """The suggested query (or the offered column) was tapped: search for it (or browse it)."""
         if self.suggestion:
             self.ids.field.text = self.suggestion
             self.suggestion = ""
+        elif self.browse_name and self._browse_code:
+            self.navigator.show("browse", code=self._browse_code)
 
     def _fail(self, exc: Exception) -> None:
         self._task = None

@@ -168,3 +168,11 @@ def test_short_and_long_pinyin_find_the_same_titles(demo_cache: ContentCache) ->
 def test_pinyin_parts_mix_full_pinyin_and_initials(demo_cache: ContentCache, query: str) -> None:
     titles = [hit.title for hit in demo_cache.search(query, 10).hits]
     assert titles and all("财政预算" in t for t in titles[:3]), titles
+
+
+def test_nothing_to_suggest_offers_the_likeliest_column(demo_cache: ContentCache) -> None:
+    result = demo_cache.search("绿化养猪", 5)  # 绿化 is in titles, 养猪 in none, and no respelling helps
+    assert result.total == 0 and not result.suggestions
+    assert result.browse is not None
+    titles = {h.column_code for h in demo_cache.search("绿化", 1000).hits}
+    assert result.browse in titles

@@ -34,7 +34,7 @@ def test_search_json_has_the_documented_shape(home: Path) -> None:
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["total"] >= len(result["hits"]) > 0
-    assert set(result) == {"query", "total", "more", "hits", "suggestions"}
+    assert set(result) == {"query", "total", "more", "hits", "suggestions", "browse"}
     assert set(result["hits"][0]) == {
         "index_no", "title", "doc_no", "publisher", "published_on", "column", "validity",
         "title_marks", "snippet", "snippet_marks",

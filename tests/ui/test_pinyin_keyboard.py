@@ -57,3 +57,13 @@ def test_hits_show_the_searched_words_highlighted_in_title_and_snippet(app: Any,
     assert "[b][color=1c4d8c]年度报告[/color][/b]" in title_label.text
     assert row.snippet and snippet_label.height > 0
     screenshot("12-search-highlights")
+
+
+def test_nothing_found_offers_a_column_to_browse(app: Any, services: Services) -> None:
+    tap(app.current_screen.ids.search_bar)
+    wait_until(lambda: app.current_screen.name == "search")
+    search = app.current_screen
+    search.ids.field.text = "年度报告养猪"
+    wait_until(lambda: search.browse_name != "")
+    tap(search.ids.suggestion)
+    wait_until(lambda: app.current_screen.name == "browse" and app.current_screen.ready)
