@@ -25,6 +25,7 @@ from content_cache.pinyin import looks_like_pinyin, pinyin_keys
 from content_cache.records import VALIDITY_LABELS, Facet, SearchResult, Snippet
 
 MAX_QUERY = 200
+MAX_DROPPED = 6  # a query of more words than this is not offered shorter (each try is a search)
 SNIPPET_CHARS = 60
 Sort = Literal["relevance", "date"]
 FACETS = ("column", "publisher", "year", "genre", "validity")
@@ -79,8 +80,12 @@ def search(
     filters: Filters | None = None,
     sort: Sort = "relevance",
     facets: bool = False,
+    suggest: bool = True,
 ) -> SearchResult:
-    """The items matching a query, best (or newest) first, with snippets and, on request, facet counts."""
+    """The items matching a query, best (or newest) first, with snippets and, on request, facet counts.
+
+    With no match (and `suggest`), other queries to try or a column to browse come along.
+    """
     query = query[:MAX_QUERY]
     filters = filters or Filters()
     plan = _plan(query)
@@ -111,7 +116,7 @@ def search(
         facets=_facets(session, sample, params) if facets else {},
         more=broad,
     )
-    if counted == 0:
+    if counted == 0 and suggest:
         suggestions = _suggestions(session, query, filters)
         result = result.with_suggestions(suggestions, None if suggestions else likely_column(session, query))
     return result
@@ -257,15 +262,15 @@ def _suggestions(session: Session, query: str, filters: Filters) -> tuple[str, .
     (材政 → 财政), and the query without the word whose absence finds most, when these find something."""
     found: list[str] = []
     respelt = respell(session, query)
-    if respelt != query and search(session, respelt, 0, filters=filters).total:
+    if respelt != query and search(session, respelt, 0, filters=filters, suggest=False).total:
         found.append(respelt)
     words = query.split()
-    if len(words) < 2:
+    if not 2 <= len(words) <= MAX_DROPPED:
         return tuple(found)
     best: list[tuple[int, str]] = []
     for dropped in range(len(words)):
         shorter = " ".join(w for i, w in enumerate(words) if i != dropped)
-        total = search(session, shorter, 0, filters=filters).total
+        total = search(session, shorter, 0, filters=filters, suggest=False).total
         if total:
             best.append((total, shorter))
     return tuple(found + [q for _, q in sorted(best, reverse=True)[:1]])

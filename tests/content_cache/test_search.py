@@ -176,3 +176,8 @@ def test_nothing_to_suggest_offers_the_likeliest_column(demo_cache: ContentCache
     assert result.browse is not None
     titles = {h.column_code for h in demo_cache.search("绿化", 1000).hits}
     assert result.browse in titles
+
+
+def test_many_unknown_words_end_quickly_without_suggestions(demo_cache: ContentCache) -> None:
+    result = demo_cache.search(" ".join(["量子"] * 40), 5)
+    assert result.total == 0 and result.suggestions == ()
