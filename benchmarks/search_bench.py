@@ -64,11 +64,20 @@ def _chunks(items: int, size: int) -> Iterator[list[ItemRecord]]:
         yield chunk
 
 
+def _name(items: int) -> str:
+    return f"search-{items}-c0003-cut{fts.CUT_VERSION}"
+
+
+def search_cache_path(items: int) -> Path | None:
+    """The kept search cache of `items` items, when it has been built."""
+    return CACHE_DIR / f"{_name(items)}.db" if (CACHE_DIR / f"{_name(items)}.json").exists() else None
+
+
 def search_cache(items: int) -> tuple[Path, Path, dict[str, float]]:
     """The content cache and tantivy index of `items` generated items, built once and kept."""
     import tantivy  # a benchmark-only baseline
 
-    name = f"search-{items}-c0003-cut{fts.CUT_VERSION}"
+    name = _name(items)
     path, index_dir, facts_file = CACHE_DIR / f"{name}.db", CACHE_DIR / f"{name}.tantivy", CACHE_DIR / f"{name}.json"
     if facts_file.exists():
         return path, index_dir, json.loads(facts_file.read_text())

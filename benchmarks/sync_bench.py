@@ -18,11 +18,16 @@ from dataclasses import replace
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from sqlalchemy import select
+
+from benchmarks.search_bench import search_cache_path
 from content_cache import ContentCache, fts, store
 from content_cache.catalogue_layout import column_records
 from content_cache.demo import iter_items, publisher_records
 from content_cache.feed import generate_keypair, item_to_json, load_public_key, publish
 from content_cache.feed.codec import column_to_json, publisher_to_json
+from content_cache.feed.export import ITEM_COLUMNS
+from content_cache.models import Item
 from content_cache.records import ItemRecord
 from content_cache.sync.run import run_sync
 from content_cache.sync.transport import HttpTransport
@@ -107,10 +112,28 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
+def _cached_items(path: Path, count: int) -> list[ItemRecord]:
+    """The first `count` items of a cache, as records (attachments left out)."""
+    cache = ContentCache.open(path)
+    try:
+        with cache.session() as session:
+            rows = session.execute(
+                select(*(getattr(Item, name) for name in ITEM_COLUMNS)).order_by(Item.id).limit(count)
+            ).all()
+    finally:
+        cache.close()
+    return [ItemRecord(**dict(zip(ITEM_COLUMNS, row, strict=True))) for row in rows]
+
+
 def delta_and_noop(root: Path, cache_items: int, changed: int = 1000) -> list[Row]:
-    """A delta of `changed` items on the large cache, then a sync that finds nothing new, over HTTP."""
-    path = large_cache(cache_items)
-    first = [rec for _, rec in zip(range(changed), iter_items(cache_items, seed=3))]
+    """A delta of `changed` items on the large cache, then a sync that finds nothing new, over HTTP.
+
+    The search benchmark's cache of the same size (bodies of 1,200 characters)
+    serves when it has been built; else the sync's own is built.
+    """
+    searched = search_cache_path(cache_items)
+    path = searched or large_cache(cache_items)
+    first = _cached_items(path, changed)
     key, pub = generate_keypair(root / "dkeys")
     write_src(root / "dsrc", first)
     publish(root / "dsrc", root / "dfeed", key)  # sequence 1: the items as the cache holds them
@@ -132,7 +155,8 @@ def delta_and_noop(root: Path, cache_items: int, changed: int = 1000) -> list[Ro
             report = run_sync(cache, transport, [load_public_key(pub)], attachments=root / "att")
             seconds = time.perf_counter() - start
             transport.close()
-            what = f"{changed:,} changed on {cache_items:,}" if label == "delta" else f"{cache_items:,}-item cache"
+            size = f"{cache_items:,}{' (1,200-char bodies)' if searched else ''}"
+            what = f"{changed:,} changed on {size}" if label == "delta" else f"{size}-item cache"
             rows.append((f"sync: {label} ({report.mode})", what, f"{seconds:.2f} s, {report.bytes_read:,} bytes read"))
         return rows
     finally:
