@@ -11,6 +11,7 @@ punctuation are just text; it is cut to MAX_QUERY characters first.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -43,6 +44,23 @@ _IDS = {
     "pinyin": "SELECT rowid AS id FROM pinyin_fts WHERE pinyin_fts MATCH :pinyin",
     "pinyin_short": "SELECT id FROM items WHERE {likes}",
 }
+CHUNK = 500  # rowids read at a time when a broad query is walked newest first
+MAX_WALKED = 50_000  # matches walked for one page of a broad query narrowed by filters
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """One way a query matches: its ids, the same newest first below a rowid, and a check on the items row."""
+
+    ids: str
+    newest: str  # with :below and :chunk
+    check: str = ""  # SQL on items.* that its ids must also pass (short pinyin parts)
+    pinyin: bool = False
+
+
+def _fts_source(table: str, match: str) -> _Source:
+    ids = f"SELECT rowid AS id FROM {table} WHERE {table} MATCH :{match}"
+    return _Source(ids, f"{ids} AND rowid < :below ORDER BY rowid DESC LIMIT :chunk")
 # How a narrow query ranks: the body's bm25 plus, for items whose short fields
 # hold every word (or the exact 文号), their own bm25 (title and 文号 above 索引号
 # and publisher) ten times over, so that such a hit outranks any number of body
@@ -94,17 +112,20 @@ def search(
     sources, params = plan
     where, filter_params = _where(session, filters)
     params |= filter_params
-    ids_sql = " UNION ".join(_IDS.get(source, source) for source in sources)
-    filtered = f"SELECT items.id FROM ({ids_sql}) AS ids JOIN items ON items.id = ids.id {where}"
-    counted = session.execute(text(f"SELECT count(*) FROM ({filtered} LIMIT {BROAD + 1})"), params).scalar_one()
-    broad = counted > BROAD
     limit = max(limit, 0)
+    counted = _count(session, sources, where, params)
+    broad = counted > BROAD
+    ids_sql = " UNION ".join(source.ids for source in sources)
+    filtered = f"SELECT items.id FROM ({ids_sql}) AS ids JOIN items ON items.id = ids.id {where}"
     if broad:
-        ids = _newest(session, sources, where, params, limit)
-        sample = f"SELECT id FROM ({filtered} ORDER BY items.id DESC LIMIT {BROAD})"
+        order = _broad_order(sources, params)
+        ids = _walk(session, order, where, params, limit)
+        sample = _walk(session, sources, where, params, BROAD) if facets else []
+        matched = "SELECT value AS id FROM json_each(:sample)"
+        params["sample"] = json.dumps(sample)
     else:
         ids = _ranked(session, sources, filtered, where, params, limit, sort)
-        sample = filtered
+        matched = filtered
     items = {item.id: item for item in session.scalars(select(Item).where(Item.id.in_(ids)))}
     page = [items[i] for i in ids if i in items]
     runs = _highlight_runs(query)
@@ -113,7 +134,7 @@ def search(
         total=min(counted, BROAD),
         hits=tuple(summary(item) for item in page),
         snippets=tuple(snippet(item.title, item.body, runs) for item in page),
-        facets=_facets(session, sample, params) if facets else {},
+        facets=_facets(session, matched, params) if facets else {},
         more=broad,
     )
     if counted == 0 and suggest:
@@ -126,19 +147,21 @@ def _plan(query: str) -> tuple[list[str], dict[str, Any]] | None:
     """What a query matches through ("fts", and the SQL of its pinyin matches), with the parameters;
     None when it can match nothing."""
     expression = fts.match_expression(query)
-    sources: list[str] = []
+    sources: list[_Source] = []
     params: dict[str, Any] = {}
     if expression:
-        sources.append("fts")
+        sources.append(_fts_source("item_fts", "all"))
         key = fts.doc_key(query)
         params |= {"all": expression, "head": f'({expression}) OR "{key}"' if key else expression}
+        if key:
+            params["doc"] = f'"{key}"'
     if looks_like_pinyin(query):
         sources.append(_pinyin_source(fts.normalise(query).split(), params))
     return (sources, params) if sources else None
 
 
-def _pinyin_source(parts: list[str], params: dict[str, Any]) -> str:
-    """SQL of the titles whose pinyin holds every part, each as full pinyin or initials (caizheng ys).
+def _pinyin_source(parts: list[str], params: dict[str, Any]) -> _Source:
+    """The titles whose pinyin holds every part, each as full pinyin or initials (caizheng ys).
 
     Parts of three letters or more are trigram lookups in pinyin_fts; shorter
     ones are checked on the titles those lookups found, or by a scan when no part
@@ -149,24 +172,78 @@ def _pinyin_source(parts: list[str], params: dict[str, Any]) -> str:
     likes = []
     for i, part in enumerate(short):
         params[f"like{i}"] = f"%{part}%"
-        likes.append(f"(title_pinyin LIKE :like{i} OR title_initials LIKE :like{i})")
+        likes.append(f"(items.title_pinyin LIKE :like{i} OR items.title_initials LIKE :like{i})")
+    check = " AND ".join(likes)
     if not long:
-        return _IDS["pinyin_short"].format(likes=" AND ".join(likes))
+        ids = f"SELECT id FROM items WHERE {check}"
+        return _Source(ids, f"{ids} AND id < :below ORDER BY id DESC LIMIT :chunk", pinyin=True)
     params["pinyin"] = " AND ".join(f'"{p}"' for p in long)
+    found = _fts_source("pinyin_fts", "pinyin")
     if not likes:
-        return _IDS["pinyin"]
-    return f"SELECT items.id FROM ({_IDS['pinyin']}) AS p JOIN items ON items.id = p.id WHERE {' AND '.join(likes)}"
+        return _Source(found.ids, found.newest, pinyin=True)
+    ids = f"SELECT items.id FROM ({found.ids}) AS p JOIN items ON items.id = p.id WHERE {check}"
+    return _Source(ids, found.newest, check, pinyin=True)
+
+
+def _count(session: Session, sources: list[_Source], where: str, params: dict[str, Any]) -> int:
+    """How many items match, counted exactly up to BROAD; more than BROAD is a broad query."""
+    capped = 0
+    for source in sources:
+        sql = f"SELECT count(*) FROM (SELECT items.id FROM ({source.ids}) AS ids JOIN items ON items.id = ids.id {where} LIMIT {BROAD + 1})"
+        capped += session.execute(text(sql), params).scalar_one()
+    if len(sources) > 1 and capped <= 2 * BROAD:
+        union = " UNION ".join(source.ids for source in sources)
+        sql = f"SELECT count(*) FROM (SELECT items.id FROM ({union}) AS ids JOIN items ON items.id = ids.id {where} LIMIT {BROAD + 1})"
+        capped = session.execute(text(sql), params).scalar_one()
+    return capped
+
+
+def _broad_order(sources: list[_Source], params: dict[str, Any]) -> list[_Source]:
+    """Where a broad query's page comes from, in order: the exact 文号, pinyin title hits, title hits, the rest."""
+    order = [_fts_source("title_fts", "doc")] if "doc" in params else []
+    order += [source for source in sources if source.pinyin]
+    if "all" in params:
+        order += [_fts_source("title_fts", "all"), _fts_source("item_fts", "all")]
+    return order
+
+
+def _walk(session: Session, sources: list[_Source], where: str, params: dict[str, Any], want: int) -> list[int]:
+    """Up to `want` distinct matches, each source newest first, filtered in chunks (never the whole match set)."""
+    found: list[int] = []
+    seen: set[int] = set()
+    for source in sources:
+        below, walked = 2**62, 0
+        checks = " AND ".join(c for c in (where.removeprefix("WHERE "), source.check) if c)
+        while len(found) < want and walked < MAX_WALKED:
+            chunk = [r[0] for r in session.execute(text(source.newest), params | {"below": below, "chunk": CHUNK})]
+            if not chunk:
+                break
+            walked += len(chunk)
+            below = chunk[-1]
+            if checks:
+                kept = session.execute(
+                    text(f"SELECT items.id FROM items WHERE items.id IN (SELECT value FROM json_each(:ids)) AND {checks} "
+                         "ORDER BY items.id DESC"),
+                    params | {"ids": json.dumps(chunk)},
+                )
+                chunk = [r[0] for r in kept]
+            for row_id in chunk:
+                if row_id not in seen:
+                    seen.add(row_id)
+                    found.append(row_id)
+        if len(found) >= want:
+            break
+    return found[:want]
 
 
 def _ranked(
-    session: Session, sources: list[str], filtered: str, where: str, params: dict[str, Any], limit: int, sort: Sort
+    session: Session, sources: list[_Source], filtered: str, where: str, params: dict[str, Any], limit: int, sort: Sort
 ) -> list[int]:
     """A page of a narrow query's matches, best first (bm25) or newest first."""
     if sort == "date":
         sql = f"{filtered} ORDER BY items.published_on DESC, items.id DESC LIMIT :limit"
         return [row[0] for row in session.execute(text(sql), params | {"limit": limit})]
-    scored = [_SCORED["fts"]] if "fts" in sources else []
-    scored += [_SCORED["pinyin"].format(ids=source) for source in sources if source != "fts"]
+    scored = [_SCORED["pinyin"].format(ids=source.ids) if source.pinyin else _SCORED["fts"] for source in sources]
     sql = (
         f"WITH matched AS MATERIALIZED ({' UNION ALL '.join(scored)}), "
         "best AS (SELECT id, min(score) AS score FROM matched GROUP BY id) "
@@ -174,23 +251,6 @@ def _ranked(
         "ORDER BY best.score, items.published_on DESC LIMIT :limit"
     )
     return [row[0] for row in session.execute(text(sql), params | {"limit": limit})]
-
-
-def _newest(session: Session, sources: list[str], where: str, params: dict[str, Any], limit: int) -> list[int]:
-    """A page of a broad query's matches: title hits newest first, then the others newest first."""
-    ids: list[int] = []
-    steps = [("SELECT rowid AS id FROM title_fts WHERE title_fts MATCH :all" if source == "fts" else source)
-             for source in sources] + [_IDS.get(source, source) for source in sources]
-    for source in steps:
-        if len(ids) >= limit:
-            break
-        sql = (
-            f"SELECT items.id FROM ({source}) AS ids JOIN items ON items.id = ids.id {where} "
-            f"ORDER BY items.id DESC LIMIT :limit"
-        )
-        seen = set(ids)
-        ids += [i for (i,) in session.execute(text(sql), params | {"limit": limit + len(ids)}) if i not in seen]
-    return ids[:limit]
 
 
 def _where(session: Session, filters: Filters) -> tuple[str, dict[str, Any]]:
