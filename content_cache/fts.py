@@ -101,17 +101,23 @@ def match_expression(query: str) -> str | None:
     """The FTS5 MATCH expression for a user's query, or None when it has no searchable token.
 
     Every run of CJK characters and every Latin word must match (AND); a run of
-    two or more characters is a phrase of its pairs, a single character a prefix
-    query over the tokens it starts.
+    two or more characters is a phrase of its pairs. A lone character is a
+    prefix query over the tokens it starts, unless it sits among digits in the
+    same word (the 号 of 12号, the 条 of 第3条): there it stands alone in the text
+    too, so the token itself is asked for, which is far cheaper than every token
+    it starts.
     """
     phrases: list[str] = []
-    for run in _RUNS.findall(normalise(query)):
-        if run.isascii():
-            phrases.append(f'"{run}"')
-        elif len(run) == 1:
-            phrases.append(f'"{run}"*')
-        else:
-            phrases.append('"' + " ".join(run[i : i + 2] for i in range(len(run) - 1)) + '"')
+    for word in normalise(query).split():
+        runs = _RUNS.findall(word)
+        with_digits = any(run.isdigit() for run in runs)
+        for run in runs:
+            if run.isascii():
+                phrases.append(f'"{run}"')
+            elif len(run) == 1:
+                phrases.append(f'"{run}"' if with_digits else f'"{run}"*')
+            else:
+                phrases.append('"' + " ".join(run[i : i + 2] for i in range(len(run) - 1)) + '"')
     return " AND ".join(dict.fromkeys(phrases)) if phrases else None
 
 

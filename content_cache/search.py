@@ -24,6 +24,7 @@ from content_cache.catalogue import summary
 from content_cache.models import CatalogueColumn, Item, Publisher
 from content_cache.pinyin import looks_like_pinyin, pinyin_keys
 from content_cache.records import VALIDITY_LABELS, Facet, SearchResult, Snippet
+from content_cache.store import INDEX_NO
 
 MAX_QUERY = 200
 MAX_DROPPED = 6  # a query of more words than this is not offered shorter (each try is a search)
@@ -72,7 +73,7 @@ _SCORED = {
         LEFT JOIN (SELECT rowid AS id, bm25(title_fts, 10.0, 8.0, 4.0, 3.0) AS score FROM title_fts
                    WHERE title_fts MATCH :head) AS h
         ON h.id = m.id""",
-    "pinyin": "SELECT ids.id, -1000.0 + length(items.title) / 1000.0 FROM ({ids}) AS ids JOIN items ON items.id = ids.id",
+    "pinyin": "SELECT ids.id, -1000.0 + length(items.title) / 1000.0 FROM ({ids}) AS ids CROSS JOIN items ON items.id = ids.id",
 }
 
 
@@ -106,6 +107,10 @@ def search(
     """
     query = query[:MAX_QUERY]
     filters = filters or Filters()
+    exact = _by_index_no(session, query)
+    if exact is not None:
+        return SearchResult(query=query, total=1, hits=(summary(exact),),
+                            snippets=(snippet(exact.title, exact.body, ()),))
     plan = _plan(query)
     if plan is None:
         return SearchResult(query=query, total=0, hits=())
@@ -116,7 +121,7 @@ def search(
     counted = _count(session, sources, where, params)
     broad = counted > BROAD
     ids_sql = " UNION ".join(source.ids for source in sources)
-    filtered = f"SELECT items.id FROM ({ids_sql}) AS ids JOIN items ON items.id = ids.id {where}"
+    filtered = f"SELECT items.id FROM ({ids_sql}) AS ids CROSS JOIN items ON items.id = ids.id {where}"
     if broad:
         order = _broad_order(sources, params)
         ids = _walk(session, order, where, params, limit)
@@ -141,6 +146,16 @@ def search(
         suggestions = _suggestions(session, query, filters)
         result = result.with_suggestions(suggestions, None if suggestions else likely_column(session, query))
     return result
+
+
+def _by_index_no(session: Session, query: str) -> Item | None:
+    """The item whose 索引号 the whole query is, if any: one indexed lookup, no full-text search."""
+    number = fts.normalise(query).strip()
+    if not INDEX_NO.match(number):
+        return None
+    return session.scalars(select(Item).where(Item.index_no == number.upper())).first() or session.scalars(
+        select(Item).where(Item.index_no == number)
+    ).first()
 
 
 def _plan(query: str) -> tuple[list[str], dict[str, Any]] | None:
@@ -189,11 +204,11 @@ def _count(session: Session, sources: list[_Source], where: str, params: dict[st
     """How many items match, counted exactly up to BROAD; more than BROAD is a broad query."""
     capped = 0
     for source in sources:
-        sql = f"SELECT count(*) FROM (SELECT items.id FROM ({source.ids}) AS ids JOIN items ON items.id = ids.id {where} LIMIT {BROAD + 1})"
+        sql = f"SELECT count(*) FROM (SELECT items.id FROM ({source.ids}) AS ids CROSS JOIN items ON items.id = ids.id {where} LIMIT {BROAD + 1})"
         capped += session.execute(text(sql), params).scalar_one()
     if len(sources) > 1 and capped <= 2 * BROAD:
         union = " UNION ".join(source.ids for source in sources)
-        sql = f"SELECT count(*) FROM (SELECT items.id FROM ({union}) AS ids JOIN items ON items.id = ids.id {where} LIMIT {BROAD + 1})"
+        sql = f"SELECT count(*) FROM (SELECT items.id FROM ({union}) AS ids CROSS JOIN items ON items.id = ids.id {where} LIMIT {BROAD + 1})"
         capped = session.execute(text(sql), params).scalar_one()
     return capped
 
@@ -294,7 +309,7 @@ def _facets(session: Session, matched: str, params: dict[str, Any]) -> dict[str,
     def counts(expression: str) -> list[tuple[Any, int]]:
         rows = session.execute(
             text(
-                f"SELECT {expression} AS value, count(*) AS n FROM ({matched}) AS m JOIN items ON items.id = m.id "
+                f"SELECT {expression} AS value, count(*) AS n FROM ({matched}) AS m CROSS JOIN items ON items.id = m.id "
                 "GROUP BY value ORDER BY n DESC, value"
             ),
             params,

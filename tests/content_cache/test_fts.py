@@ -37,7 +37,8 @@ def test_one_character_is_a_prefix_query() -> None:
 
 def test_words_are_anded_phrases() -> None:
     assert match_expression("财政预算 2008") == '"财政 政预 预算" AND "2008"'
-    assert match_expression("宿政2008 12号") == '"宿政" AND "2008" AND "12" AND "号"*'
+    assert match_expression("宿政2008 12号") == '"宿政" AND "2008" AND "12" AND "号"'
+    assert match_expression("号 宿政") == '"号"* AND "宿政"'
 
 
 def test_operators_and_quotes_are_plain_text() -> None:
