@@ -119,15 +119,16 @@ class Word:
     initials: str
 
 
-def title_keys(value: str) -> tuple[str, str, list[Word]]:
-    """`pinyin_keys` of a title, and its words: each character and each pair of neighbours.
+def title_keys(value: str) -> tuple[str, str, str]:
+    """`pinyin_keys` of a title, and its characters with their readings, for the keyboard's vocabulary.
 
-    The words feed the pinyin keyboard's candidates, ranked by how many titles
-    hold them. A character is read as it is within the title (行 in 执行 is
-    xing), so one pass gives both.
+    The third value holds each run of CJK characters as character then reading
+    (宿su州zhou市shi), runs joined by "|": compact enough to pass between
+    processes, and read as a character is read within the title (行 in 执行 is
+    xing). `words` turns it into the words the vocabulary counts.
     """
     out: list[str] = []
-    words: dict[str, Word] = {}
+    runs: list[str] = []
     for match in _RUNS.finditer(normalise(value)):
         run = match.group(0)
         if run[0].isascii():
@@ -135,14 +136,27 @@ def title_keys(value: str) -> tuple[str, str, list[Word]]:
             continue
         segments: list[tuple[str, tuple[str, ...]]] = []
         _cjk_run(run, out, segments)
-        chars = [(ch, r) for text, readings in segments for ch, r in zip(text, readings, strict=False)]
-        for ch, reading in chars:
-            words.setdefault(ch, Word(ch, reading, reading[0]))
-        for (a, ra), (b, rb) in zip(chars, chars[1:]):
-            words.setdefault(a + b, Word(a + b, ra + rb, ra[0] + rb[0]))
+        runs.append("".join(ch + r for text, readings in segments for ch, r in zip(text, readings, strict=False)))
     full = "".join(out)
     initials = "".join(w if w.isdigit() else w[0] for w in out)
-    return full, initials, list(words.values())
+    return full, initials, "|".join(runs)
+
+
+_READ = re.compile("([^a-z|])([a-z]+)")
+
+
+def words(readings: str) -> list[Word]:
+    """The words of a title from `title_keys`' readings: each character and each pair of neighbours, once."""
+    found: dict[str, Word] = {}
+    for run in readings.split("|"):
+        chars = _READ.findall(run)
+        for ch, reading in chars:
+            if ch not in found:
+                found[ch] = Word(ch, reading, reading[0])
+        for (a, ra), (b, rb) in zip(chars, chars[1:]):
+            if a + b not in found:
+                found[a + b] = Word(a + b, ra + rb, ra[0] + rb[0])
+    return list(found.values())
 
 
 def looks_like_pinyin(query: str) -> bool:

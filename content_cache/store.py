@@ -11,14 +11,14 @@ from datetime import date
 
 from itertools import islice
 
-from sqlalchemy import bindparam, delete, insert, select, text, update
+from sqlalchemy import bindparam, delete, event, insert, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from content_cache import fts
 from content_cache.errors import InvalidRecord
 from content_cache.models import Attachment, CatalogueColumn, ContentMeta, Item, Publisher
-from content_cache.pinyin import Word, title_keys
+from content_cache.pinyin import Word, title_keys, words as title_words
 from content_cache.records import ColumnRecord, ItemRecord, PublisherRecord
 
 # 索引号: a unit code (9-char organisation code, 18-char credit code, or another
@@ -90,11 +90,11 @@ _INDEXED = (
 )
 
 
-def _row(rec: ItemRecord) -> tuple[dict[str, object], list[Word]]:
-    """The items row of a record (with the pinyin keys of its title), and the words of its title."""
+def _row(rec: ItemRecord) -> tuple[dict[str, object], str]:
+    """The items row of a record (with the pinyin keys of its title), and its title's readings (`title_keys`)."""
     row: dict[str, object] = {name: getattr(rec, name) for name in _FIELDS}
-    row["title_pinyin"], row["title_initials"], words = title_keys(rec.title)
-    return row, words
+    row["title_pinyin"], row["title_initials"], readings = title_keys(rec.title)
+    return row, readings
 
 
 _INSERT_COLUMNS = (*_FIELDS, "title_pinyin", "title_initials")
@@ -109,16 +109,16 @@ class PreparedItem:
     publisher: str  # the publisher's name the index fields were cut with
     values: tuple[object, ...]  # the items row in _INSERT_COLUMNS order, dates as ISO text
     indexed: dict[str, str]  # FTS column → cut text
-    words: tuple[Word, ...]  # the words of the title, for the pinyin keyboard
+    readings: str  # the title's characters and readings, for the pinyin keyboard's vocabulary
 
 
 def prepare(record: ItemRecord, publisher: str) -> PreparedItem:
     """Pinyin keys and cut index fields of an item: pure work, which a sync spreads over processes."""
-    row, words = _row(record)
+    row, readings = _row(record)
     values = tuple(v.isoformat() if isinstance(v, date) else v for v in (row[n] for n in _INSERT_COLUMNS))
     indexed = fts.index_row(0, _fields(record, publisher, str(row["title_pinyin"]), str(row["title_initials"])))
     del indexed["rowid"]
-    return PreparedItem(record, publisher, values, indexed, tuple(words))  # type: ignore[arg-type]
+    return PreparedItem(record, publisher, values, indexed, readings)  # type: ignore[arg-type]
 
 
 def _fields(item: Any, publisher: str, pinyin: str | None = None, initials: str | None = None) -> dict[str, str]:
@@ -184,7 +184,7 @@ def withdraw_items(session: Session, index_nos: Iterable[str]) -> int:
         if rows:
             ids = [row.id for row in rows]
             fts.delete_rows(session, [_index_row(row.id, row, publishers[row.publisher_code]) for row in rows])
-            _count_words(session, [w for row in rows for w in title_keys(row.title)[2]], -1)
+            _count_words(session, [w for row in rows for w in title_words(title_keys(row.title)[2])], -1)
             session.execute(delete(Attachment).where(Attachment.item_id.in_(ids)))
             session.execute(delete(Item).where(Item.id.in_(ids)))
             removed += len(ids)
@@ -219,23 +219,55 @@ def rebuild_index(connection: Connection | Session) -> None:
         last = rows[-1].id
 
 
+_PENDING_WORDS = "pending_vocabulary"
+
+
 def _count_words(session: Session | Connection, words: list[Word], step: int) -> None:
-    """Add `step` titles to the count of each word (a word twice in the list counts twice)."""
+    """Add `step` titles to the count of each word (a word twice in the list counts twice).
+
+    In a session the counts gather in memory and are written once, just before
+    the transaction commits: a sync of 100,000 items touches each word once,
+    not once a batch.
+    """
     if not words:
         return
-    counts = Counter(w.text for w in words)
-    first = {w.text: w for w in words}
+    if isinstance(session, Session):
+        pending = session.info.get(_PENDING_WORDS)
+        if pending is None:
+            pending = session.info[_PENDING_WORDS] = ({}, Counter())
+            event.listen(session, "before_commit", _write_pending_words, once=True)
+        known, counts = pending
+        for w in words:
+            known.setdefault(w.text, w)
+            counts[w.text] += step
+        return
+    _write_words(session, {w.text: w for w in words}, _tally(words, step))
+
+
+def _tally(words: list[Word], step: int) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for w in words:
+        counts[w.text] += step
+    return counts
+
+
+def _write_pending_words(session: Session) -> None:
+    known, counts = session.info.pop(_PENDING_WORDS, ({}, Counter()))
+    _write_words(session, known, counts)
+
+
+def _write_words(session: Session | Connection, known: dict[str, Word], counts: Counter[str]) -> None:
+    changes = [(word, n) for word, n in counts.items() if n]
+    if not changes:
+        return
     session.execute(
         text(
             "INSERT INTO vocabulary(word, pinyin, initials, titles) VALUES (:word, :pinyin, :initials, :n) "
             "ON CONFLICT(word) DO UPDATE SET titles = titles + excluded.titles"
         ),
-        [
-            {"word": word, "pinyin": first[word].pinyin, "initials": first[word].initials, "n": n * step}
-            for word, n in counts.items()
-        ],
+        [{"word": word, "pinyin": known[word].pinyin, "initials": known[word].initials, "n": n} for word, n in changes],
     )
-    if step < 0:
+    if any(n < 0 for _, n in changes):
         session.execute(text("DELETE FROM vocabulary WHERE titles <= 0"))
 
 
@@ -246,7 +278,7 @@ def rebuild_vocabulary(connection: Connection | Session) -> None:
     while rows := connection.execute(
         select(Item.id, Item.title).where(Item.id > last).order_by(Item.id).limit(BATCH * 4)
     ).all():
-        _count_words(connection, [w for row in rows for w in title_keys(row.title)[2]], +1)
+        _count_words(connection, [w for row in rows for w in title_words(title_keys(row.title)[2])], +1)
         last = rows[-1].id
 
 
@@ -280,14 +312,14 @@ def _write_batch(session: Session, batch: list[PreparedItem], publishers: dict[s
             update(table).where(table.c.id == bindparam("_id")),
             [{"_id": ids[p.record.index_no], **_row(p.record)[0]} for p in changed],
         )
-        _count_words(session, [w for row in old for w in title_keys(row.title)[2]], -1)
+        _count_words(session, [w for row in old for w in title_words(title_keys(row.title)[2])], -1)
     if new:
         connection = session.connection()
         connection.exec_driver_sql(_INSERT, [p.values for p in new])
         created = session.execute(select(table.c.index_no, table.c.id).where(table.c.index_no.in_([p.record.index_no for p in new])))
         ids.update((index_no, row_id) for index_no, row_id in created)
     written = changed + new
-    _count_words(session, [w for p in written for w in p.words], +1)
+    _count_words(session, [w for p in written for w in title_words(p.readings)], +1)
     fts.insert_rows(session, [{**p.indexed, "rowid": ids[p.record.index_no]} for p in written])
     _write_attachments(session, [p.record for p in written], ids)
     return WriteCounts(len(new), len(changed))
