@@ -224,9 +224,12 @@ def _sizes(cache: ContentCache) -> tuple[float, float]:
             "SELECT sum(length(CAST(title AS BLOB)) + length(CAST(body AS BLOB)) + length(CAST(coalesce(doc_no, '') AS BLOB)) "
             "+ length(CAST(index_no AS BLOB))) FROM items"
         )).scalar_one()
-        index = session.execute(text(
-            "SELECT sum(pgsize) FROM dbstat WHERE aggregate = TRUE AND (name LIKE 'item_fts%' OR name LIKE 'title_fts%')"
-        )).scalar_one()
+        index = 0
+        for table in fts.TABLES:
+            for part in ("data", "idx", "docsize"):
+                index += session.execute(
+                    text("SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = :n"), {"n": f"{table}_{part}"}
+                ).scalar_one()
     return raw / 2**20, index / 2**20
 
 
