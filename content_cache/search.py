@@ -107,10 +107,11 @@ def search(
     """
     query = query[:MAX_QUERY]
     filters = filters or Filters()
-    exact = _by_index_no(session, query)
+    exact = None if filters else _by_index_no(session, query)
     if exact is not None:
+        found = _facets(session, "SELECT :exact AS id", {"exact": exact.id}) if facets else {}
         return SearchResult(query=query, total=1, hits=(summary(exact),),
-                            snippets=(snippet(exact.title, exact.body, ()),))
+                            snippets=(snippet(exact.title, exact.body, ()),), facets=found)
     plan = _plan(query)
     if plan is None:
         return SearchResult(query=query, total=0, hits=())
