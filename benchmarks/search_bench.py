@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
-from itertools import islice
 import os
 import random
 import shutil
 import statistics
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
+from itertools import islice
 from pathlib import Path
 from typing import Any
 

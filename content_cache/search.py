@@ -30,7 +30,6 @@ MAX_QUERY = 200
 MAX_DROPPED = 6  # a query of more words than this is not offered shorter (each try is a search)
 SNIPPET_CHARS = 60
 Sort = Literal["relevance", "date"]
-FACETS = ("column", "publisher", "year", "genre", "validity")
 
 # A query matching more items than this is broad (通知, 政府 on a large cache):
 # ranking every match by bm25 would cost time in proportion to the matches, so
