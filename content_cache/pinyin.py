@@ -81,8 +81,8 @@ def _cjk_run(run: str, out: list[str], words: list[tuple[str, tuple[str, ...]]] 
             reading = _char(run[i])
             if reading:
                 out.append(reading)
-                if words is not None:
-                    words.append((run[i], (reading,)))
+            if words is not None:
+                words.append((run[i], (reading or "",)))  # no reading: it still separates its neighbours
             i += 1
 
 
@@ -136,7 +136,7 @@ def title_keys(value: str) -> tuple[str, str, str]:
             continue
         segments: list[tuple[str, tuple[str, ...]]] = []
         _cjk_run(run, out, segments)
-        runs.append("".join(ch + r for text, readings in segments for ch, r in zip(text, readings, strict=False)))
+        runs.append("".join(ch + r if r else "|" for text, readings in segments for ch, r in zip(text, readings, strict=False)))
     full = "".join(out)
     initials = "".join(w if w.isdigit() else w[0] for w in out)
     return full, initials, "|".join(runs)

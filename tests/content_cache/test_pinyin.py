@@ -28,3 +28,10 @@ def test_initials_keep_digits_whole() -> None:
 
 def test_pinyin_queries_are_latin_letters_only() -> None:
     assert looks_like_pinyin("caizheng ys") and not looks_like_pinyin("财政") and not looks_like_pinyin("2008")
+
+
+def test_a_character_without_a_reading_parts_its_neighbours_in_the_vocabulary() -> None:
+    from content_cache.pinyin import title_keys, words
+
+    found = [w.text for w in words(title_keys("财\u3402政预算")[2])]
+    assert "财政" not in found and "政预" in found and "\u3402" not in "".join(found)
