@@ -231,24 +231,19 @@ def _count_words(session: Session | Connection, words: list[Word], step: int) ->
     """
     if not words:
         return
-    if isinstance(session, Session):
-        pending = session.info.get(_PENDING_WORDS)
-        if pending is None:
-            pending = session.info[_PENDING_WORDS] = ({}, Counter())
-            event.listen(session, "before_commit", _write_pending_words, once=True)
-        known, counts = pending
-        for w in words:
-            known.setdefault(w.text, w)
-            counts[w.text] += step
-        return
-    _write_words(session, {w.text: w for w in words}, _tally(words, step))
-
-
-def _tally(words: list[Word], step: int) -> Counter[str]:
+    known = {w.text: w for w in words}
     counts: Counter[str] = Counter()
     for w in words:
         counts[w.text] += step
-    return counts
+    if not isinstance(session, Session):
+        _write_words(session, known, counts)
+        return
+    pending = session.info.get(_PENDING_WORDS)
+    if pending is None:
+        pending = session.info[_PENDING_WORDS] = ({}, Counter())
+        event.listen(session, "before_commit", _write_pending_words, once=True)
+    pending[0].update(known)
+    pending[1].update(counts)
 
 
 def _write_pending_words(session: Session) -> None:
