@@ -10,8 +10,9 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 
 from itertools import islice
+from operator import itemgetter
 
-from sqlalchemy import bindparam, delete, event, insert, select, text, update
+from sqlalchemy import delete, event, insert, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -65,9 +66,9 @@ def upsert_columns(session: Session, records: Iterable[ColumnRecord]) -> None:
 
 
 def _reindex_publisher(session: Session, code: str, old_name: str, new_name: str) -> None:
-    ids = list(session.scalars(select(Item.id).where(Item.publisher_code == code)))
+    ids = list(session.scalars(select(Item.id).where(Item.publisher_code == code).order_by(Item.id)))
     for chunk in batched(ids, BATCH):
-        rows = list(session.execute(select(*_INDEXED).where(Item.id.in_(chunk))))
+        rows = list(session.execute(select(*_INDEXED).where(Item.id.in_(chunk)).order_by(Item.id)))
         fts.delete_rows(session, [_index_row(row.id, row, old_name) for row in rows])
         fts.insert_rows(session, [_index_row(row.id, row, new_name) for row in rows])
 
@@ -99,6 +100,7 @@ def _row(rec: ItemRecord) -> tuple[dict[str, object], str]:
 
 _INSERT_COLUMNS = (*_FIELDS, "title_pinyin", "title_initials")
 _INSERT = f"INSERT INTO items ({', '.join(_INSERT_COLUMNS)}) VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})"
+_UPDATE = f"UPDATE items SET {', '.join(f'{name} = ?' for name in _INSERT_COLUMNS)} WHERE id = ?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,22 +302,22 @@ def _write_batch(session: Session, batch: list[PreparedItem], publishers: dict[s
     changed = [p for p in batch if p.record.index_no in stored and not _same(p.record, stored[p.record.index_no], held)]
     new = [p for p in batch if p.record.index_no not in stored]
     ids = {p.record.index_no: stored[p.record.index_no].id for p in changed}
+    connection = session.connection()
     if changed:
+        # In rowid order: FTS5 flushes its pending terms whenever a rowid is lower than the last one written.
+        changed.sort(key=lambda p: ids[p.record.index_no])
         old = [stored[p.record.index_no] for p in changed]
         fts.delete_rows(session, [_index_row(row.id, row, publishers[row.publisher_code]) for row in old])
-        session.execute(
-            update(table).where(table.c.id == bindparam("_id")),
-            [{"_id": ids[p.record.index_no], **_row(p.record)[0]} for p in changed],
-        )
+        connection.exec_driver_sql(_UPDATE, [(*p.values, ids[p.record.index_no]) for p in changed])
         _count_words(session, [w for row in old for w in title_words(title_keys(row.title)[2])], -1)
     if new:
-        connection = session.connection()
         connection.exec_driver_sql(_INSERT, [p.values for p in new])
         created = session.execute(select(table.c.index_no, table.c.id).where(table.c.index_no.in_([p.record.index_no for p in new])))
         ids.update((index_no, row_id) for index_no, row_id in created)
     written = changed + new
     _count_words(session, [w for p in written for w in title_words(p.readings)], +1)
-    fts.insert_rows(session, [{**p.indexed, "rowid": ids[p.record.index_no]} for p in written])
+    rows = sorted(({**p.indexed, "rowid": ids[p.record.index_no]} for p in written), key=itemgetter("rowid"))
+    fts.insert_rows(session, rows)
     _write_attachments(session, [p.record for p in written], ids)
     return WriteCounts(len(new), len(changed))
 

@@ -100,6 +100,17 @@ def test_updates_and_withdrawals_remove_exactly_what_was_indexed(empty_cache: Co
         assert session.execute(text("SELECT count(*) FROM item_fts_docsize")).scalar() == 59
 
 
+def test_a_batch_updating_items_in_any_order_leaves_a_sound_index(empty_cache: ContentCache) -> None:
+    items = generate_items(60, seed=6)
+    load(empty_cache, items)
+    edited = [replace(item, title=f"{item.title}（第{n}次修订）") for n, item in enumerate(reversed(items[:30]))]
+    load(empty_cache, [*edited, *generate_items(70, seed=6)[60:]])  # the new items after the changed ones
+    _index_is_sound(empty_cache)
+    assert {h.index_no for h in empty_cache.search("修订", 100).hits} == {item.index_no for item in edited}
+    for item in edited:
+        assert [h.index_no for h in empty_cache.search(f"{item.title}", 1).hits] == [item.index_no]
+
+
 def test_a_renamed_publisher_is_found_by_its_new_name(empty_cache: ContentCache) -> None:
     load(empty_cache, generate_items(40, seed=5))
     renamed = [replace(p, name="宿州市财政和地方金融局") if p.name == "宿州市财政局" else p for p in publisher_records()]
