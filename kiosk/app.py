@@ -25,6 +25,7 @@ from screens.idle_overlay import IdleWarning
 from screens.navigator import Navigator, Params
 from screens.registry import SCREENS
 from screens.services import KioskServices
+from screens.staff import CornerTaps
 
 
 def register_font(font_path: str) -> None:
@@ -50,6 +51,7 @@ class KioskApp(App):
         screenshot_dir: Path | None = None,
         exit_after_first_frame: bool = False,
         started_at: float | None = None,
+        staff_taps: int = 5,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -66,6 +68,7 @@ class KioskApp(App):
         self.first_frame_after: float | None = None
         self.screenshots: list[Path] = []
         self._shot_pending = False
+        self.corner = CornerTaps(count=staff_taps)
 
     # building
 
@@ -134,6 +137,11 @@ class KioskApp(App):
         # press whatever lies beneath the overlay.
         swallowed = self.idle.phase == "warning"
         self.idle.touched()
+        from kivy.core.window import Window
+
+        if not swallowed and self.corner.tap(_touch.x, _touch.y, Window.width, Window.height):
+            assert self.navigator is not None
+            self.navigator.show("staff")  # the hidden staff gesture: the PIN pad
         return swallowed
 
     def _on_key(self, *_args: Any) -> None:
@@ -151,6 +159,7 @@ class KioskApp(App):
         self._hide_warning()
         assert self.navigator is not None
         self.navigator.reset_session()
+        self.services.new_visit()
 
     # frames and screenshots
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 from logging.handlers import RotatingFileHandler
-from typing import Literal, cast
 
 from content_cache import ContentCache
 from content_cache.db import sqlite_url
 from kiosk.config import Config
+from kiosk.errors import ConfigError
+from kiosk.jobs import JobQueue, QueuePolicy
 from kiosk.services import PrintSettings, Services
 from kiosk.state import StateStore
-from printing import SpoolPrinter, find_cjk_font
+from printing import find_cjk_font
+from printing.errors import PrinterConfigError
+from printing.factory import document_printer, parse_printers, receipt_printer
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +57,38 @@ def ensure_content(content: ContentCache, config: Config) -> int:
     return content.load_demo(count, int(config.number("content.demo_seed")))
 
 
+def queue_policy(config: Config) -> QueuePolicy:
+    """The room's rules for copies, from the printing.* settings."""
+    return QueuePolicy(
+        pages_per_visit=int(config.number("printing.pages_per_visit")),
+        pages_per_day=int(config.number("printing.pages_per_day")),
+        release_above=int(config.number("printing.release_above_pages")),
+        fee_per_page_cents=round(config.number("printing.fee_per_page") * 100),
+        hold_hours=config.number("printing.hold_hours"),
+    )
+
+
 def build_services(config: Config) -> Services:
-    """The services facade over the configured stores and printers."""
+    """The services facade over the configured stores and printers; a bad printer URI is a ConfigError."""
+    try:
+        document, receipt = parse_printers(
+            config.text("printing.document"), config.text("printing.receipt"), config.home
+        )
+    except PrinterConfigError as exc:
+        raise ConfigError(str(exc)) from None
+    for setting in ("printing.pages_per_visit", "printing.pages_per_day", "printing.release_above_pages",
+                    "printing.fee_per_page", "printing.hold_hours"):
+        if config.number(setting) < 0:
+            raise ConfigError(f"{setting} must not be negative")
     font = find_cjk_font(config.text("display.font") or None)
     settings = PrintSettings(
         kiosk_name=config.text("room.name"),
         font_path=font,
-        receipt_width=cast(Literal["58mm", "80mm"], config.text("printing.receipt_width")),
+        receipt_width=receipt.width,
         collect_at=config.text("printing.collect_at"),
+        receipt_text=receipt.text,
     )
-    printer = SpoolPrinter(config.path("printing.spool_dir", "spool"))
-    return Services(open_content(config), StateStore(state_url(config)), printer, settings)
+    state = StateStore(state_url(config))
+    printers = {"a4": document_printer(document), "receipt": receipt_printer(receipt)}
+    queue = JobQueue(state, printers, config.home / "jobs", queue_policy(config))
+    return Services(open_content(config), state, queue, settings)

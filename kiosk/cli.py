@@ -19,6 +19,8 @@ from content_cache import ContentError
 from content_cache.records import ItemSummary, SearchResult, Snippet
 from content_cache.search import Filters
 from content_cache.sync.run import SyncProgress
+from kiosk.cli_print import add_parsers as add_print_parsers
+from kiosk.print_worker import PrintWorker
 from kiosk.bootstrap import build_services, ensure_content, open_content, setup_logging, state_url
 from kiosk.config import Config, describe, load_config
 from kiosk.errors import KioskError
@@ -58,17 +60,18 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
     shots = args.screenshots or (config.home / "screenshots" if headless else None)
     if headless:
         print(f"No display found: rendering offscreen; screenshots go to {shots}")
-    content = open_content(config)
-    if not content.item_count():
+    services = build_services(config)  # a bad setting (a printer URI) stops here, before anything opens
+    if not services.content.item_count():
         print(f"The content cache is empty: loading the demo content ({int(config.number('content.demo_count'))} items)")
-        ensure_content(content, config)
-    content.close()
+        ensure_content(services.content, config)
     size = (int(config.number("display.width")), int(config.number("display.height")))
     size = (size[1], size[0]) if args.landscape else size
     _prepare_kivy(config, size)
     from kiosk.app import KioskApp  # Kivy is imported only by `kiosk run`
 
-    services = build_services(config)
+    worker = PrintWorker(services.queue)
+    services.queue.on_change = worker.poke
+    worker.start()
     app = KioskApp(
         services,
         font_path=str(services.settings.font_path),
@@ -78,6 +81,7 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
         screenshot_dir=shots,
         exit_after_first_frame=args.exit_after_first_frame,
         started_at=STARTED_AT,
+        staff_taps=int(config.number("staff.gesture_taps")),
     )
     scheduler = _nightly_sync(config, services, app.content_changed)
     try:
@@ -85,6 +89,7 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
     finally:
         if scheduler:
             scheduler.stop()
+        worker.stop()
         services.close()
     if args.exit_after_first_frame:
         _report_peak_memory()
@@ -218,17 +223,6 @@ def cmd_search(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def cmd_print(args: argparse.Namespace, config: Config) -> int:
-    """Print a copy of one item; prints where it was written."""
-    services = build_services(config)
-    try:
-        outcome = services.print_item(args.index_no, args.to)
-    finally:
-        services.close()
-    print(outcome.output)
-    return 0
-
-
 def cmd_sync(args: argparse.Namespace, config: Config) -> int:
     """Bring the content cache up to the publisher's signed feed, or show the last runs."""
     from kiosk.sync import request_from_config, sync_now
@@ -345,10 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--facets", action="store_true", help="add counts per column, publisher, year, 体裁 and validity")
     search.set_defaults(func=cmd_search)
 
-    prt = sub.add_parser("print", help="print a copy of an item", description=cmd_print.__doc__)
-    prt.add_argument("index_no", metavar="INDEX_NO", help="the item's 索引号")
-    prt.add_argument("--to", choices=("a4", "receipt"), default="a4", help="A4 copy or receipt slip (default a4)")
-    prt.set_defaults(func=cmd_print)
+    add_print_parsers(sub)
 
     sync = sub.add_parser("sync", help="update the content from the signed feed", description=cmd_sync.__doc__)
     sync.add_argument("--source", help="a feed URL, folder or .zip bundle (default: sync.source)")

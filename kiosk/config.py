@@ -53,10 +53,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("content", "demo_count", int, 2000, "Generated demo items loaded when the cache is empty at start."),
     Setting("content", "demo_seed", int, 1, "Seed of the generated demo items (same seed, same items)."),
     Setting("state", "database", str, "", "SQLAlchemy URL of the kiosk state store; empty is KIOSK_HOME/state.db."),
-    Setting("printing", "spool_dir", str, "", "Folder where copies are written; empty is KIOSK_HOME/spool."),
-    Setting(
-        "printing", "receipt_width", str, "58mm", "Paper width of the receipt printer.", choices=("58mm", "80mm")
-    ),
+    Setting("printing", "document", str, "spool://spool",
+            "A4 copies go to cups://QUEUE or spool://DIR (a relative DIR is under KIOSK_HOME)."),
+    Setting("printing", "receipt", str, "spool://spool",
+            "Slips go to tcp://HOST:PORT, usb://VID:PID, serial:///dev/…, file:///… or spool://DIR; "
+            "options ?profile=58mm|80mm&text=gb18030|raster."),
+    Setting("printing", "pages_per_visit", int, 50, "Pages one visitor may print before staff help (0: no limit)."),
+    Setting("printing", "pages_per_day", int, 1000, "Pages this kiosk prints in a day (0: no limit)."),
+    Setting("printing", "release_above_pages", int, 20,
+            "A4 copies of more pages wait for staff to release them (0: every A4 copy waits)."),
+    Setting("printing", "fee_per_page", float, 0.0, "Fee per A4 page in yuan, shown before confirming (0: free)."),
+    Setting("printing", "hold_hours", float, 4.0, "Hours a job waits for release before it expires."),
+    Setting("staff", "gesture_taps", int, 5, "Taps on the screen's top-right corner within 3 s that open the PIN pad."),
     Setting("sync", "source", str, "", "Where the feed comes from: an http(s) URL, a folder or a .zip bundle."),
     Setting("sync", "trusted_keys", str, "", "Publisher public key files (PEM), comma-separated; two during a rotation."),
     Setting("sync", "time", str, "02:30", "Local time of the nightly sync (HH:MM); a missed one runs at start."),

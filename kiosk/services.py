@@ -7,7 +7,9 @@ state store and the configured printers.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import time
+import uuid
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -17,18 +19,26 @@ from content_cache.search import Filters, Sort
 from content_cache.records import ColumnInfo, ItemDetail, ItemSummary, SearchResult
 from kiosk.state import StateStore
 from kiosk.sync import SyncStatus
+from kiosk.jobs import JobError, JobQueue, describe_time
+from kiosk.staff import StaffAccess
+from kiosk.state import PrintJob
 from printing import (
     CopyStamp,
     PrintDocument,
     PrintError,
     PrintKind,
     PrintOutcome,
+    PrintQuote,
     ReceiptWidth,
-    SpoolPrinter,
     count_a4_pages,
     render_a4,
     render_receipt,
 )
+from printing.base import PrinterStatus
+from printing.uri import TextMode
+from screens.services import JobView, PrinterView, SignIn, StaffOverview
+
+ABOLISHED = frozenset({"废止", "已废止", "失效", "已失效"})
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +51,8 @@ class PrintSettings:
     font_path: Path
     receipt_width: ReceiptWidth
     collect_at: str
+    receipt_text: TextMode = "gb18030"
+    wait_seconds: float = 20.0  # how long a citizen's print waits for the printer before "it will follow"
 
 
 def print_document(item: ItemDetail) -> PrintDocument:
@@ -61,16 +73,22 @@ def print_document(item: ItemDetail) -> PrintDocument:
 class Services:
     """Everything a screen or a CLI command asks of the kiosk."""
 
-    def __init__(self, content: ContentCache, state: StateStore, printer: SpoolPrinter, settings: PrintSettings):
+    def __init__(self, content: ContentCache, state: StateStore, queue: JobQueue, settings: PrintSettings):
         self.content = content
         self.state = state
-        self.printer = printer
+        self.queue = queue
         self.settings = settings
+        self.staff = StaffAccess(state)
         self.sync_status = SyncStatus()
+        self.visitor = _new_visitor()
 
     def close(self) -> None:
         self.content.close()
         self.state.close()
+
+    def new_visit(self) -> None:
+        """A new visitor: the per-visit page quota starts again (the kiosk went back to Home when idle)."""
+        self.visitor = _new_visitor()
 
     def sections(self) -> list[ColumnInfo]:
         return self.content.sections()
@@ -113,31 +131,164 @@ class Services:
     def _stamp(self) -> CopyStamp:
         return CopyStamp(self.settings.kiosk_name, datetime.now(), self.content.updated_on())
 
+    # -- printing for the citizen -------------------------------------------------------------
+
     def print_pages(self, index_no: str, kind: PrintKind) -> int:
         """Pages of an A4 copy, or 1 for a slip."""
-        if kind == "receipt":
-            return 1
-        doc = print_document(self.content.item(index_no))
-        return count_a4_pages(doc, self._stamp(), font_path=self.settings.font_path)
+        return self.print_quote(index_no, kind).pages
 
-    def print_item(self, index_no: str, kind: PrintKind) -> PrintOutcome:
-        """Record the job, render it, hand it to the printer, record the outcome."""
+    def print_quote(self, index_no: str, kind: PrintKind) -> PrintQuote:
+        """Pages, fee, release and the 废止/失效 warning of a copy, or why it cannot be made."""
         doc = print_document(self.content.item(index_no))
-        job = self.state.new_job(index_no, doc.title, kind, pages=0)
+        pages = 1 if kind == "receipt" else count_a4_pages(doc, self._stamp(), font_path=self.settings.font_path)
+        quote = self.queue.quote(kind, pages, self.visitor)
+        return PrintQuote(kind, pages, quote.fee_cents, quote.needs_release, validity_warning(doc), quote.refusal)
+
+    def print_item(self, index_no: str, kind: PrintKind, *, wait: float | None = None) -> PrintOutcome:
+        """Render the copy, queue it, and wait (bounded) for the printer; a held job gets a slip with its number."""
+        doc = print_document(self.content.item(index_no))
+        if kind == "a4":
+            data, pages = self._render(doc, kind)
+        else:  # the slip carries its job number
+            data, pages = (lambda job_no: self._render(doc, kind, job_no)[0]), 1
         try:
-            data, pages = self._render(doc, kind, job.job_no)
-            self.state.set_state(job.id, "printing", pages=pages)
-            output = self.printer.submit(job.job_no, kind, data, title=doc.title)
-        except PrintError as exc:
-            self.state.set_state(job.id, "failed", error=str(exc))
-            log.warning("print job %s failed: %s", job.job_no, exc)
-            raise
-        self.state.set_state(job.id, "done", output=str(output))
-        self.state.record("print", index_no, f"{kind} {pages}")
-        return PrintOutcome(job.job_no, kind, pages, self.settings.collect_at, str(output))
+            job = self.queue.submit(index_no=index_no, title=doc.title, kind=kind, data=data, pages=pages,
+                                    visitor=self.visitor, warning=validity_warning(doc))
+        except JobError as exc:
+            raise PrintRefused(str(exc)) from exc
+        if job.state == "awaiting_release":
+            self._ticket(doc, job.job_no, pages, job.fee_cents)
+        job = self.wait_for(job.job_no, self.settings.wait_seconds if wait is None else wait)
+        return self._outcome(job)
 
-    def _render(self, doc: PrintDocument, kind: PrintKind, job_no: str) -> tuple[bytes, int]:
+    def wait_for(self, job_no: str, seconds: float) -> PrintJob:
+        """Send due jobs and follow this one until it settles or `seconds` pass."""
+        deadline = time.monotonic() + seconds
+        while True:
+            self.queue.work()
+            job = self.queue.get(job_no)
+            if self.queue.is_settled(job) or time.monotonic() >= deadline:
+                return job
+            time.sleep(0.2)
+
+    def _outcome(self, job: PrintJob) -> PrintOutcome:
+        where = self.settings.collect_at
+        message = {
+            "done": f"请到{where}领取。",
+            "awaiting_release": f"本次打印页数较多，需工作人员放行：请凭任务号到{where}办理。",
+            "queued": f"打印机暂不可用，任务已保留，恢复后自动打印。请到{where}出示任务号。",
+            "printing": f"正在打印，请到{where}领取。",
+            "check_printer": f"打印可能未完成，请到{where}出示任务号，由工作人员处理。",
+            "failed": f"打印失败，请到{where}出示任务号，由工作人员处理。",
+        }.get(job.state, f"请到{where}出示任务号。")
+        return PrintOutcome(job.job_no, job.kind, job.pages, where, job.output, job.state,  # type: ignore[arg-type]
+                            message, job.fee_cents)
+
+    def _ticket(self, doc: PrintDocument, job_no: str, pages: int, fee_cents: int) -> None:
+        """The slip a held job's citizen takes to the desk: its job number, pages and fee."""
+        fee = f"，费用 {fee_cents / 100:.2f} 元" if fee_cents else ""
+        ticket = replace(  # a slip prints the title and the metadata, not the body
+            doc,
+            title=f"取件凭条 任务号 {job_no}：A4 复印件共 {pages} 页{fee}，需工作人员放行。"
+            f"请到{self.settings.collect_at}出示本凭条。《{doc.title}》",
+        )
+        data = render_receipt(ticket, self._stamp(), self.settings.receipt_width, job_no=job_no,
+                              text=self.settings.receipt_text, font_path=self.settings.font_path)
+        try:
+            self.queue.submit(index_no=doc.index_no, title=ticket.title, kind="receipt", data=data, pages=1,
+                              visitor=self.visitor, source=f"ticket:{job_no}", exempt=True)
+        except JobError as exc:
+            log.warning("the slip of held job %s was not queued: %s", job_no, exc)
+
+    def _render(self, doc: PrintDocument, kind: PrintKind, job_no: str | None = None) -> tuple[bytes, int]:
         if kind == "a4":
             return render_a4(doc, self._stamp(), font_path=self.settings.font_path)
-        slip = render_receipt(doc, self._stamp(), self.settings.receipt_width, job_no=job_no)
+        slip = render_receipt(doc, self._stamp(), self.settings.receipt_width, job_no=job_no,
+                              text=self.settings.receipt_text, font_path=self.settings.font_path)
         return slip, 1
+
+    # -- the staff console and the CLI ------------------------------------------------------------
+
+    def printer_status(self) -> dict[str, tuple[str, PrinterStatus, str]]:
+        """Each printer role: its name, its state now, and the last error of its jobs."""
+        result = {}
+        for kind, printer in self.queue.printers.items():
+            failed = self.queue.jobs(("failed", "check_printer", "queued"), limit=50)
+            last_error = next((j.error for j in failed if j.kind == kind and j.error), "")
+            result[kind] = (printer.name, printer.status(), last_error)
+        return result
+
+    def test_print(self, kind: PrintKind, actor: str) -> PrintJob:
+        """A short test copy on one printer, through the queue like any job."""
+        doc = PrintDocument(
+            index_no="TEST/0000-00000", title="打印机测试页 Printer test", doc_no=None,
+            publisher=self.settings.kiosk_name, written_on=None, published_on=date.today(), validity_label="有效",
+            body="这是一张测试页：中文、English、数字 0123456789。若能看清本页，打印机工作正常。", source_url="",
+        )
+        data, pages = self._render(doc, kind)
+        job = self.queue.submit(index_no=doc.index_no, title=doc.title, kind=kind, data=data, pages=pages,
+                                visitor="staff", source="test", exempt=True)
+        self.state.audit(actor, "test-print", f"{kind} as job {job.job_no}")  # type: ignore[arg-type]
+        return job
+
+
+    # -- the staff console ----------------------------------------------------------------------
+
+    def staff_sign_in(self, pin: str) -> SignIn:
+        check = self.staff.check(pin, "console")
+        return SignIn(check.ok, check.message)
+
+    def staff_overview(self, today_only: bool) -> StaffOverview:
+        jobs = tuple(
+            JobView(j.job_no, j.state, j.kind, j.pages, j.title, describe_time(j.created_at), j.error, j.fee_cents,
+                    j.collected_at is not None)
+            for j in self.queue.jobs(today=today_only, limit=60)
+        )
+        printers = tuple(
+            PrinterView(kind, name, status.state, status.reason, status.paper, error)  # type: ignore[arg-type]
+            for kind, (name, status, error) in self.printer_status().items()
+        )
+        counts = self.queue.today()
+        runs = tuple(
+            f"{describe_time(r.started_at)}  {r.outcome}  +{r.added} ~{r.updated} -{r.withdrawn}"
+            f"{'  ' + r.error[:80] if r.error else ''}"
+            for r in self.state.sync_runs(3)
+        )
+        return StaffOverview(jobs, printers, counts.jobs, counts.pages, counts.failures, counts.waiting, runs)
+
+    def job_action(self, job_no: str, action: str) -> str:
+        moves = {"release": self.queue.release, "cancel": self.queue.cancel, "reprint": self.queue.reprint,
+                 "collected": self.queue.collected}
+        if action not in moves:
+            raise JobError(f"unknown action {action!r}")
+        job = moves[action](job_no, "console")
+        if action == "reprint":
+            return f"任务 {job_no} 已重印为任务 {job.job_no}"
+        return f"任务 {job.job_no}：{STATE_NAMES.get(job.state, job.state)}"
+
+    def staff_test_print(self, kind: PrintKind) -> str:
+        job = self.test_print(kind, "console")
+        job = self.wait_for(job.job_no, 15)
+        return f"测试页任务 {job.job_no}：{STATE_NAMES.get(job.state, job.state)}{('，' + job.error) if job.error else ''}"
+
+
+STATE_NAMES = {
+    "queued": "排队中", "awaiting_release": "待放行", "printing": "打印中", "done": "已完成", "failed": "失败",
+    "cancelled": "已取消", "expired": "已过期", "check_printer": "请检查打印机",
+}
+
+
+def _new_visitor() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def validity_warning(doc: PrintDocument) -> str:
+    """The warning shown before printing a document that is no longer in force, or ''."""
+    label = doc.validity_label.strip()
+    if label in ABOLISHED:
+        return f"本文件已{label.removeprefix('已')}，打印件仅供查阅参考。"
+    return ""
+
+
+class PrintRefused(PrintError):
+    """The copy cannot be made now (quota, no room for the job); the message is for the citizen."""

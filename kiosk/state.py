@@ -1,4 +1,6 @@
-"""The kiosk state store: print jobs and usage events. Precious: sync never touches it.
+"""The kiosk state store: print jobs, usage events, sync runs, the staff PIN and the audit log.
+
+Precious: sync never touches it.
 
 SQLite (WAL) in KIOSK_HOME by default; any SQLAlchemy URL (a PostgreSQL server
 shared by the kiosks of one room) works too.
@@ -6,15 +8,21 @@ shared by the kiosks of one room) works too.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Literal
 
-from sqlalchemy import DateTime, Integer, String, Text, func, select
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, func, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from content_cache.db import make_engine, make_sessionmaker, run_migrations
 
-JobState = Literal["queued", "awaiting_release", "printing", "done", "failed", "cancelled"]
+# check_printer: the job was handed to the printer but the kiosk cannot tell whether it printed
+# (killed mid-hand-off, connection dropped mid-job); staff look and decide, it is never resent by itself.
+JobState = Literal[
+    "queued", "awaiting_release", "printing", "done", "failed", "cancelled", "expired", "check_printer"
+]
+FINAL_STATES: frozenset[str] = frozenset({"done", "failed", "cancelled", "expired"})
 EventKind = Literal["view", "search", "print"]
 MIGRATIONS = "kiosk:state_migrations"
 
@@ -48,11 +56,64 @@ class PrintJob(StateBase):
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    source: Mapped[str] = mapped_column(Text, default="item")  # item, or attachment:NAME
+    visitor: Mapped[str] = mapped_column(String(64), default="")  # the visitor session that asked for it
+    fee_cents: Mapped[int] = mapped_column(Integer, default=0)
+    warning: Mapped[str] = mapped_column(Text, default="")  # 废止 / 失效, shown before confirming
+    data_path: Mapped[str] = mapped_column(Text, default="")  # the rendered copy, kept for retries and reprints
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    handle: Mapped[str] = mapped_column(Text, default="")  # the printer's name for the job (CUPS id, file)
+    handoff_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # about to send
+    handed_over_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the printer has it
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    collected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reprint_of: Mapped[int | None] = mapped_column(Integer)
 
     @property
     def job_no(self) -> str:
         """The short number a citizen gives at the desk."""
         return f"{self.id:04d}"
+
+
+class JobEvent(StateBase):
+    """One transition of a print job, with its time and why."""
+
+    __tablename__ = "job_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_id: Mapped[int] = mapped_column(Integer, ForeignKey("print_jobs.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    from_state: Mapped[str] = mapped_column(String(24))
+    to_state: Mapped[str] = mapped_column(String(24))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class AuditEntry(StateBase):
+    """One staff action (release, cancel, reprint, PIN change, test print…), from the console or the CLI."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    actor: Mapped[str] = mapped_column(String(32))  # "console" or "cli"
+    action: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class StaffPin(StateBase):
+    """The staff PIN (scrypt hash) and its wrong-try lockout; one row."""
+
+    __tablename__ = "staff_pin"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pin_hash: Mapped[str] = mapped_column(Text)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    lockouts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
 class UsageEvent(StateBase):
@@ -99,29 +160,23 @@ class StateStore:
     def close(self) -> None:
         self.engine.dispose()
 
-    def new_job(self, index_no: str, title: str, kind: str, pages: int) -> PrintJob:
-        """Record a confirmed print as queued; its id gives the job number."""
-        with self._sessions.begin() as session:
-            job = PrintJob(index_no=index_no, title=title, kind=kind, pages=pages, state="queued")
-            session.add(job)
-        return job
+    def session(self) -> Session:
+        """A session for reads; the caller closes it (use it in a `with`)."""
+        return self._sessions()
 
-    def set_state(
-        self, job_id: int, state: JobState, *, output: str = "", error: str = "", pages: int | None = None
-    ) -> PrintJob:
-        """Move a job to a new state, with where it went, why it failed, or its page count."""
-        with self._sessions.begin() as session:
-            job = session.get_one(PrintJob, job_id)
-            job.state, job.updated_at = state, now()
-            job.pages = job.pages if pages is None else pages
-            job.output = output or job.output
-            job.error = error
-        return job
+    def begin(self) -> AbstractContextManager[Session]:
+        """A session in a transaction that commits when the block ends."""
+        return self._sessions.begin()
 
-    def jobs(self, limit: int = 50) -> list[PrintJob]:
-        """The newest jobs first."""
+    def audit(self, actor: str, action: str, detail: str = "") -> None:
+        """Record a staff action."""
+        with self._sessions.begin() as session:
+            session.add(AuditEntry(actor=actor, action=action, detail=detail[:1000]))
+
+    def audit_log(self, limit: int = 50) -> list[AuditEntry]:
+        """The newest staff actions first."""
         with self._sessions() as session:
-            return list(session.scalars(select(PrintJob).order_by(PrintJob.id.desc()).limit(limit)))
+            return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)))
 
     def start_sync(self, source: str, trigger: str, sequence_before: int | None) -> int:
         """Record that a sync began; returns the run's id."""

@@ -7,7 +7,7 @@ and tests use it without a display.
 from __future__ import annotations
 
 from printing.a4 import count_a4_pages, render_a4
-from printing.document import CopyStamp, PrintDocument, PrintKind, PrintOutcome, ReceiptWidth
+from printing.document import CopyStamp, PrintDocument, PrintKind, PrintOutcome, PrintQuote, ReceiptWidth
 from printing.errors import FontNotFound, PrintError, PrinterUnavailable, RenderError
 from printing.fonts import find_cjk_font
 from printing.receipt import receipt_lines, render_receipt
@@ -20,6 +20,7 @@ __all__ = [
     "PrintError",
     "PrintKind",
     "PrintOutcome",
+    "PrintQuote",
     "PrinterUnavailable",
     "ReceiptWidth",
     "RenderError",

@@ -33,9 +33,10 @@ from printing.document import CopyStamp, PrintDocument
 from printing.errors import RenderError
 from printing.fonts import find_cjk_font, font_coverage, register_cjk_font
 
-__all__ = ["ABOLISHED_LABELS", "count_a4_pages", "render_a4"]
+__all__ = ["ABOLISHED_LABELS", "LAPSED_LABELS", "count_a4_pages", "render_a4", "withdrawn_mark"]
 
 ABOLISHED_LABELS = frozenset({"废止", "已废止"})
+LAPSED_LABELS = frozenset({"失效", "已失效"})
 MISSING_GLYPH = "〓"  # the typesetter's mark for a character the font lacks
 MARGIN_X = 20 * mm
 MARGIN_TOP = 22 * mm
@@ -43,6 +44,8 @@ MARGIN_BOTTOM = 26 * mm
 QR_SIZE = 30 * mm
 QR_MAX_BYTES = 1500  # past this a printed code is too dense to scan
 URL_MAX_SHOWN = 300  # a longer address under the code would push the header off the page
+META_MAX_SHOWN = 200  # the metadata table cannot split across pages: four fields this long still fit one
+HEADER_INDEX_MAX = 60  # the running header's 索引号 must leave room for the 废止/失效 mark
 ABOLISHED_RED = colors.HexColor("#C00000")
 
 # reportlab keeps per-document subset state on shared font objects: one render at a time.
@@ -56,7 +59,8 @@ def render_a4(doc: PrintDocument, stamp: CopyStamp, *, font_path: Path | None = 
     font = register_cjk_font(font_path or find_cjk_font())
     clean = partial(_clean_text, coverage=font_coverage(font))
     styles = _make_styles(font)
-    decor = _PageDecor(font, _footer_lines(stamp, clean), clean(doc.index_no), _is_abolished(doc))
+    index_no = _shortened(clean(doc.index_no), HEADER_INDEX_MAX)
+    decor = _PageDecor(font, _footer_lines(stamp, clean), index_no, withdrawn_mark(doc.validity_label))
     buffer = io.BytesIO()
     template = _template(buffer, doc, font, clean)
     story = _header(doc, styles, clean) + _body(doc.body, styles, clean)
@@ -95,8 +99,18 @@ def _markup(text: str, clean: Cleaner) -> str:
     return escape(clean(text))
 
 
-def _is_abolished(doc: PrintDocument) -> bool:
-    return doc.validity_label.strip() in ABOLISHED_LABELS
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def withdrawn_mark(validity_label: str) -> str:
+    """The mark of a document no longer in force (本文件已废止 / 本文件已失效), or an empty string; slips carry it too."""
+    label = validity_label.strip()
+    if label in ABOLISHED_LABELS:
+        return "本文件已废止"
+    if label in LAPSED_LABELS:
+        return "本文件已失效"
+    return ""
 
 
 def _date_or_none(value: date | None) -> str:
@@ -158,10 +172,11 @@ def _template(buffer: io.BytesIO, doc: PrintDocument, font: str, clean: Cleaner)
 
 
 def _header(doc: PrintDocument, styles: _Styles, clean: Cleaner) -> list[Flowable]:
-    """Abolished banner, title, then the metadata table beside the QR code."""
+    """Abolished or lapsed banner, title, then the metadata table beside the QR code."""
     flowables: list[Flowable] = []
-    if _is_abolished(doc):
-        flowables.append(Paragraph("本文件已废止，仅供查阅参考", styles.banner))
+    mark = withdrawn_mark(doc.validity_label)
+    if mark:
+        flowables.append(Paragraph(f"{mark}，仅供查阅参考", styles.banner))
     flowables.append(Paragraph(_markup(" ".join(doc.title.splitlines()), clean), styles.title))
     width = A4[0] - 2 * MARGIN_X
     side = QR_SIZE + 8 * mm
@@ -193,7 +208,7 @@ def _meta_rows(doc: PrintDocument) -> list[tuple[str, str]]:
 
 def _meta_table(doc: PrintDocument, styles: _Styles, clean: Cleaner, width: float) -> Table:
     rows = [
-        [Paragraph(label, styles.label), Paragraph(_markup(value, clean), styles.value)]
+        [Paragraph(label, styles.label), Paragraph(_markup(_shortened(value, META_MAX_SHOWN), clean), styles.value)]
         for label, value in _meta_rows(doc)
     ]
     table = Table(rows, colWidths=[20 * mm, width - 24 * mm], hAlign="LEFT")
@@ -203,7 +218,7 @@ def _meta_table(doc: PrintDocument, styles: _Styles, clean: Cleaner, width: floa
         ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F2F2F2")),
         _table_font(styles),
     ]
-    if _is_abolished(doc):
+    if withdrawn_mark(doc.validity_label):
         commands.append(("BACKGROUND", (1, 5), (1, 5), colors.HexColor("#F8D7D7")))
     table.setStyle(commands)
     return table
@@ -219,7 +234,7 @@ def _qr_block(url: str, styles: _Styles, clean: Cleaner) -> list[Flowable]:
     url = url.strip()
     if not url:
         return []
-    shown = url if len(url) <= URL_MAX_SHOWN else url[:URL_MAX_SHOWN] + "…"
+    shown = _shortened(url, URL_MAX_SHOWN)
     caption = Paragraph(_markup(shown, clean), styles.url)
     if len(url.encode("utf-8")) > QR_MAX_BYTES:
         return [caption]
@@ -262,7 +277,7 @@ class _PageDecor:
     font: str
     footer: tuple[str, str]
     index_no: str
-    abolished: bool
+    mark: str  # "本文件已废止" / "本文件已失效" in the running header, or ""
     pages: int = 0
 
     def draw(self, canvas: Canvas, number: int, total: int) -> None:
@@ -272,8 +287,8 @@ class _PageDecor:
         canvas.setFillColor(colors.HexColor("#666666"))
         canvas.setFont(self.font, 8)
         canvas.drawString(MARGIN_X, height - 12 * mm, f"索引号 {self.index_no}")
-        if self.abolished:
-            self._draw_abolished_mark(canvas, width - MARGIN_X, height - 13 * mm)
+        if self.mark:
+            self._draw_withdrawn_mark(canvas, width - MARGIN_X, height - 13 * mm)
         canvas.setStrokeColor(colors.HexColor("#999999"))
         canvas.line(MARGIN_X, MARGIN_BOTTOM - 8 * mm, width - MARGIN_X, MARGIN_BOTTOM - 8 * mm)
         canvas.setFillColor(colors.black)
@@ -292,8 +307,8 @@ class _PageDecor:
         line.textOut(text)
         canvas.drawText(line)
 
-    def _draw_abolished_mark(self, canvas: Canvas, right: float, baseline: float) -> None:
-        text = "本文件已废止"
+    def _draw_withdrawn_mark(self, canvas: Canvas, right: float, baseline: float) -> None:
+        text = self.mark
         canvas.setFont(self.font, 11)
         text_width = canvas.stringWidth(text, self.font, 11)
         canvas.setStrokeColor(ABOLISHED_RED)

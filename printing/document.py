@@ -43,4 +43,19 @@ class PrintOutcome:
     kind: PrintKind
     pages: int
     collect_at: str  # where to collect it, in words for the citizen
-    output: str  # the file or queue the copy went to
+    output: str  # the printer the copy went to
+    state: str = "done"  # the job's state when the kiosk stopped waiting (see kiosk.jobs)
+    message: str = ""  # what the citizen is told, when more than "collect it at …"
+    fee_cents: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PrintQuote:
+    """What a citizen sees before confirming a copy."""
+
+    kind: PrintKind
+    pages: int
+    fee_cents: int = 0
+    needs_release: bool = False  # staff must release it at the desk
+    warning: str = ""  # the document is 废止 / 失效: say so before printing
+    refusal: str = ""  # the copy cannot be made (quota), and why

@@ -6,7 +6,9 @@ and show staff a message they can act on::
     PrintError                  base of everything below
     ├── FontNotFound            no usable Chinese TrueType font on this machine
     ├── RenderError             a copy could not be laid out or encoded
-    └── PrinterUnavailable      the printer or spool folder refused the job
+    ├── PrinterUnavailable      the printer or spool folder took nothing of the job: safe to retry
+    ├── OutcomeUnknown          the job may have been printed in part or whole: never resend by itself
+    └── PrinterConfigError      a printer setting (a URI) is malformed or names an unknown kind
 """
 
 from __future__ import annotations
@@ -26,3 +28,11 @@ class RenderError(PrintError):
 
 class PrinterUnavailable(PrintError):
     """The printer, queue or spool folder could not take the job."""
+
+
+class OutcomeUnknown(PrintError):
+    """The printer may have printed some or all of the job (a connection dropped while sending)."""
+
+
+class PrinterConfigError(PrintError):
+    """A printer URI cannot be used: unknown scheme, missing part, bad option."""

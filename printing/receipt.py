@@ -1,22 +1,37 @@
 """Receipt slips: ESC/POS bytes for 58 mm and 80 mm thermal printers.
 
-Chinese text goes out as GB18030 inside the printer's Chinese character mode
-(FS & ... FS .), sent raw: python-escpos's own text() never selects that mode.
-The text is wrapped here, counting a double-byte character as two columns,
-because the printer would otherwise break lines mid-character.
+Chinese text goes out in one of two ways (`TextMode`):
+
+- "gb18030": GB18030 inside the printer's Chinese character mode (FS & ... FS .),
+  sent raw: python-escpos's own text() never selects that mode;
+- "raster": each block of text drawn with the CJK TrueType font as a 1-bit
+  image the width of the paper and sent as GS v 0, for printers without a
+  Chinese font ROM.
+
+Either way the text is wrapped here, counting a double-byte character as two
+columns, because the printer would otherwise break lines mid-character; the
+raster images use the same columns (12 dots each), so both slips read alike.
 """
 
 from __future__ import annotations
 
+import functools
+import threading
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import qrcode
 from escpos.constants import PAPER_FULL_CUT
 from escpos.printer import Dummy
+from PIL import Image, ImageDraw, ImageFont
 from qrcode.exceptions import DataOverflowError
 
+from printing.a4 import withdrawn_mark
 from printing.document import CopyStamp, PrintDocument, ReceiptWidth
+from printing.fonts import find_cjk_font, font_coverage, register_cjk_font
+from printing.uri import TextMode
 
 __all__ = ["RECEIPT_PAPER", "receipt_lines", "render_receipt"]
 
@@ -24,6 +39,8 @@ CHINESE_MODE_ON = b"\x1c\x26"  # FS &
 CHINESE_MODE_OFF = b"\x1c\x2e"  # FS .
 KANJI_SIZE = b"\x1c\x21"  # FS ! n: size of double-byte characters (ESC ! covers ASCII only)
 UNPRINTABLE = "?"
+RASTER_FONT_DOTS = 24  # the size of a printer's own Chinese font: two 12-dot columns
+RASTER_LINE_DOTS = 30  # line pitch, as ESC/POS printers space 24-dot text
 # Characters that must not begin a line (a simple form of the kinsoku rule).
 NO_LINE_START = frozenset("，。、；：！？）》」』】〕”’…—,.;:!?)]}%")
 
@@ -51,20 +68,32 @@ class _Block:
     lines: tuple[str, ...] = ()
     heading: bool = False
     qr: str = ""
+    rule: bool = False  # a line of dashes across the paper
 
 
 def render_receipt(
-    doc: PrintDocument, stamp: CopyStamp, width: ReceiptWidth = "58mm", *, job_no: str | None = None
+    doc: PrintDocument,
+    stamp: CopyStamp,
+    width: ReceiptWidth = "58mm",
+    *,
+    job_no: str | None = None,
+    text: TextMode = "gb18030",
+    font_path: Path | None = None,
 ) -> bytes:
-    """Render `doc` as ESC/POS bytes for a slip of the given paper width."""
+    """Render `doc` as ESC/POS bytes for a slip of the given paper width.
+
+    `text="raster"` draws the text as images with the font at `font_path`
+    (default: `find_cjk_font()`); the GB18030 mode needs no font.
+    """
     paper = RECEIPT_PAPER[width]
     printer = Dummy(profile=paper.profile)
     printer.hw("INIT")  # ESC @
-    for block in _blocks(doc, stamp, paper, job_no):
-        if block.qr:
-            _print_qr(printer, block.qr, paper)
-        else:
-            _print_lines(printer, block)
+    if text == "raster":
+        font = _raster_font(Path(font_path or find_cjk_font()))
+        with font.lock:
+            _print_blocks(printer, _blocks(doc, stamp, paper, job_no, font.wrapper(paper)), paper, font)
+    else:
+        _print_blocks(printer, _blocks(doc, stamp, paper, job_no), paper)
     _feed_and_cut(printer)
     output: bytes = printer.output
     return output
@@ -81,18 +110,28 @@ def receipt_lines(
 # -- content -----------------------------------------------------------------
 
 
-def _blocks(doc: PrintDocument, stamp: CopyStamp, paper: ReceiptPaper, job_no: str | None) -> list[_Block]:
+Wrapper = Callable[[str], list[str]]  # any text -> the printable lines it takes on the paper
+
+
+def _blocks(
+    doc: PrintDocument, stamp: CopyStamp, paper: ReceiptPaper, job_no: str | None, wrapper: Wrapper | None = None
+) -> list[_Block]:
     def wrap(*texts: str, heading: bool = False) -> _Block:
-        lines = [line for text in texts for line in wrap_columns(printable(text), paper.columns)]
+        lines = [line for text in texts for line in (wrapper or text_wrapper)(text)]
         return _Block(lines=tuple(lines), heading=heading)
 
-    rule = "-" * paper.columns
+    def text_wrapper(text: str) -> list[str]:
+        return wrap_columns(printable(text), paper.columns)
+
+    rule = _Block(lines=("-" * paper.columns,), rule=True)
+    mark = withdrawn_mark(doc.validity_label)
     blocks = [
         wrap(stamp.label, heading=True),
-        _Block(lines=(rule,)),
+        rule,
         wrap(doc.title, heading=True),
+        wrap(f"{mark}，仅供查阅参考" if mark else "", heading=True),
         wrap(*_fields(doc, job_no)),
-        _Block(lines=(rule,)),
+        rule,
         _Block(qr=doc.source_url.strip()),
         wrap(*_stamp_lines(stamp)),
     ]
@@ -151,19 +190,22 @@ def _char_columns(ch: str) -> int:
     return 1 if ord(ch) < 0x80 else 2
 
 
-def wrap_columns(text: str, width: int) -> list[str]:
-    """Greedy wrap of printable text to `width` columns, keeping ASCII words whole when they fit."""
+def wrap_columns(text: str, width: float, measure: Callable[[str], float] = columns) -> list[str]:
+    """Greedy wrap of printable text to `width` columns, keeping ASCII words whole when they fit.
+
+    `measure` gives a text's width (default: columns; raster slips measure dots).
+    """
     lines: list[str] = []
     current = ""
     for token in _tokens(text.strip()):
-        if columns(current) + columns(token) <= width:
+        if measure(current + token) <= width:
             current += token
             continue
         if current.strip():
             current, token = _keep_punctuation_off_line_start(current, token)
             lines.append(current.rstrip())
         current = ""
-        for piece in _split_long(token.lstrip(), width):
+        for piece in _split_long(token.lstrip(), width, measure):
             if current:
                 lines.append(current)
             current = piece
@@ -192,11 +234,11 @@ def _keep_punctuation_off_line_start(line: str, token: str) -> tuple[str, str]:
     return line, token
 
 
-def _split_long(token: str, width: int) -> list[str]:
+def _split_long(token: str, width: float, measure: Callable[[str], float]) -> list[str]:
     """Hard-split a token wider than the paper; shorter tokens come back whole."""
     pieces = [""]
     for ch in token:
-        if columns(pieces[-1]) + _char_columns(ch) > width:
+        if pieces[-1] and measure(pieces[-1] + ch) > width:
             pieces.append("")
         pieces[-1] += ch
     return [piece for piece in pieces if piece]
@@ -212,6 +254,16 @@ def encode_line(line: str) -> bytes:
     return CHINESE_MODE_ON + line.encode("gb18030") + CHINESE_MODE_OFF + b"\n"
 
 
+def _print_blocks(printer: Dummy, blocks: list[_Block], paper: ReceiptPaper, font: _RasterFont | None = None) -> None:
+    for block in blocks:
+        if block.qr:
+            _print_qr(printer, block.qr, paper)
+        elif font is not None:
+            _print_raster(printer, block, font, paper)
+        else:
+            _print_lines(printer, block)
+
+
 def _print_lines(printer: Dummy, block: _Block) -> None:
     if block.heading:
         printer.set(align="center", bold=True, double_height=True)
@@ -221,6 +273,79 @@ def _print_lines(printer: Dummy, block: _Block) -> None:
     if block.heading:
         printer._raw(KANJI_SIZE + b"\x00")
         printer.set(align="left", bold=False, normal_textsize=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _RasterFont:
+    """The CJK TrueType font at the printer's 24-dot size, and the characters it can draw."""
+
+    face: ImageFont.FreeTypeFont
+    coverage: frozenset[int]
+    lock: threading.Lock  # a FreeType face is not safe to use from two threads at once
+    advances: dict[str, float] = field(default_factory=dict)  # per character: FreeType is slow to ask
+    glyphs: dict[str, tuple[Image.Image, int, int] | None] = field(default_factory=dict)  # mask, left, top
+
+    def printable(self, text: str) -> str:
+        """One line, no control codes, "?" for what the font lacks (emoji, Extension B...)."""
+        return "".join(self._char(ch) for ch in text)
+
+    def _char(self, ch: str) -> str:
+        if ch.isspace():
+            return " "
+        if unicodedata.category(ch) in ("Cc", "Cf"):
+            return ""
+        return ch if ord(ch) in self.coverage else UNPRINTABLE
+
+    def width(self, text: str) -> float:
+        """Drawn width of `text` in dots (the sum of advances: the slip's font has no kerning to speak of)."""
+        return sum(self.advances.get(ch) or self.advances.setdefault(ch, self.face.getlength(ch)) for ch in text)
+
+    def draw(self, image: Image.Image, x: float, y: int, line: str) -> None:
+        """Draw `line` in black from (x, y), glyph by glyph: FreeType renders each character once per process."""
+        for ch in line:
+            glyph = self._glyph(ch)
+            if glyph is not None:
+                mask, left, top = glyph
+                image.paste(0, (round(x) + left, y + top), mask)
+            x += self.width(ch)
+
+    def _glyph(self, ch: str) -> tuple[Image.Image, int, int] | None:
+        if ch not in self.glyphs:
+            left, top, right, bottom = (int(edge) for edge in self.face.getbbox(ch))
+            mask = None
+            if right > left and bottom > top:  # a space draws nothing
+                mask = Image.new("1", (right - left, bottom - top), 0)
+                ImageDraw.Draw(mask).text((-left, -top), ch, font=self.face, fill=1)
+            self.glyphs[ch] = (mask, left, top) if mask else None
+        return self.glyphs[ch]
+
+    def wrapper(self, paper: ReceiptPaper) -> Wrapper:
+        """Wrap by the drawn width in dots: Latin glyphs such as W are wider than half a Chinese one."""
+        return lambda text: wrap_columns(self.printable(text), paper.dots, self.width)
+
+
+@functools.lru_cache(maxsize=4)
+def _raster_font(path: Path) -> _RasterFont:
+    coverage = font_coverage(register_cjk_font(path))  # the A4 copy's font, read once per process
+    # Basic layout: the same dots whether or not libraqm is installed, and faster.
+    face = ImageFont.truetype(str(path), RASTER_FONT_DOTS, index=0, layout_engine=ImageFont.Layout.BASIC)
+    return _RasterFont(face, coverage, threading.Lock())
+
+
+def _print_raster(printer: Dummy, block: _Block, font: _RasterFont, paper: ReceiptPaper) -> None:
+    """The block as one image the paper's width, sent as GS v 0, which every ESC/POS printer takes."""
+    image = Image.new("1", (paper.dots, RASTER_LINE_DOTS * len(block.lines)), 1)
+    draw = ImageDraw.Draw(image)
+    for row, line in enumerate(block.lines):
+        top = row * RASTER_LINE_DOTS
+        if block.rule:
+            draw.line((0, top + RASTER_LINE_DOTS // 2, paper.dots, top + RASTER_LINE_DOTS // 2), fill=0, width=2)
+            continue
+        left = (paper.dots - int(font.width(line))) // 2 if block.heading else 0
+        font.draw(image, max(left, 0), top + 2, line)
+    if block.heading:  # double height, single width, as the GB18030 slip's headings
+        image = image.resize((image.width, image.height * 2), Image.Resampling.NEAREST)
+    printer.image(image)
 
 
 def _print_qr(printer: Dummy, url: str, paper: ReceiptPaper) -> None:
@@ -237,10 +362,10 @@ def _qr_module_size(url: str, paper: ReceiptPaper) -> int:
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_L)
     try:
         code.add_data(url)
-        code.make(fit=True)
+        version = int(code.best_fit())  # the size alone: make() would also try all eight masks, 10x the time
     except (DataOverflowError, ValueError):
         return 0
-    modules = int(code.modules_count) + 8  # 4-module quiet zone each side
+    modules = version * 4 + 17 + 8  # a version-v code is 4v+17 modules, plus a 4-module quiet zone each side
     return min(paper.max_qr_module, paper.dots // modules)
 
 

@@ -13,10 +13,11 @@ import re
 import tempfile
 from pathlib import Path
 
+from printing.base import JobProgress, PrinterStatus
 from printing.document import PrintKind
 from printing.errors import PrinterUnavailable
 
-__all__ = ["SPOOL_SUFFIXES", "SpoolPrinter"]
+__all__ = ["SPOOL_SUFFIXES", "SpoolPrinter", "write_atomically"]
 
 SPOOL_SUFFIXES: dict[str, str] = {"a4": ".pdf", "receipt": ".escpos"}
 _SAFE_JOB_NO = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
@@ -45,13 +46,31 @@ class SpoolPrinter:
         target = self.folder / f"{_checked_job_no(job_no)}{_suffix(kind)}"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            _write_atomically(target, data)
+            write_atomically(target, data)
         except OSError as exc:
             raise PrinterUnavailable(
                 f"Cannot write print job {job_no} to the spool folder {self.folder}: "
                 f"{exc.strerror or exc}. Check that the folder exists, is writable and the disk is not full."
             ) from exc
         return target
+
+    def progress(self, handle: str) -> JobProgress:
+        """A spooled job is done once its file is in place (what happens to it next is another program's)."""
+        return "done" if handle and Path(handle).is_file() else "unknown"
+
+    def cancel(self, handle: str) -> bool:
+        """A spooled file is already handed over: nothing to withdraw."""
+        return False
+
+    def status(self) -> PrinterStatus:
+        """Idle when the folder exists (or can be made) and is writable; offline with the reason otherwise."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return PrinterStatus("offline", f"cannot create {self.folder}: {exc.strerror or exc}")
+        if not os.access(self.folder, os.W_OK):
+            return PrinterStatus("offline", f"{self.folder} is not writable")
+        return PrinterStatus("idle", paper="ok")
 
     def __repr__(self) -> str:
         return f"SpoolPrinter({str(self.folder)!r})"
@@ -71,7 +90,7 @@ def _suffix(kind: PrintKind) -> str:
         raise ValueError(f"unknown print kind {kind!r}; expected one of {sorted(SPOOL_SUFFIXES)}") from None
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
+def write_atomically(target: Path, data: bytes) -> None:
     """Temp file in the same folder, fsync, rename over the target, fsync the folder."""
     fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     try:

@@ -6,7 +6,7 @@ from typing import Any
 
 from kivy.properties import OptionProperty, StringProperty
 
-from printing.document import PrintKind, PrintOutcome
+from printing.document import PrintKind, PrintOutcome, PrintQuote
 from screens.base import KioskScreen, load_kv
 from screens.navigator import Params
 from screens.worker import Task, run_in_worker
@@ -27,6 +27,7 @@ class PrintScreen(KioskScreen):
     kind = StringProperty("")
     phase = OptionProperty("choose", options=Phase)
     pages_text = StringProperty("")
+    warning_text = StringProperty("")  # 废止/失效, said before confirming
     outcome_text = StringProperty("")
 
     def __init__(self, **kwargs: Any) -> None:
@@ -46,7 +47,7 @@ class PrintScreen(KioskScreen):
             self._task.cancel()
         self._task = None
         self.index_no = self.title = self.kind = ""
-        self.pages_text = self.outcome_text = ""
+        self.pages_text = self.outcome_text = self.warning_text = ""
         self.phase = "choose"
         self.ready = False
 
@@ -61,12 +62,22 @@ class PrintScreen(KioskScreen):
         self.pages_text = "正在计算页数…"
         index_no = self.index_no
         self._task = run_in_worker(
-            lambda: self.services.print_pages(index_no, kind), self._show_pages, self._failed
+            lambda: self.services.print_quote(index_no, kind), self._show_quote, self._failed
         )
 
-    def _show_pages(self, pages: int) -> None:
+    def _show_quote(self, quote: PrintQuote) -> None:
         self._task = None
-        self.pages_text = f"{KIND_NAMES[self.kind]}共 {pages} {UNITS[self.kind]}"
+        lines = [f"{KIND_NAMES[self.kind]}共 {quote.pages} {UNITS[self.kind]}"]
+        if quote.fee_cents:
+            lines.append(f"费用 {quote.fee_cents / 100:.2f} 元")
+        if quote.needs_release:
+            lines.append("页数较多，打印后需工作人员放行")
+        self.pages_text = "，".join(lines)
+        self.warning_text = quote.warning
+        if quote.refusal:
+            self.outcome_text = quote.refusal
+            self.phase = "failed"
+            return
         self.phase = "ready"
 
     def confirm(self) -> None:
@@ -83,9 +94,8 @@ class PrintScreen(KioskScreen):
     def _show_outcome(self, outcome: PrintOutcome) -> None:
         self._task = None
         unit = UNITS[outcome.kind]
-        self.outcome_text = (
-            f"打印任务号：{outcome.job_no}\n共 {outcome.pages} {unit}\n请到{outcome.collect_at}领取。"
-        )
+        message = outcome.message or f"请到{outcome.collect_at}领取。"
+        self.outcome_text = f"打印任务号：{outcome.job_no}\n共 {outcome.pages} {unit}\n{message}"
         self.phase = "done"
 
     def _failed(self, exc: Exception) -> None:

@@ -8,6 +8,7 @@ from screens.document import DocumentScreen
 from screens.home import HomeScreen
 from screens.print_copy import PrintScreen
 from screens.search import SearchScreen
+from screens.staff import StaffScreen
 
 SCREENS: dict[str, type[KioskScreen]] = {
     "home": HomeScreen,
@@ -15,4 +16,5 @@ SCREENS: dict[str, type[KioskScreen]] = {
     "document": DocumentScreen,
     "print": PrintScreen,
     "search": SearchScreen,
+    "staff": StaffScreen,
 }

@@ -7,13 +7,62 @@ fake. Every method may do IO, so screens call them from a worker thread
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
 from content_cache.candidates import Candidate
 from content_cache.search import Filters, Sort
 from content_cache.records import ColumnInfo, ItemDetail, ItemSummary, SearchResult
-from printing.document import PrintKind, PrintOutcome
+from printing.document import PrintKind, PrintOutcome, PrintQuote
+
+
+@dataclass(frozen=True, slots=True)
+class JobView:
+    """One print job as the staff console lists it."""
+
+    job_no: str
+    state: str
+    kind: str
+    pages: int
+    title: str
+    created: str  # local time, HH:MM:SS today
+    error: str = ""
+    fee_cents: int = 0
+    collected: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PrinterView:
+    """One printer as the staff console shows it."""
+
+    kind: PrintKind
+    name: str
+    state: str  # idle / processing / stopped / offline / unknown
+    reason: str
+    paper: str
+    last_error: str
+
+
+@dataclass(frozen=True, slots=True)
+class StaffOverview:
+    """Everything the staff console shows at once."""
+
+    jobs: tuple[JobView, ...]
+    printers: tuple[PrinterView, ...]
+    today_jobs: int
+    today_pages: int
+    today_failures: int
+    waiting: int
+    sync_runs: tuple[str, ...]  # one line each, newest first
+
+
+@dataclass(frozen=True, slots=True)
+class SignIn:
+    """The outcome of a PIN try."""
+
+    ok: bool
+    message: str = ""
 
 
 class KioskServices(Protocol):
@@ -57,5 +106,23 @@ class KioskServices(Protocol):
     def print_pages(self, index_no: str, kind: PrintKind) -> int:
         """How many pages (A4) or slips (receipt) a copy of this item takes."""
 
+    def print_quote(self, index_no: str, kind: PrintKind) -> PrintQuote:
+        """Pages, fee, release and validity warning of a copy, or why it cannot be made now."""
+
     def print_item(self, index_no: str, kind: PrintKind) -> PrintOutcome:
-        """Print a copy; raises printing.errors.PrintError with a message for the citizen."""
+        """Queue a copy and wait (bounded) for it; raises printing.errors.PrintError with a message for the citizen."""
+
+    def new_visit(self) -> None:
+        """The kiosk went back to Home when idle: a new visitor's page quota begins."""
+
+    def staff_sign_in(self, pin: str) -> SignIn:
+        """Check the staff PIN (wrong tries lock it for a growing time)."""
+
+    def staff_overview(self, today_only: bool) -> StaffOverview:
+        """Jobs, printers, today's counts and the last sync runs."""
+
+    def job_action(self, job_no: str, action: str) -> str:
+        """release / cancel / reprint / collected on a job from the console; returns what happened, for staff."""
+
+    def staff_test_print(self, kind: PrintKind) -> str:
+        """A test page on one printer; returns the job's outcome, for staff."""

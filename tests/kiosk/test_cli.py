@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,10 +14,12 @@ import pytest
 SEED_INDEX_NO = "003232741/2008-00001"
 
 
-def kiosk(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")} | {"KIOSK_HOME": str(home)}
+def kiosk(home: Path, *args: str, env: dict[str, str] | None = None, input: str | None = None
+          ) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")} | {"KIOSK_HOME": str(home)}
     return subprocess.run(
-        [sys.executable, "-m", "kiosk.cli", *args], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "kiosk.cli", *args], env=clean | (env or {}), input=input, capture_output=True,
+        text=True, timeout=120,
     )
 
 
@@ -78,11 +81,48 @@ def test_print_writes_an_a4_pdf_and_a_slip_into_the_spool_folder(home: Path) -> 
     a4 = kiosk(home, "print", SEED_INDEX_NO, "--to", "a4")
     slip = kiosk(home, "print", SEED_INDEX_NO, "--to", "receipt")
     assert a4.returncode == slip.returncode == 0, a4.stderr + slip.stderr
-    pdf, escpos = Path(a4.stdout.strip()), Path(slip.stdout.strip())
-    assert pdf.parent == escpos.parent == home / "spool"
+    a4_no, slip_no = (re.match(r"job (\d{4}): done, ", done.stdout).group(1) for done in (a4, slip))  # type: ignore[union-attr]
+    assert "pages on spool folder" in a4.stdout and "1 page on spool folder" in slip.stdout
+    assert "请到服务台领取。" in slip.stdout
+    pdf, escpos = home / "spool" / f"{a4_no}.pdf", home / "spool" / f"{slip_no}.escpos"
     assert pdf.read_bytes().startswith(b"%PDF") and escpos.read_bytes().startswith(b"\x1b@")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "宿州市2008年政府信息公开工作年度报告" in text
+
+
+def test_jobs_and_printers_from_the_cli(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert kiosk(home, "demo-content", "--count", "5").returncode == 0
+    assert kiosk(home, "print", SEED_INDEX_NO, "--to", "receipt").returncode == 0
+    listing = json.loads(kiosk(home, "jobs", "list", "--json", "--today").stdout)
+    assert [(j["job_no"], j["state"], j["kind"]) for j in listing["jobs"]] == [("0001", "done", "receipt")]
+    assert listing["today"]["pages"] == 1
+    reprint = kiosk(home, "jobs", "reprint", "1")
+    assert reprint.returncode == 0 and reprint.stdout.startswith("job 0001 reprinted as job 0002: done")
+    refused = kiosk(home, "jobs", "release", "0002")
+    assert refused.returncode == 1 and "only a job that is awaiting_release can be released" in refused.stderr
+    status = json.loads(kiosk(home, "printers", "status", "--json").stdout)
+    assert status["a4"]["state"] == status["receipt"]["state"] == "idle"
+    test = kiosk(home, "printers", "test", "receipt")
+    assert test.returncode == 0 and "test page job 0003" in test.stdout and test.stdout.rstrip().endswith("done")
+    pin = kiosk(home, "staff", "set-pin", "--stdin", input="13579\n")
+    assert pin.returncode == 0 and pin.stdout.strip() == "staff PIN set"
+    assert kiosk(home, "staff", "set-pin", "--stdin", input="12\n").stderr.strip().endswith("4 to 12 digits")
+
+
+@pytest.mark.parametrize(
+    "setting, value, message",
+    [
+        ("KIOSK_PRINTING_DOCUMENT", "lpr://queue", "printing.document: unknown printer kind 'lpr'"),
+        ("KIOSK_PRINTING_RECEIPT", "tcp://printer:99999", "printing.receipt: the port"),
+        ("KIOSK_PRINTING_RECEIPT", "usb://zz", "printing.receipt: usb:// needs the vendor and product id"),
+    ],
+)
+def test_a_malformed_printer_uri_is_refused_naming_the_setting(home: Path, setting: str, value: str,
+                                                               message: str) -> None:
+    for args in (("print", SEED_INDEX_NO), ("run", "--exit-after-first-frame")):
+        done = kiosk(home, *args, env={setting: value})
+        assert done.returncode == 1 and message in done.stderr, done.stderr
 
 
 def test_config_shows_every_setting_with_its_origin(home: Path) -> None:

@@ -19,25 +19,35 @@ def test_a_confirmed_a4_print_is_a_done_job_and_a_pdf(services: Services, kiosk_
     pages = services.print_pages(SEED_INDEX_NO, "a4")
     outcome = services.print_item(SEED_INDEX_NO, "a4")
     assert outcome.pages == pages >= 2
-    assert Path(outcome.output) == kiosk_home / "spool" / f"{outcome.job_no}.pdf"
-    job = services.state.jobs()[0]
-    assert (job.job_no, job.state, job.pages, job.output) == (outcome.job_no, "done", pages, outcome.output)
-    assert outcome.collect_at == "服务台"
+    assert (kiosk_home / "spool" / f"{outcome.job_no}.pdf").read_bytes().startswith(b"%PDF")
+    job = services.queue.jobs()[0]
+    assert (job.job_no, job.state, job.pages) == (outcome.job_no, "done", pages)
+    assert outcome.collect_at == "服务台" and outcome.message == "请到服务台领取。"
+    assert [(e.from_state, e.to_state) for e in services.queue.events(job.job_no)] == [
+        ("", "queued"), ("queued", "printing"), ("printing", "done")]
 
 
-def test_a_receipt_slip_carries_the_job_number(services: Services) -> None:
+def test_a_receipt_slip_carries_the_job_number(services: Services, kiosk_home: Path) -> None:
     outcome = services.print_item(SEED_INDEX_NO, "receipt")
     assert services.print_pages(SEED_INDEX_NO, "receipt") == outcome.pages == 1
-    data = Path(outcome.output).read_bytes()
-    assert outcome.job_no.encode() in data
+    data = (kiosk_home / "spool" / f"{outcome.job_no}.escpos").read_bytes()
+    assert f"任务号：{outcome.job_no}".encode("gb18030") in data
 
 
-def test_a_spool_path_that_is_a_file_fails_the_job_with_a_message(services: Services, kiosk_home: Path) -> None:
+def test_a_spool_folder_that_cannot_take_the_job_keeps_it_queued_until_it_can(
+    services: Services, kiosk_home: Path
+) -> None:
     (kiosk_home / "spool").write_text("not a folder")
-    with pytest.raises(PrinterUnavailable, match="spool folder"):
-        services.print_item(SEED_INDEX_NO, "receipt")
-    job = services.state.jobs()[0]
-    assert job.state == "failed" and "spool folder" in job.error
+    outcome = services.print_item(SEED_INDEX_NO, "receipt", wait=0)
+    assert outcome.state == "queued" and "打印机暂不可用" in outcome.message
+    job = services.queue.get(outcome.job_no)
+    assert job.state == "queued" and "spool folder" in job.error and job.next_attempt_at is not None
+    (kiosk_home / "spool").unlink()
+    with services.state.begin() as session:  # the retry is due now rather than in 5 s
+        session.get_one(type(job), job.id).next_attempt_at = None
+    services.queue.work()
+    assert services.queue.get(outcome.job_no).state == "done"
+    assert (kiosk_home / "spool" / f"{outcome.job_no}.escpos").exists()
 
 
 def test_views_and_prints_are_counted(services: Services) -> None:
@@ -49,3 +59,20 @@ def test_views_and_prints_are_counted(services: Services) -> None:
 def test_the_state_store_is_its_own_database(services: Services, kiosk_home: Path) -> None:
     assert (kiosk_home / "state.db").exists() and (kiosk_home / "content.db").exists()
     assert services.content.engine.url != services.state.engine.url
+
+
+def test_a_long_copy_is_held_and_its_citizen_gets_a_slip_with_the_job_number(
+    services: Services, kiosk_home: Path
+) -> None:
+    services.queue.policy = type(services.queue.policy)(release_above=1)
+    outcome = services.print_item(SEED_INDEX_NO, "a4", wait=5)
+    assert outcome.state == "awaiting_release" and "需工作人员放行" in outcome.message
+    ticket = next(j for j in services.queue.jobs() if j.source == f"ticket:{outcome.job_no}")
+    assert ticket.state == "done"
+    slip = (kiosk_home / "spool" / f"{ticket.job_no}.escpos").read_bytes()
+    assert f"取件凭条 任务号 {outcome.job_no}".encode("gb18030") in slip
+    assert not (kiosk_home / "spool" / f"{outcome.job_no}.pdf").exists()
+    services.queue.release(outcome.job_no, "console")
+    assert services.wait_for(outcome.job_no, 10).state == "done"
+    assert (kiosk_home / "spool" / f"{outcome.job_no}.pdf").exists()
+    assert services.state.event_counts()["print"] == 1  # the slip is not a copy

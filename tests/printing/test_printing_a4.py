@@ -131,3 +131,32 @@ def test_missing_or_huge_source_url_still_renders(
     make_document: Callable[..., PrintDocument], stamp: CopyStamp, url: str
 ) -> None:
     assert render_a4(make_document(source_url=url), stamp)[1] >= 1
+
+
+@pytest.mark.parametrize("label", ["失效", "已失效"])
+def test_lapsed_document_is_marked_on_every_page(
+    make_document: Callable[..., PrintDocument], stamp: CopyStamp, label: str
+) -> None:
+    pdf, pages = render_a4(make_document(validity_label=label, body=LONG_BODY), stamp)
+    page_texts = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    assert pages == len(page_texts) > 1
+    assert "本文件已失效，仅供查阅参考" in page_texts[0]  # the banner above the title
+    assert all("本文件已失效" in text for text in page_texts)  # the mark in every page's header
+    assert not any("废止" in text for text in page_texts)
+
+
+def test_valid_document_carries_no_lapsed_mark(make_document: Callable[..., PrintDocument], stamp: CopyStamp) -> None:
+    pdf, _ = render_a4(make_document(validity_label="有效", body=LONG_BODY), stamp)
+    page_texts = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    assert not any("本文件已" in text for text in page_texts)
+
+
+def test_absurdly_long_metadata_is_shortened_rather_than_failing(
+    make_document: Callable[..., PrintDocument], stamp: CopyStamp, pdf_tool: PdfTool
+) -> None:
+    # Found by hypothesis: the metadata table cannot split across pages, so a 1,800-character
+    # 文号 made the layout fail. Values are cut at 200 characters with "…".
+    doc = make_document(index_no="X" * 5000, doc_no="宿政〔2008〕" * 2000, publisher="办" * 10_000)
+    pdf, pages = render_a4(doc, stamp)
+    assert pages == 1
+    assert "宿政〔2008〕" * 25 + "…" in pdf_tool("pdftotext", pdf).replace("\n", "")

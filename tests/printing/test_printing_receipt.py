@@ -124,3 +124,19 @@ class TestWrap:
 
     def test_ascii_word_is_not_split_to_keep_punctuation_company(self) -> None:
         assert wrap_columns("一二 abc，", 9) == ["一二 abc", "，"]
+
+
+@pytest.mark.parametrize(("label", "mark"), [("废止", "本文件已废止"), ("已失效", "本文件已失效"), ("失效", "本文件已失效")])
+def test_withdrawn_document_slip_carries_the_warning_under_the_title(
+    make_document: Callable[..., PrintDocument], stamp: CopyStamp, label: str, mark: str
+) -> None:
+    doc = make_document(validity_label=label)
+    lines = receipt_lines(doc, stamp)
+    warning = f"{mark}，仅供查阅参考"
+    assert doc.title.endswith(lines[lines.index(warning) - 1])  # the line after the title's last
+    heading = b"\x1bE\x01\x1ba\x01\x1c!\x08" + FS_AND + warning.encode("gb18030") + FS_DOT + b"\n"
+    assert heading in render_receipt(doc, stamp)  # bold, centred and tall, like the title
+
+
+def test_valid_document_slip_has_no_warning(document: PrintDocument, stamp: CopyStamp) -> None:
+    assert not any("本文件已" in line for line in receipt_lines(document, stamp))

@@ -16,7 +16,8 @@ from content_cache.catalogue_layout import SECTIONS
 from content_cache.candidates import Candidate
 from content_cache.records import ColumnInfo, Facet, ItemDetail, ItemSummary, SearchResult
 from content_cache.search import Filters
-from printing.document import PrintKind, PrintOutcome
+from printing.document import PrintKind, PrintOutcome, PrintQuote
+from screens.services import JobView, PrinterView, SignIn, StaffOverview
 from printing.errors import PrinterUnavailable
 
 ORG = "01404553-7"  # 宿州市人民政府办公室, a 9-character organisation code
@@ -25,6 +26,7 @@ BIG_COUNT = 10_000
 MARKUP_TITLE = "关于[color=ff0000]x[/color]与[b]加粗[/b]字样的说明"
 JOB_NO = "P20261101-0042"
 COLLECT_AT = "一楼服务台（一号窗口）"
+STAFF_PIN = "246810"
 
 SUBCOLUMNS: tuple[tuple[str, str], ...] = (
     ("leaders", "政府领导"),
@@ -110,6 +112,9 @@ class FakeServices:
 
     updated_on: date | None = date(2026, 11, 1)
     print_error: Exception | None = None
+    fee_cents_per_page: int = 0
+    refusal: str = ""
+    jobs: dict[str, str] = field(default_factory=lambda: {"0002": "awaiting_release", "0001": "done"})
     calls: list[tuple[str, tuple[object, ...]]] = field(default_factory=list)
     searches: list[tuple[str, Filters, str]] = field(default_factory=list)  # query, filters, sort
 
@@ -195,6 +200,38 @@ class FakeServices:
         self._record("print_pages", index_no, kind)
         body = self.item(index_no).body
         return 1 + len(body) // (900 if kind == "a4" else 300)
+
+    def print_quote(self, index_no: str, kind: PrintKind) -> PrintQuote:
+        self._record("print_quote", index_no, kind)
+        detail = self.item(index_no)
+        warning = "本文件已废止，打印件仅供查阅参考。" if detail.validity == "abolished" else ""
+        return PrintQuote(kind, self.print_pages(index_no, kind), self.fee_cents_per_page * (kind == "a4"),
+                          warning=warning, refusal=self.refusal)
+
+    def new_visit(self) -> None:
+        self._record("new_visit")
+
+    def staff_sign_in(self, pin: str) -> SignIn:
+        self._record("staff_sign_in", pin)
+        return SignIn(pin == STAFF_PIN, "" if pin == STAFF_PIN else "密码错误，还可尝试 4 次")
+
+    def staff_overview(self, today_only: bool) -> StaffOverview:
+        self._record("staff_overview", today_only)
+        jobs = tuple(JobView(no, state, "a4", 3, "关于2008年政府信息公开工作的年度报告", "09:30:00")
+                     for no, state in self.jobs.items())
+        printers = (PrinterView("a4", "CUPS queue KioskPDF", "idle", "", "unknown", ""),
+                    PrinterView("receipt", "receipt printer tcp://127.0.0.1:9100", "offline", "connection refused",
+                                "unknown", "打印机暂不可用"))
+        return StaffOverview(jobs, printers, len(jobs), 6, 0, 1, ("09:00:00  ok  +3 ~1 -0",))
+
+    def job_action(self, job_no: str, action: str) -> str:
+        self._record("job_action", job_no, action)
+        self.jobs[job_no] = {"release": "done", "cancel": "cancelled", "collected": "done"}.get(action, "done")
+        return f"任务 {job_no}：{self.jobs[job_no]}"
+
+    def staff_test_print(self, kind: PrintKind) -> str:
+        self._record("staff_test_print", kind)
+        return "测试页任务 0009：已完成"
 
     def print_item(self, index_no: str, kind: PrintKind) -> PrintOutcome:
         self._record("print_item", index_no, kind)

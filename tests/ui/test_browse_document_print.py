@@ -122,3 +122,28 @@ def test_print_error_is_shown_in_words(app: Any, services: Any) -> None:
     assert printer.ids.outcome.text == "未能打印：打印机暂时无法使用，请到服务台联系工作人员。"
     screenshot("08-print-failed")
     wait_for_workers()
+
+
+def test_print_warns_of_an_abolished_document_and_shows_the_fee(app: Any, services: Any) -> None:
+    services.fee_cents_per_page = 50
+    abolished = next(d for d in services._docs.values() if d.detail.validity == "abolished").detail
+    app.navigator.show("print", index_no=abolished.index_no, title=abolished.title)
+    printer = app.current_screen
+    tap(printer.ids.a4)
+    wait_until(lambda: printer.phase == "ready")
+    pages = services.print_pages(abolished.index_no, "a4")
+    assert printer.pages_text == f"A4 复印件共 {pages} 页，费用 {pages * 0.5:.2f} 元"
+    assert printer.ids.warning.text == "本文件已废止，打印件仅供查阅参考。" and printer.ids.warning.height > 0
+    screenshot("09-print-abolished-fee")
+    wait_for_workers()
+
+
+def test_a_quota_refusal_is_said_before_confirming(app: Any, services: Any) -> None:
+    services.refusal = "每位读者每次最多打印 50 页，您还可打印 2 页。如需更多，请联系工作人员。"
+    app.navigator.show("print", index_no="01404553-7/2026-90001", title="宿州市2026年市级财政预算执行情况的报告")
+    printer = app.current_screen
+    tap(printer.ids.a4)
+    wait_until(lambda: printer.phase == "failed")
+    assert printer.ids.confirm.disabled and printer.ids.outcome.text == services.refusal
+    assert not any(name == "print_item" for name, _ in services.calls)
+    wait_for_workers()

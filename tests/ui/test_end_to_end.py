@@ -51,9 +51,9 @@ def test_home_to_a_printed_a4_copy(app: Any, services: Services, kiosk_home: Pat
     wait_until(lambda: printer.phase == "done", timeout=30)
     screenshot("32-real-printed")
 
-    job = services.state.jobs()[0]
+    job = services.queue.jobs()[0]
     assert job.state == "done" and job.job_no in printer.ids.outcome.text
     pdf = kiosk_home / "spool" / f"{job.job_no}.pdf"
-    assert Path(job.output) == pdf
+    assert pdf.exists() and job.output == services.queue.printers["a4"].name
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert SEED_TITLE in text and SEED_INDEX_NO in text
