@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from content_cache.errors import ColumnNotFound, ItemNotFound
 from content_cache.models import CatalogueColumn, ContentMeta, Item
-from content_cache.records import ColumnInfo, ItemDetail, ItemSummary, Validity
+from content_cache.records import VALIDITY_LABELS, ColumnInfo, ItemDetail, ItemSummary, Validity
 from content_cache.store import UPDATED_ON
 
 
@@ -88,7 +88,7 @@ def summary(item: Item) -> ItemSummary:
 
 
 def _validity(value: str) -> Validity:
-    return "abolished" if value == "abolished" else "amended" if value == "amended" else "valid"
+    return value if value in VALIDITY_LABELS else "valid"  # type: ignore[return-value]
 
 
 def list_items(session: Session, column_code: str, offset: int, limit: int) -> list[ItemSummary]:

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-Validity = Literal["valid", "amended", "abolished"]
+Validity = Literal["valid", "amended", "abolished", "expired"]
 
-VALIDITY_LABELS: dict[str, str] = {"valid": "有效", "amended": "已修订", "abolished": "废止"}
+VALIDITY_LABELS: dict[str, str] = {"valid": "有效", "amended": "已修订", "abolished": "废止", "expired": "失效"}
+# No longer in force: repealed (废止), or lapsed when its period of validity ended (失效).
+WITHDRAWN_VALIDITIES = frozenset({"abolished", "expired"})
 
 
 @dataclass(frozen=True, slots=True)

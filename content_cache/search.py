@@ -84,7 +84,7 @@ class Filters:
     publisher: str | None = None  # a publisher code
     year: int | None = None  # the year of publication
     genre: str | None = None  # 体裁
-    validity: str | None = None  # valid, amended or abolished
+    validity: str | None = None  # valid, amended, abolished or expired
 
     def __bool__(self) -> bool:
         return any(v is not None for v in (self.column, self.publisher, self.year, self.genre, self.validity))

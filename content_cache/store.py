@@ -25,7 +25,7 @@ from content_cache.records import ColumnRecord, ItemRecord, PublisherRecord
 # 索引号: a unit code (9-char organisation code, 18-char credit code, or another
 # length: never hard-coded), a slash, the year and a serial.
 INDEX_NO = re.compile(r"^[0-9A-Za-z-]{1,32}/\d{4}-\d{1,10}$")
-VALIDITIES = frozenset({"valid", "amended", "abolished"})
+VALIDITIES = frozenset({"valid", "amended", "abolished", "expired"})
 
 UPDATED_ON = "updated_on"
 FEED_SEQUENCE = "feed_sequence"

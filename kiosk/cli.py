@@ -334,7 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--publisher", help="only this publisher code")
     search.add_argument("--year", type=int, help="only items published in this year")
     search.add_argument("--genre", help="only this 体裁")
-    search.add_argument("--validity", choices=("valid", "amended", "abolished"), help="only this validity")
+    search.add_argument("--validity", choices=("valid", "amended", "abolished", "expired"), help="only this validity")
     search.add_argument("--sort", choices=("relevance", "date"), default="relevance", help="best first (default) or newest first")
     search.add_argument("--facets", action="store_true", help="add counts per column, publisher, year, 体裁 and validity")
     search.set_defaults(func=cmd_search)

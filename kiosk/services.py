@@ -35,10 +35,10 @@ from printing import (
     render_receipt,
 )
 from printing.base import PrinterStatus
+from printing.document import withdrawn_mark
 from printing.uri import TextMode
-from screens.services import JobView, PrinterView, SignIn, StaffOverview
+from screens.services import STATE_NAMES, JobView, PrinterView, SignIn, StaffOverview
 
-ABOLISHED = frozenset({"废止", "已废止", "失效", "已失效"})
 
 log = logging.getLogger(__name__)
 
@@ -272,11 +272,6 @@ class Services:
         return f"测试页任务 {job.job_no}：{STATE_NAMES.get(job.state, job.state)}{('，' + job.error) if job.error else ''}"
 
 
-STATE_NAMES = {
-    "queued": "排队中", "awaiting_release": "待放行", "printing": "打印中", "done": "已完成", "failed": "失败",
-    "cancelled": "已取消", "expired": "已过期", "check_printer": "请检查打印机",
-}
-
 
 def _new_visitor() -> str:
     return uuid.uuid4().hex[:16]
@@ -284,10 +279,8 @@ def _new_visitor() -> str:
 
 def validity_warning(doc: PrintDocument) -> str:
     """The warning shown before printing a document that is no longer in force, or ''."""
-    label = doc.validity_label.strip()
-    if label in ABOLISHED:
-        return f"本文件已{label.removeprefix('已')}，打印件仅供查阅参考。"
-    return ""
+    mark = withdrawn_mark(doc.validity_label)
+    return f"{mark}，打印件仅供查阅参考。" if mark else ""
 
 
 class PrintRefused(PrintError):

@@ -29,14 +29,12 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table
 from reportlab.platypus.doctemplate import LayoutError
 
-from printing.document import CopyStamp, PrintDocument
+from printing.document import CopyStamp, PrintDocument, withdrawn_mark
 from printing.errors import RenderError
 from printing.fonts import find_cjk_font, font_coverage, register_cjk_font
 
-__all__ = ["ABOLISHED_LABELS", "LAPSED_LABELS", "count_a4_pages", "render_a4", "withdrawn_mark"]
+__all__ = ["count_a4_pages", "render_a4"]
 
-ABOLISHED_LABELS = frozenset({"废止", "已废止"})
-LAPSED_LABELS = frozenset({"失效", "已失效"})
 MISSING_GLYPH = "〓"  # the typesetter's mark for a character the font lacks
 MARGIN_X = 20 * mm
 MARGIN_TOP = 22 * mm
@@ -101,16 +99,6 @@ def _markup(text: str, clean: Cleaner) -> str:
 
 def _shortened(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
-
-
-def withdrawn_mark(validity_label: str) -> str:
-    """The mark of a document no longer in force (本文件已废止 / 本文件已失效), or an empty string; slips carry it too."""
-    label = validity_label.strip()
-    if label in ABOLISHED_LABELS:
-        return "本文件已废止"
-    if label in LAPSED_LABELS:
-        return "本文件已失效"
-    return ""
 
 
 def _date_or_none(value: date | None) -> str:

@@ -28,8 +28,7 @@ from escpos.printer import Dummy
 from PIL import Image, ImageDraw, ImageFont
 from qrcode.exceptions import DataOverflowError
 
-from printing.a4 import withdrawn_mark
-from printing.document import CopyStamp, PrintDocument, ReceiptWidth
+from printing.document import CopyStamp, PrintDocument, ReceiptWidth, withdrawn_mark
 from printing.fonts import find_cjk_font, font_coverage, register_cjk_font
 from printing.uri import TextMode
 

@@ -7,7 +7,7 @@ from typing import Any
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.label import Label
 
-from content_cache.records import ItemDetail
+from content_cache.records import WITHDRAWN_VALIDITIES, ItemDetail
 from screens.base import KioskScreen, load_kv
 from screens.formatting import chunk_text, cn_date
 from screens.navigator import Params
@@ -32,6 +32,7 @@ class DocumentScreen(KioskScreen):
     published_on = StringProperty("")
     validity = StringProperty("")
     abolished = BooleanProperty(False)
+    banner = StringProperty("")
     notice = StringProperty("")
     size_step = NumericProperty(DEFAULT_SIZE_STEP)
     body_font_size = NumericProperty(BODY_SIZES[DEFAULT_SIZE_STEP])
@@ -62,6 +63,7 @@ class DocumentScreen(KioskScreen):
         self.index_no = self.title = self.doc_no = self.publisher = ""
         self.written_on = self.published_on = self.validity = self.notice = ""
         self.abolished = False
+        self.banner = ""
         self.ids.body.clear_widgets()
         self.ids.scroller.scroll_y = 1
         self.ready = False
@@ -73,7 +75,8 @@ class DocumentScreen(KioskScreen):
         self.publisher = item.publisher
         self.written_on = cn_date(item.written_on)
         self.published_on = cn_date(item.published_on)
-        self.abolished = item.validity == "abolished"
+        self.abolished = item.validity in WITHDRAWN_VALIDITIES  # 废止 or 失效: no longer in force
+        self.banner = f"本文件已{item.validity_label}，仅供查阅参考" if self.abolished else ""
         self.validity = self._validity_text(item)
         self.notice = ""
         self._fill_body(item.body)
@@ -83,8 +86,8 @@ class DocumentScreen(KioskScreen):
     def _validity_text(item: ItemDetail) -> str:
         if item.validity == "abolished" and item.abolished_on is not None:
             return f"已废止（{cn_date(item.abolished_on)}起）"
-        if item.validity == "abolished":
-            return "已废止"
+        if item.validity in WITHDRAWN_VALIDITIES:
+            return f"已{item.validity_label}"
         return item.validity_label
 
     def _fill_body(self, body: str) -> None:

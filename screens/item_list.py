@@ -14,7 +14,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.recycleview import RecycleView
 
-from content_cache.records import ItemSummary, Snippet
+from content_cache.records import WITHDRAWN_VALIDITIES, ItemSummary, Snippet
 from screens.base import load_kv
 from screens.formatting import item_meta
 
@@ -89,7 +89,7 @@ def row_data(item: ItemSummary, opener: Callable[[str], None], snippet: Snippet 
         "snippet": snippet.text.replace("\n", " ") if snippet else "",
         "snippet_marks": list(snippet.marks) if snippet else [],
         "meta": item_meta(item),
-        "abolished": item.validity == "abolished",
+        "abolished": item.validity in WITHDRAWN_VALIDITIES,
         "opener": opener,
     }
 

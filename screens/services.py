@@ -17,6 +17,13 @@ from content_cache.records import ColumnInfo, ItemDetail, ItemSummary, SearchRes
 from printing.document import PrintKind, PrintOutcome, PrintQuote
 
 
+# A print job's state (kiosk.jobs) as staff read it.
+STATE_NAMES = {
+    "queued": "排队中", "awaiting_release": "待放行", "printing": "打印中", "done": "已完成", "failed": "失败",
+    "cancelled": "已取消", "expired": "已过期", "check_printer": "请检查打印机",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class JobView:
     """One print job as the staff console lists it."""

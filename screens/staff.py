@@ -16,14 +16,10 @@ from kivy.uix.boxlayout import BoxLayout
 
 from screens.base import KioskScreen, load_kv
 from screens.navigator import Params
-from screens.services import JobView, PrinterView, SignIn, StaffOverview
+from screens.services import STATE_NAMES, JobView, PrinterView, SignIn, StaffOverview
 from screens.worker import run_in_worker
 
 REFRESH_SECONDS = 3.0
-STATE_NAMES = {
-    "queued": "排队中", "awaiting_release": "待放行", "printing": "打印中", "done": "已完成", "failed": "失败",
-    "cancelled": "已取消", "expired": "已过期", "check_printer": "请检查打印机",
-}
 PRINTER_STATES = {"idle": "空闲", "processing": "打印中", "stopped": "已停止", "offline": "离线", "unknown": "未知"}
 PAPER_STATES = {"ok": "纸张正常", "near_end": "纸将用完", "out": "缺纸", "unknown": "纸张状态未知"}
 # Which actions a job in each state offers.

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from content_cache.demo import annual_report_2008
+from content_cache.store import upsert_items
 from kiosk.services import Services
 from printing import PrinterUnavailable
 
@@ -76,3 +79,15 @@ def test_a_long_copy_is_held_and_its_citizen_gets_a_slip_with_the_job_number(
     assert services.wait_for(outcome.job_no, 10).state == "done"
     assert (kiosk_home / "spool" / f"{outcome.job_no}.pdf").exists()
     assert services.state.event_counts()["print"] == 1  # the slip is not a copy
+
+
+@pytest.mark.parametrize("validity, warning", [("expired", "本文件已失效"), ("abolished", "本文件已废止"), ("valid", "")])
+def test_a_document_no_longer_in_force_is_warned_of_before_printing(
+    services: Services, validity: str, warning: str
+) -> None:
+    with services.content.transaction() as session:
+        upsert_items(session, [replace(annual_report_2008(), validity=validity)])
+    detail = services.content.item(SEED_INDEX_NO)
+    assert detail.validity == validity
+    quote = services.print_quote(SEED_INDEX_NO, "a4")
+    assert quote.warning == (f"{warning}，打印件仅供查阅参考。" if warning else "")

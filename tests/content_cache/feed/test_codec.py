@@ -44,7 +44,7 @@ def broken(**changes: Any) -> dict[str, Any]:
     [
         (broken(published_on="2008-13-45"), f"{WHERE}: published_on '2008-13-45' is not a date"),
         (broken(written_on="20081230"), "written_on '20081230' is not a date"),
-        (broken(validity="repealed"), "validity 'repealed' is not one of abolished, amended, valid"),
+        (broken(validity="repealed"), "validity 'repealed' is not one of abolished, amended, expired, valid"),
         (broken(index_no="../etc"), "索引号 '../etc' is not of the form CODE/YYYY-NNNNN"),
         (broken(title="   "), "title is empty"),
         (broken(title=7), "title must be text, not a number"),
@@ -86,3 +86,9 @@ def test_defaults_match_the_documented_limits() -> None:
     assert limits.max_record_bytes == 4 * 2**20
     assert (limits.max_attachment_bytes, limits.max_records) == (50 * 2**20, 5_000_000)
     assert isinstance(SEED, ItemRecord)
+
+
+@pytest.mark.parametrize("validity", ["valid", "amended", "abolished", "expired"])
+def test_every_validity_survives_the_round_trip(validity: str) -> None:
+    record = replace(annual_report_2008(), validity=validity)  # type: ignore[arg-type]
+    assert item_from_json(item_to_json(record), "items 1") == record
