@@ -14,7 +14,7 @@ from content_cache import candidates, catalogue, demo, search, store
 from content_cache.candidates import Candidate
 from content_cache.catalogue_layout import column_records
 from content_cache.db import make_engine, make_sessionmaker, run_migrations, sqlite_url
-from content_cache.records import ColumnInfo, ItemDetail, ItemSummary, SearchResult
+from content_cache.records import AttachmentRecord, ColumnInfo, ItemDetail, ItemSummary, SearchResult
 
 MIGRATIONS = "content_cache:migrations"
 
@@ -86,6 +86,11 @@ class ContentCache:
     def item(self, index_no: str) -> ItemDetail:
         with self.session() as s:
             return catalogue.item_detail(s, index_no)
+
+    def attachment(self, index_no: str, name: str) -> AttachmentRecord:
+        """An attachment of an item by name; AttachmentNotFound when the item has none of that name."""
+        with self.session() as s:
+            return catalogue.attachment(s, index_no, name)
 
     def search(
         self,

@@ -7,9 +7,9 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from content_cache.errors import ColumnNotFound, ItemNotFound
-from content_cache.models import CatalogueColumn, ContentMeta, Item
-from content_cache.records import VALIDITY_LABELS, ColumnInfo, ItemDetail, ItemSummary, Validity
+from content_cache.errors import AttachmentNotFound, ColumnNotFound, ItemNotFound
+from content_cache.models import Attachment, CatalogueColumn, ContentMeta, Item
+from content_cache.records import VALIDITY_LABELS, AttachmentRecord, ColumnInfo, ItemDetail, ItemSummary, Validity
 from content_cache.store import UPDATED_ON
 
 
@@ -128,6 +128,18 @@ def item_detail(session: Session, index_no: str) -> ItemDetail:
         source_url=item.source_url,
         attachments=tuple(a.name for a in item.attachments),
     )
+
+
+def attachment(session: Session, index_no: str, name: str) -> AttachmentRecord:
+    """One attachment of an item, by its file name: where its bytes are (SHA-256) and what they are."""
+    row = session.execute(
+        select(Attachment.name, Attachment.sha256, Attachment.size, Attachment.media_type)
+        .join(Item, Attachment.item_id == Item.id)
+        .where(Item.index_no == index_no, Attachment.name == name)
+    ).first()
+    if row is None:
+        raise AttachmentNotFound(index_no, name)
+    return AttachmentRecord(*row)
 
 
 def updated_on(session: Session) -> date | None:

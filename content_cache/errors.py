@@ -2,6 +2,7 @@
 
     ContentError                 base of everything raised here
     ├── ItemNotFound             no item has that 索引号 (also a KeyError)
+    ├── AttachmentNotFound       the item has no attachment of that name (also a KeyError)
     ├── ColumnNotFound           no catalogue column has that code (also a KeyError)
     └── InvalidRecord            an item record breaks the content model
 """
@@ -18,6 +19,14 @@ class ItemNotFound(ContentError, KeyError):
 
     def __str__(self) -> str:
         return f"没有索引号为 {self.args[0]} 的信息 (no item with index number {self.args[0]})"
+
+
+class AttachmentNotFound(ContentError, KeyError):
+    """The item has no attachment of that name."""
+
+    def __str__(self) -> str:
+        index_no, name = self.args
+        return f"索引号为 {index_no} 的信息没有附件 {name} (no attachment {name!r} of {index_no})"
 
 
 class ColumnNotFound(ContentError, KeyError):

@@ -7,7 +7,7 @@ from logging.handlers import RotatingFileHandler
 
 from content_cache import ContentCache
 from content_cache.db import sqlite_url
-from kiosk.config import Config
+from kiosk.config import Config, attachments_dir
 from kiosk.errors import ConfigError
 from kiosk.jobs import JobQueue, QueuePolicy
 from kiosk.services import PrintSettings, Services
@@ -91,4 +91,4 @@ def build_services(config: Config) -> Services:
     state = StateStore(state_url(config))
     printers = {"a4": document_printer(document), "receipt": receipt_printer(receipt)}
     queue = JobQueue(state, printers, config.home / "jobs", queue_policy(config))
-    return Services(open_content(config), state, queue, settings)
+    return Services(open_content(config), state, queue, settings, attachments_dir(config))

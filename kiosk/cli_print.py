@@ -27,7 +27,7 @@ def cmd_print(args: argparse.Namespace, config: Config) -> int:
     services = build_services(config)
     try:
         services.queue.recover()
-        outcome = services.print_item(args.index_no, args.to, wait=args.wait)
+        outcome = services.print_item(args.index_no, args.to, attachment=args.attachment, wait=args.wait)
     finally:
         services.close()
     print(f"job {outcome.job_no}: {outcome.state}, {outcome.pages} {'page' if outcome.pages == 1 else 'pages'}"
@@ -160,6 +160,7 @@ def add_parsers(sub: Any) -> None:
     prt = sub.add_parser("print", help="print a copy of an item", description=cmd_print.__doc__)
     prt.add_argument("index_no", metavar="INDEX_NO", help="the item's 索引号")
     prt.add_argument("--to", choices=("a4", "receipt"), default="a4", help="A4 copy or receipt slip (default a4)")
+    prt.add_argument("--attachment", metavar="NAME", help="print this PDF attachment of the item as it is (A4)")
     prt.add_argument("--wait", type=float, default=60.0, help="seconds to wait for the printer (default 60)")
     prt.set_defaults(func=cmd_print)
 

@@ -83,6 +83,11 @@ def kiosk_home(environ: Mapping[str, str] = os.environ) -> Path:
     return Path(home).expanduser().resolve() if home else Path(user_data_dir("reading-room-kiosk"))
 
 
+def attachments_dir(config: Config) -> Path:
+    """Where the sync stores attachments (by SHA-256) and printing reads them."""
+    return config.home / "attachments"
+
+
 def _coerce(setting: Setting, raw: object, origin: str) -> Value:
     value = _parse(setting, raw, origin)
     if setting.choices and value not in setting.choices:

@@ -6,8 +6,10 @@ state store and the configured printers.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
+from collections.abc import Callable
 import uuid
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -35,6 +37,8 @@ from printing import (
     render_receipt,
 )
 from printing.base import PrinterStatus
+from printing.pdf import page_image, pdf_pages
+from content_cache.sync.run import attachment_file
 from printing.document import withdrawn_mark
 from printing.uri import TextMode
 from screens.services import STATE_NAMES, JobView, PrinterView, SignIn, StaffOverview
@@ -73,8 +77,11 @@ def print_document(item: ItemDetail) -> PrintDocument:
 class Services:
     """Everything a screen or a CLI command asks of the kiosk."""
 
-    def __init__(self, content: ContentCache, state: StateStore, queue: JobQueue, settings: PrintSettings):
+    def __init__(
+        self, content: ContentCache, state: StateStore, queue: JobQueue, settings: PrintSettings, attachments: Path
+    ):
         self.content = content
+        self.attachments = attachments  # the folder the sync stores attachments in, by SHA-256
         self.state = state
         self.queue = queue
         self.settings = settings
@@ -137,29 +144,67 @@ class Services:
         """Pages of an A4 copy, or 1 for a slip."""
         return self.print_quote(index_no, kind).pages
 
-    def print_quote(self, index_no: str, kind: PrintKind) -> PrintQuote:
-        """Pages, fee, release and the 废止/失效 warning of a copy, or why it cannot be made."""
+    def print_quote(self, index_no: str, kind: PrintKind, attachment: str | None = None) -> PrintQuote:
+        """Pages, fee, release and the 废止/失效 warning of a copy (of the item, or of a PDF attachment as it is)."""
         doc = print_document(self.content.item(index_no))
-        pages = 1 if kind == "receipt" else count_a4_pages(doc, self._stamp(), font_path=self.settings.font_path)
+        if attachment is not None:
+            try:
+                pages = pdf_pages(self.attachment_bytes(index_no, attachment))
+            except PrintError as exc:
+                return PrintQuote("a4", 0, warning=validity_warning(doc), refusal=str(exc))
+            kind = "a4"
+        else:
+            pages = 1 if kind == "receipt" else count_a4_pages(doc, self._stamp(), font_path=self.settings.font_path)
         quote = self.queue.quote(kind, pages, self.visitor)
         return PrintQuote(kind, pages, quote.fee_cents, quote.needs_release, validity_warning(doc), quote.refusal)
 
-    def print_item(self, index_no: str, kind: PrintKind, *, wait: float | None = None) -> PrintOutcome:
-        """Render the copy, queue it, and wait (bounded) for the printer; a held job gets a slip with its number."""
+    def print_item(
+        self, index_no: str, kind: PrintKind, *, attachment: str | None = None, wait: float | None = None
+    ) -> PrintOutcome:
+        """Render the copy (or take the PDF attachment as it is), queue it, and wait (bounded) for the printer.
+
+        A held job's citizen gets a slip with its number.
+        """
         doc = print_document(self.content.item(index_no))
-        if kind == "a4":
+        source, title = "item", doc.title
+        data: bytes | Callable[[str], bytes]
+        if attachment is not None:
+            data = self.attachment_bytes(index_no, attachment)
+            kind, pages, source, title = "a4", pdf_pages(data), f"attachment:{attachment}", f"{doc.title}（附件：{attachment}）"
+        elif kind == "a4":
             data, pages = self._render(doc, kind)
         else:  # the slip carries its job number
             data, pages = (lambda job_no: self._render(doc, kind, job_no)[0]), 1
         try:
-            job = self.queue.submit(index_no=index_no, title=doc.title, kind=kind, data=data, pages=pages,
-                                    visitor=self.visitor, warning=validity_warning(doc))
+            job = self.queue.submit(index_no=index_no, title=title, kind=kind, data=data, pages=pages,
+                                    visitor=self.visitor, source=source, warning=validity_warning(doc))
         except JobError as exc:
             raise PrintRefused(str(exc)) from exc
         if job.state == "awaiting_release":
             self._ticket(doc, job.job_no, pages, job.fee_cents)
         job = self.wait_for(job.job_no, self.settings.wait_seconds if wait is None else wait)
         return self._outcome(job)
+
+    def attachment_bytes(self, index_no: str, name: str) -> bytes:
+        """An attachment's bytes as the sync stored them, checked against their SHA-256 and size."""
+        record = self.content.attachment(index_no, name)
+        try:
+            data = attachment_file(self.attachments, record.sha256).read_bytes()
+        except OSError as exc:
+            log.warning("attachment %s of %s is not readable: %s", name, index_no, exc)
+            raise PrintRefused("此附件文件缺失，暂时无法打印，请联系工作人员。") from exc
+        if len(data) != record.size or hashlib.sha256(data).hexdigest() != record.sha256:
+            log.error("attachment %s of %s does not match its SHA-256: refused", name, index_no)
+            raise PrintRefused("此附件文件已损坏，暂时无法打印，请联系工作人员。")
+        return data
+
+    def attachment_pages(self, index_no: str, name: str) -> int:
+        """How many pages a PDF attachment has."""
+        return pdf_pages(self.attachment_bytes(index_no, name))
+
+    def attachment_page(self, index_no: str, name: str, page: int, width: int) -> bytes:
+        """Page `page` (0-based) of a PDF attachment, `width` pixels wide, as PNG bytes."""
+        return page_image(self.attachment_bytes(index_no, name), page, width)
 
     def wait_for(self, job_no: str, seconds: float) -> PrintJob:
         """Send due jobs and follow this one until it settles or `seconds` pass."""

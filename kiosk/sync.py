@@ -22,7 +22,7 @@ from content_cache import ContentCache
 from content_cache.feed import Limits, load_public_key
 from content_cache.sync.run import ProgressCallback, SyncProgress, SyncReport, run_sync
 from content_cache.sync.transport import open_transport
-from kiosk.config import Config
+from kiosk.config import Config, attachments_dir
 from kiosk.errors import KioskError
 from kiosk.state import StateStore
 
@@ -134,7 +134,7 @@ def sync_now(config: Config, content: ContentCache, state: StateStore, request: 
         try:
             transport = open_transport(request.source, config.home / "sync" / "downloads")
             try:
-                report = run_sync(content, transport, keys, attachments=config.home / "attachments", limits=limits,
+                report = run_sync(content, transport, keys, attachments=attachments_dir(config), limits=limits,
                                   full=request.full, progress=observe)
             finally:
                 transport.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.uix.button import Button
 from kivy.uix.label import Label
 
 from content_cache.records import WITHDRAWN_VALIDITIES, ItemDetail
@@ -19,6 +20,10 @@ DEFAULT_SIZE_STEP = 2  # 40 px
 
 class BodyParagraph(Label):
     """A piece of the body; literal text, wrapped to the width of the page."""
+
+
+class AttachmentButton(Button):
+    """An attachment's name at the end of the text; a tap shows its pages."""
 
 
 class DocumentScreen(KioskScreen):
@@ -80,6 +85,7 @@ class DocumentScreen(KioskScreen):
         self.validity = self._validity_text(item)
         self.notice = ""
         self._fill_body(item.body)
+        self._list_attachments(item.attachments)
         self.ready = True
 
     @staticmethod
@@ -95,6 +101,16 @@ class DocumentScreen(KioskScreen):
         for chunk in chunk_text(body) or ["（本信息无正文）"]:
             box.add_widget(BodyParagraph(text=chunk, font_size=self.body_font_size))
 
+    def _list_attachments(self, names: tuple[str, ...]) -> None:
+        """A button per attachment at the end of the text: it opens the attachment's pages."""
+        for name in names:
+            button = AttachmentButton(text=f"附件：{name}")
+            button.bind(on_release=lambda _b, n=name: self.open_attachment(n))
+            self.ids.body.add_widget(button)
+
+    def open_attachment(self, name: str) -> None:
+        self.navigator.show("attachment", index_no=self.index_no, title=self.title, attachment=name)
+
     def _fail(self, exc: Exception) -> None:
         self._task = None
         self.notice = "未找到这条信息，它可能已被撤回。" if isinstance(exc, KeyError) else "信息暂时无法载入，请稍后再试。"
@@ -105,7 +121,8 @@ class DocumentScreen(KioskScreen):
 
     def on_body_font_size(self, _screen: DocumentScreen, size: float) -> None:
         for paragraph in self.ids.body.children:
-            paragraph.font_size = size
+            if isinstance(paragraph, BodyParagraph):
+                paragraph.font_size = size
 
     def bigger(self) -> None:
         """A+: one step larger, up to the largest size."""

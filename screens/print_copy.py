@@ -24,6 +24,7 @@ class PrintScreen(KioskScreen):
 
     index_no = StringProperty("")
     title = StringProperty("")
+    attachment = StringProperty("")  # a PDF attachment printed as it is, A4 only
     kind = StringProperty("")
     phase = OptionProperty("choose", options=Phase)
     pages_text = StringProperty("")
@@ -39,6 +40,7 @@ class PrintScreen(KioskScreen):
         self.reset()
         self.index_no = str(params["index_no"])
         self.title = str(params.get("title", ""))
+        self.attachment = str(params.get("attachment", ""))
         self.ready = True
 
     def reset(self) -> None:
@@ -46,7 +48,7 @@ class PrintScreen(KioskScreen):
         if self._task is not None:
             self._task.cancel()
         self._task = None
-        self.index_no = self.title = self.kind = ""
+        self.index_no = self.title = self.kind = self.attachment = ""
         self.pages_text = self.outcome_text = self.warning_text = ""
         self.phase = "choose"
         self.ready = False
@@ -60,9 +62,9 @@ class PrintScreen(KioskScreen):
         self.kind = kind
         self.phase = "counting"
         self.pages_text = "正在计算页数…"
-        index_no = self.index_no
+        index_no, attachment = self.index_no, self.attachment or None
         self._task = run_in_worker(
-            lambda: self.services.print_quote(index_no, kind), self._show_quote, self._failed
+            lambda: self.services.print_quote(index_no, kind, attachment), self._show_quote, self._failed
         )
 
     def _show_quote(self, quote: PrintQuote) -> None:
@@ -86,9 +88,9 @@ class PrintScreen(KioskScreen):
             return
         self.phase = "printing"
         self.outcome_text = "正在打印，请稍候…"
-        index_no, kind = self.index_no, self.kind
+        index_no, kind, attachment = self.index_no, self.kind, self.attachment or None
         self._task = run_in_worker(
-            lambda: self.services.print_item(index_no, kind), self._show_outcome, self._failed
+            lambda: self.services.print_item(index_no, kind, attachment=attachment), self._show_outcome, self._failed
         )
 
     def _show_outcome(self, outcome: PrintOutcome) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from screens.attachment import AttachmentScreen
 from screens.base import KioskScreen
 from screens.browse import BrowseScreen
 from screens.document import DocumentScreen
@@ -15,6 +16,7 @@ SCREENS: dict[str, type[KioskScreen]] = {
     "browse": BrowseScreen,
     "document": DocumentScreen,
     "print": PrintScreen,
+    "attachment": AttachmentScreen,
     "search": SearchScreen,
     "staff": StaffScreen,
 }

@@ -113,11 +113,20 @@ class KioskServices(Protocol):
     def print_pages(self, index_no: str, kind: PrintKind) -> int:
         """How many pages (A4) or slips (receipt) a copy of this item takes."""
 
-    def print_quote(self, index_no: str, kind: PrintKind) -> PrintQuote:
-        """Pages, fee, release and validity warning of a copy, or why it cannot be made now."""
+    def print_quote(self, index_no: str, kind: PrintKind, attachment: str | None = None) -> PrintQuote:
+        """Pages, fee, release and validity warning of a copy (or of a PDF attachment), or why it cannot be made."""
 
-    def print_item(self, index_no: str, kind: PrintKind) -> PrintOutcome:
-        """Queue a copy and wait (bounded) for it; raises printing.errors.PrintError with a message for the citizen."""
+    def print_item(self, index_no: str, kind: PrintKind, *, attachment: str | None = None) -> PrintOutcome:
+        """Queue a copy (or a PDF attachment as it is) and wait (bounded) for it.
+
+        Raises printing.errors.PrintError with a message for the citizen.
+        """
+
+    def attachment_pages(self, index_no: str, name: str) -> int:
+        """How many pages a PDF attachment has; raises an error with a message for the citizen otherwise."""
+
+    def attachment_page(self, index_no: str, name: str, page: int, width: int) -> bytes:
+        """Page `page` (0-based) of a PDF attachment drawn `width` pixels wide, as PNG bytes."""
 
     def new_visit(self) -> None:
         """The kiosk went back to Home when idle: a new visitor's page quota begins."""

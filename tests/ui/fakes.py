@@ -8,6 +8,7 @@ Search answers characters, 文号, 索引号 and a few pinyin initials (czys = �
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -27,6 +28,8 @@ MARKUP_TITLE = "关于[color=ff0000]x[/color]与[b]加粗[/b]字样的说明"
 JOB_NO = "P20261101-0042"
 COLLECT_AT = "一楼服务台（一号窗口）"
 STAFF_PIN = "246810"
+ATTACHMENT_PAGES = 3
+ATTACHMENT = "2025年市级预算草案表.pdf"
 
 SUBCOLUMNS: tuple[tuple[str, str], ...] = (
     ("leaders", "政府领导"),
@@ -90,7 +93,7 @@ def _special_docs() -> list[_Doc]:
                      date(2026, 9, 1), doc_no="宿财〔2026〕8号", publisher="宿州市财政局", body=long_body),
              initials="szs2026nsjczysz"),
         _Doc(_detail(f"{ORG}/2025-90002", "宿州市2025年财政预算草案", "budgets", date(2025, 1, 20),
-                     publisher="宿州市财政局"), initials="szs2025nczysca"),
+                     publisher="宿州市财政局", attachments=(ATTACHMENT,)), initials="szs2025nczysca"),
         _Doc(_detail(f"{ORG}/2008-00012", "宿州市城市房屋拆迁管理暂行办法", "regulations", date(2008, 3, 5),
                      doc_no="宿政〔2008〕12号", validity="abolished", abolished_on=date(2015, 1, 1)),
              initials="szscsfwcqglzxbf"),
@@ -201,9 +204,11 @@ class FakeServices:
         body = self.item(index_no).body
         return 1 + len(body) // (900 if kind == "a4" else 300)
 
-    def print_quote(self, index_no: str, kind: PrintKind) -> PrintQuote:
-        self._record("print_quote", index_no, kind)
+    def print_quote(self, index_no: str, kind: PrintKind, attachment: str | None = None) -> PrintQuote:
+        self._record("print_quote", index_no, kind, *([attachment] if attachment else []))
         detail = self.item(index_no)
+        if attachment:
+            return PrintQuote("a4", ATTACHMENT_PAGES)
         warning = "本文件已废止，打印件仅供查阅参考。" if detail.validity == "abolished" else ""
         return PrintQuote(kind, self.print_pages(index_no, kind), self.fee_cents_per_page * (kind == "a4"),
                           warning=warning, refusal=self.refusal)
@@ -233,8 +238,22 @@ class FakeServices:
         self._record("staff_test_print", kind)
         return "测试页任务 0009：已完成"
 
-    def print_item(self, index_no: str, kind: PrintKind) -> PrintOutcome:
-        self._record("print_item", index_no, kind)
+    def attachment_pages(self, index_no: str, name: str) -> int:
+        self._record("attachment_pages", index_no, name)
+        return ATTACHMENT_PAGES
+
+    def attachment_page(self, index_no: str, name: str, page: int, width: int) -> bytes:
+        self._record("attachment_page", index_no, name, page)
+        from PIL import Image, ImageDraw
+
+        image = Image.new("RGB", (width, int(width * 1.414)), "white")
+        ImageDraw.Draw(image).rectangle((40, 40 + 30 * page, width - 40, 120 + 30 * page), fill="black")
+        out = io.BytesIO()
+        image.save(out, format="PNG")
+        return out.getvalue()
+
+    def print_item(self, index_no: str, kind: PrintKind, *, attachment: str | None = None) -> PrintOutcome:
+        self._record("print_item", index_no, kind, *([attachment] if attachment else []))
         if self.print_error is not None:
             raise self.print_error
         pages = self.print_pages(index_no, kind)

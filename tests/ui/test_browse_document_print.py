@@ -147,3 +147,36 @@ def test_a_quota_refusal_is_said_before_confirming(app: Any, services: Any) -> N
     assert printer.ids.confirm.disabled and printer.ids.outcome.text == services.refusal
     assert not any(name == "print_item" for name, _ in services.calls)
     wait_for_workers()
+
+
+def test_an_attachment_is_read_page_by_page_and_printed_as_it_is(app: Any, services: Any) -> None:
+    from screens.document import AttachmentButton
+    from tests.ui.fakes import ATTACHMENT, ATTACHMENT_PAGES, ORG
+
+    index_no = f"{ORG}/2025-90002"
+    app.navigator.show("document", index_no=index_no)
+    doc = app.current_screen
+    wait_until(lambda: doc.ready and doc.title)
+    button = next(w for w in doc.ids.body.children if isinstance(w, AttachmentButton))
+    assert button.text == f"附件：{ATTACHMENT}"
+    doc.ids.scroller.scroll_y = 0  # the attachments follow the text
+    tap(button)
+    wait_until(lambda: app.current_screen.name == "attachment" and app.current_screen.ready)
+    viewer = app.current_screen
+    assert viewer.ids.page_label.text == f"第 1 / {ATTACHMENT_PAGES} 页" and viewer.ids.page_image.texture is not None
+    assert viewer.ids.previous.disabled
+    screenshot("10-attachment-page")
+    tap(viewer.ids.next)
+    wait_until(lambda: ("attachment_page", (index_no, ATTACHMENT, 1)) in services.calls and viewer.ready)
+    assert viewer.ids.page_label.text == f"第 2 / {ATTACHMENT_PAGES} 页"
+    tap(viewer.ids.print_button)
+    wait_until(lambda: app.current_screen.name == "print")
+    printer = app.current_screen
+    assert printer.ids.receipt.disabled  # an attachment prints as it is, on A4
+    tap(printer.ids.a4)
+    wait_until(lambda: printer.phase == "ready")
+    assert printer.pages_text == f"A4 复印件共 {ATTACHMENT_PAGES} 页"
+    tap(printer.ids.confirm)
+    wait_until(lambda: printer.phase == "done")
+    assert ("print_item", (index_no, "a4", ATTACHMENT)) in services.calls
+    wait_for_workers()
