@@ -346,6 +346,11 @@ class JobQueue:
 
     def _send(self, job: PrintJob) -> None:
         printer = self.printers[job.kind]  # type: ignore[index]
+        status = printer.status()
+        if status.state in ("offline", "stopped") or status.paper == "out":
+            # Sent now, the job would sit in a stopped queue or be lost to an empty printer: it waits here.
+            self._retry_later(job, status.reason or f"the printer is {status.state}, paper {status.paper}")
+            return
         try:
             data = Path(job.data_path).read_bytes()
             handle = str(printer.submit(job.job_no, job.kind, data, title=job.title))  # type: ignore[arg-type]

@@ -287,7 +287,7 @@ class Services:
         jobs = tuple(
             JobView(j.job_no, j.state, j.kind, j.pages, j.title, describe_time(j.created_at), j.error, j.fee_cents,
                     j.collected_at is not None)
-            for j in self.queue.jobs(today=today_only, limit=60)
+            for j in sorted(self.queue.jobs(today=today_only, limit=60), key=lambda j: STAFF_ORDER.get(j.state, 9))
         )
         printers = tuple(
             PrinterView(kind, name, status.state, status.reason, status.paper, error)  # type: ignore[arg-type]
@@ -316,6 +316,10 @@ class Services:
         job = self.wait_for(job.job_no, 15)
         return f"测试页任务 {job.job_no}：{STATE_NAMES.get(job.state, job.state)}{('，' + job.error) if job.error else ''}"
 
+
+
+# The console lists jobs by state, those that need staff first (newest first within a state).
+STAFF_ORDER = {"check_printer": 0, "awaiting_release": 1, "failed": 2, "queued": 3, "printing": 4}
 
 
 def _new_visitor() -> str:

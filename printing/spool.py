@@ -67,9 +67,9 @@ class SpoolPrinter:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            return PrinterStatus("offline", f"cannot create {self.folder}: {exc.strerror or exc}")
+            return PrinterStatus("offline", f"cannot use the spool folder {self.folder}: {exc.strerror or exc}")
         if not os.access(self.folder, os.W_OK):
-            return PrinterStatus("offline", f"{self.folder} is not writable")
+            return PrinterStatus("offline", f"the spool folder {self.folder} is not writable")
         return PrinterStatus("idle", paper="ok")
 
     def __repr__(self) -> str:

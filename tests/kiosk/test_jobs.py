@@ -29,6 +29,7 @@ class ScriptedPrinter:
     sent: list[str] = field(default_factory=list)
     states: dict[str, JobProgress] = field(default_factory=dict)
     cancelled: list[str] = field(default_factory=list)
+    state: PrinterStatus = PrinterStatus("idle")
 
     name = "scripted printer"
 
@@ -51,7 +52,7 @@ class ScriptedPrinter:
         return True
 
     def status(self) -> PrinterStatus:
-        return PrinterStatus("idle")
+        return self.state
 
 
 @pytest.fixture
@@ -153,6 +154,25 @@ def test_an_offline_printer_gets_the_job_later_with_backoff_and_only_once(state:
         queue.work()
     assert queue.get(job.job_no).state == "done" and printer.sent == [job.job_no]
     assert [retry_delay(n) for n in (1, 2, 3, 7, 8, 20)] == [5, 10, 20, 300, 300, 300]
+
+
+@pytest.mark.parametrize("status", [PrinterStatus("offline", "connection refused"),
+                                    PrinterStatus("idle", "the paper has run out", paper="out"),
+                                    PrinterStatus("stopped", "Paused")])
+def test_a_printer_that_says_it_cannot_print_gets_nothing_until_it_can(
+    state: StateStore, tmp_path: Path, status: PrinterStatus
+) -> None:
+    printer = ScriptedPrinter(state=status)
+    queue = make_queue(state, tmp_path, printer)
+    job = submit(queue)
+    queue.work()
+    waiting = queue.get(job.job_no)
+    assert waiting.state == "queued" and printer.sent == [] and status.reason in waiting.error
+    printer.state = PrinterStatus("idle", paper="ok")
+    with state.begin() as session:
+        session.get_one(PrintJob, job.id).next_attempt_at = None
+    queue.work()
+    assert queue.get(job.job_no).state == "done" and printer.sent == [job.job_no]
 
 
 def test_a_dropped_connection_goes_to_staff_and_is_never_resent_by_itself(state: StateStore, tmp_path: Path) -> None:

@@ -91,3 +91,15 @@ def test_a_document_no_longer_in_force_is_warned_of_before_printing(
     assert detail.validity == validity
     quote = services.print_quote(SEED_INDEX_NO, "a4")
     assert quote.warning == (f"{warning}，打印件仅供查阅参考。" if warning else "")
+
+
+def test_the_console_lists_jobs_needing_staff_first(services: Services) -> None:
+    services.queue.policy = type(services.queue.policy)(release_above=3)
+    services.print_item(SEED_INDEX_NO, "receipt")
+    held = services.print_item(SEED_INDEX_NO, "a4", wait=0)
+    services.print_item(SEED_INDEX_NO, "receipt")
+    overview = services.staff_overview(today_only=True)
+    assert overview.jobs[0].job_no == held.job_no and overview.jobs[0].state == "awaiting_release"
+    assert [j.state for j in overview.jobs[1:]] == ["done"] * 3  # two slips and the held job's ticket
+    assert overview.today_jobs == 4 and overview.waiting == 1
+    assert {p.kind for p in overview.printers} == {"a4", "receipt"}
