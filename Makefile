@@ -19,16 +19,19 @@ bench: system-test $(STAMP)
 check: test
 
 system-run:
-	@scripts/debian-packages run
+	@PYTHON=$(PYTHON) scripts/debian-packages run
 
 system-test:
-	@scripts/debian-packages test
+	@PYTHON=$(PYTHON) scripts/debian-packages test
 
+# A set-up that fails part way removes what it made, so the next run starts clean.
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@$(BIN)/python -c 'import sys' >/dev/null 2>&1 || rm -rf $(VENV)
+	@{ [ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV); } \
+	  && $(BIN)/python -m pip install --quiet --upgrade pip \
+	  && $(BIN)/python -m pip install --quiet -e '.[dev]' \
+	  && touch $(STAMP) \
+	  || { echo "Setting up $(VENV) failed; removed it so the next run starts clean." >&2; rm -rf $(VENV); exit 1; }
 
 clean:
 	rm -rf $(VENV) build *.egg-info

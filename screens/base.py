@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty
+from kivy.properties import BooleanProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
 from screens import theme  # noqa: F401  (loads theme.kv before any screen's rules)
@@ -43,3 +44,33 @@ class KioskScreen(Screen):
     def go_back(self) -> None:
         """The 返回 button: the previous screen."""
         self.navigator.back()
+
+
+class NavBar(BoxLayout):
+    """The top bar of every screen: 返回 and 主页 on the left, the title, A− / A+.
+
+    The same widgets in the same place on every screen. The top-right corner
+    holds no control: it is where staff tap to open their console.
+    """
+
+    title = StringProperty("")
+    navigation = BooleanProperty(True)  # Home has nowhere to go back to
+    text_size_buttons = BooleanProperty(True)
+
+    def _screen(self) -> KioskScreen | None:
+        widget = self.parent
+        while widget is not None and not isinstance(widget, KioskScreen):
+            widget = widget.parent
+        return widget
+
+    def back(self) -> None:
+        """返回."""
+        screen = self._screen()
+        if screen is not None:
+            screen.go_back()
+
+    def home(self) -> None:
+        """主页."""
+        screen = self._screen()
+        if screen is not None:
+            screen.go_home()

@@ -14,6 +14,7 @@ from kivy.metrics import dp
 from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, OptionProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
+from screens import theme
 from screens.base import KioskScreen, load_kv
 from screens.navigator import Params
 from screens.services import STATE_NAMES, JobView, PrinterView, SignIn, StaffOverview
@@ -39,7 +40,7 @@ ACTION_NAMES = {"release": "放行", "cancel": "取消", "reprint": "重印", "c
 class CornerTaps:
     """`count` taps inside the top-right corner within `within` seconds: the staff gesture."""
 
-    def __init__(self, count: int = 5, within: float = 3.0, size: float = 120.0) -> None:
+    def __init__(self, count: int = 5, within: float = 3.0, size: float = theme.STAFF_CORNER) -> None:
         self.count, self.within, self.size = count, within, size
         self._times: list[float] = []
 
