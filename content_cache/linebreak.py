@@ -71,15 +71,17 @@ def break_units(text: str) -> list[str]:
     return [text[start:end] for start, end in _spans(text, 0, len(text), FREE)]
 
 
-def fill_lines(text: str, max_width: float, measure: Measure) -> list[str]:
+def fill_lines(text: str, max_width: float, measure: Measure, *, first_indent: float = 0.0) -> list[str]:
     """`text` in lines no wider than `max_width`, filled unit by unit; every newline starts a line.
 
     `measure(s)` gives the width of `s`; pass a `CharWidths` kept per font and
     size so characters are measured once. Spaces at a line's end do not count
-    towards its width. Joining the lines of a paragraph gives the paragraph back.
+    towards its width. The first line of every paragraph is `first_indent`
+    narrower. Joining the lines of a paragraph gives the paragraph back.
     """
     widths = measure if isinstance(measure, CharWidths) else CharWidths(measure)
-    return [line for paragraph in text.split("\n") for line in _fill_paragraph(paragraph, max_width, widths)]
+    paragraphs = text.split("\n")
+    return [line for paragraph in paragraphs for line in _fill_paragraph(paragraph, max_width, widths, first_indent)]
 
 
 def clip_lines(text: str, max_width: float, measure: Measure, max_lines: int) -> list[str]:
@@ -235,11 +237,12 @@ class _Filler:
             piece = self.text[piece_start:piece_end]
             if self._fits(self.line_width, piece):
                 self.line_width += self.width(piece)
-            elif self._fits(0.0, piece) or level >= KINSOKU or piece_end - piece_start == 1:
-                self._new_line(piece_start)
-                self.line_width = self.width(piece)
-            else:
+            elif piece_start > self.line_start and self._fits(0.0, piece):
+                self._new_line(piece_start, piece)
+            elif level < KINSOKU and piece_end - piece_start > 1:
                 self.feed(piece_start, piece_end, level + 1)
+            else:  # one character, or a run of marks, wider than a line: it stands alone
+                self._new_line(piece_start, piece)
 
     def finish(self) -> list[str]:
         """The lines, the last one included."""
@@ -249,14 +252,18 @@ class _Filler:
     def _fits(self, used: float, piece: str) -> bool:
         return used + self.width(piece.rstrip()) <= self.max_width + 1e-6
 
-    def _new_line(self, start: int) -> None:
+    def _new_line(self, start: int, piece: str) -> None:
+        """End the line before `start` (unless it is empty) and begin the next with `piece`."""
         if start > self.line_start:
             self.lines.append(self.text[self.line_start : start])
-        self.line_start = start
+            self.line_start = start
+            self.line_width = 0.0
+        self.line_width += self.width(piece)
 
 
-def _fill_paragraph(paragraph: str, max_width: float, width: CharWidths) -> list[str]:
+def _fill_paragraph(paragraph: str, max_width: float, width: CharWidths, first_indent: float) -> list[str]:
     filler = _Filler(paragraph, max_width, width)
+    filler.line_width = first_indent
     filler.feed(0, len(paragraph), FREE)
     return filler.finish()
 

@@ -139,3 +139,8 @@ def test_char_widths_measures_each_character_once() -> None:
     assert widths("政府信息2008") == 12
     assert widths("公开信息2008") == 12
     assert asked == ["中", "2", "0", "8"]
+
+
+def test_the_first_line_of_each_paragraph_can_be_indented() -> None:
+    assert fill_lines("政府信息公开工作\n年度报告", 8, columns, first_indent=4) == ["政府", "信息公开", "工作", "年度", "报告"]
+    assert fill_lines("一二三四", 8, columns, first_indent=4) == ["一二", "三四"]

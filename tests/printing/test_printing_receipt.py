@@ -122,8 +122,8 @@ class TestWrap:
     def test_punctuation_does_not_start_a_line(self) -> None:
         assert wrap_columns("一二三，四", 6) == ["一二", "三，四"]
 
-    def test_ascii_word_is_not_split_to_keep_punctuation_company(self) -> None:
-        assert wrap_columns("一二 abc，", 9) == ["一二 abc", "，"]
+    def test_a_word_and_its_punctuation_move_down_together(self) -> None:
+        assert wrap_columns("一二 abc，", 9) == ["一二", "abc，"]
 
 
 @pytest.mark.parametrize(("label", "mark"), [("废止", "本文件已废止"), ("已失效", "本文件已失效"), ("失效", "本文件已失效")])
