@@ -29,8 +29,9 @@ after an opening one only when a run of marks is itself wider than the line).
 uniseg costs about 0.2 ms a character, too slow for long bodies on the UI
 thread; a break between two ideographs (class ID) depends on those two
 characters alone, so paragraphs are cut there first and uniseg only sees the
-short runs in between (`break_units` equals uniseg's own answer; a test holds
-it to that). Results are cached per paragraph, widths per character.
+short runs in between, each shape of run once (`break_units` equals uniseg's
+own answer; a test holds it to that). Results are cached per paragraph,
+widths per character.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ UNBREAKABLE = 6  # inside one character as drawn (a combining mark, a joiner)
 _CODE = re.compile(r"[A-Za-z0-9]*[0-9][A-Za-z0-9]*(?:[/.\-][A-Za-z0-9]+)+")
 _INDEX_NO = re.compile(r"[A-Za-z0-9]*[0-9][A-Za-z0-9]*/\d{4}-\d+")
 _WENHAO = re.compile(r"([\u3400-\u9fff]{1,4})([〔［\[（(]\d{4}[〕］\]）)]\d+号)")
+_IDEOGRAPHS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _JOINERS = frozenset("\u200d\ufe0e\ufe0f")
 
 
@@ -188,10 +190,17 @@ def _ideograph_cuts(text: str) -> Iterator[int]:
             yield position
 
 
-def _uniseg_breaks(run: str) -> Iterator[int]:
+def _uniseg_breaks(run: str) -> tuple[int, ...]:
     if len(run) < 2:
-        return
-    yield from (position for position in line_break_boundaries(run) if 0 < position < len(run))
+        return ()
+    # Every CJK ideograph has the same line-breaking properties (ID, wide, not pictographic): "中" stands for
+    # all of them, so the few shapes of run around punctuation and numbers are each asked of uniseg once.
+    return _uniseg_breaks_of(_IDEOGRAPHS.sub("中", run))
+
+
+@lru_cache(maxsize=8192)
+def _uniseg_breaks_of(run: str) -> tuple[int, ...]:
+    return tuple(position for position in line_break_boundaries(run) if 0 < position < len(run))
 
 
 @lru_cache(maxsize=4096)

@@ -104,7 +104,9 @@ class _BrokenParagraph(Paragraph):
     are built by reportlab from the lines already broken (`plain` is None).
     """
 
-    def __init__(self, text: str | None, style: ParagraphStyle, *args: Any, plain: str | None = None, **kwargs: Any):
+    def __init__(
+        self, text: str | None, style: ParagraphStyle, *args: Any, plain: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(text, style, *args, **kwargs)
         self._plain = plain
         self._broken_at: float | None = None
