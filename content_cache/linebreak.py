@@ -23,8 +23,9 @@ and breaks after its other "/", "-" and ".".
 
 A unit wider than a whole line is not left to overflow: it is broken again at
 its next weaker joints (the 文号's prefix, then the joints of an address or a
-code, then an 索引号, then between characters, and before a closing mark or
-after an opening one only when a run of marks is itself wider than the line).
+code, then an 索引号 after its "/" (``01404553-7/`` ``2026-90001``), then
+between characters, and before a closing mark or after an opening one only
+when a run of marks is itself wider than the line).
 
 uniseg costs about 0.2 ms a character, too slow for long bodies on the UI
 thread; a break between two ideographs (class ID) depends on those two
@@ -56,13 +57,15 @@ Measure = Callable[[str], float]
 FREE = 0  # UAX #14 allows a break here
 WENHAO_PREFIX = 1  # inside a 文号's issuer prefix
 CODE_JOINT = 2  # after a "/", "-" or "." inside a code or an address
-CODE = 3  # inside an 索引号 or a 文号's 〔year〕number号
-CHARACTER = 4  # between two characters UAX #14 keeps together
-KINSOKU = 5  # before a closing mark or after an opening one
-UNBREAKABLE = 6  # inside one character as drawn (a combining mark, a joiner)
+INDEX_JOINT = 3  # after the "/" of an 索引号: between the publisher's code and year-serial
+CODE = 4  # inside an 索引号 or a 文号's 〔year〕number号
+CHARACTER = 5  # between two characters UAX #14 keeps together
+KINSOKU = 6  # before a closing mark or after an opening one
+UNBREAKABLE = 7  # inside one character as drawn (a combining mark, a joiner)
 
 _CODE = re.compile(r"[A-Za-z0-9]*[0-9][A-Za-z0-9]*(?:[/.\-][A-Za-z0-9]+)+")
-_INDEX_NO = re.compile(r"[A-Za-z0-9]*[0-9][A-Za-z0-9]*/\d{4}-\d+")
+# prefix/YYYY-NNNNN; the prefix an organisation code (01404553-7) or a credit code, of any length.
+_INDEX_NO = re.compile(r"[A-Za-z0-9]*[0-9][A-Za-z0-9]*(?:-[A-Za-z0-9]+)?/\d{4}-\d+")
 _WENHAO = re.compile(r"([\u3400-\u9fff]{1,4})([〔［\[（(]\d{4}[〕］\]）)]\d+号)")
 _IDEOGRAPHS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _JOINERS = frozenset("\u200d\ufe0e\ufe0f")
@@ -153,6 +156,7 @@ def _tailor(text: str, joints: list[int]) -> None:
         _joint_after_joiners(text, joints, match.start(), match.end())
     for match in _INDEX_NO.finditer(text):
         _hold(joints, match.start(), match.end(), CODE)
+        joints[text.index("/", match.start()) + 1] = INDEX_JOINT
     for match in _WENHAO.finditer(text):
         _hold(joints, match.start(1), match.end(1) + 1, WENHAO_PREFIX)
         _hold(joints, match.start(2), match.end(2), CODE)

@@ -144,3 +144,9 @@ def test_char_widths_measures_each_character_once() -> None:
 def test_the_first_line_of_each_paragraph_can_be_indented() -> None:
     assert fill_lines("政府信息公开工作\n年度报告", 8, columns, first_indent=4) == ["政府", "信息公开", "工作", "年度", "报告"]
     assert fill_lines("一二三四", 8, columns, first_indent=4) == ["一二", "三四"]
+
+
+def test_an_index_number_wider_than_the_line_breaks_after_its_slash() -> None:
+    assert fill_lines("01404553-7/2026-90001", 16, columns) == ["01404553-7/", "2026-90001"]
+    assert fill_lines("91320000134567890X/2024-00012", 20, columns) == ["91320000134567890X/", "2024-00012"]
+    assert break_units("索引号01404553-7/2026-90001")[-1] == "01404553-7/2026-90001"
