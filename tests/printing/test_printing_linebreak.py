@@ -99,3 +99,12 @@ def test_no_slip_line_starts_with_a_closing_mark(
         lines = receipt_lines(make_document(title="政" * offset + SENTENCE), stamp, width)  # type: ignore[arg-type]
         assert all(line[0] not in NO_LINE_START for line in lines), lines
         assert sum(line.count("003232741/2008-00001") for line in lines) == 1, lines
+
+
+def test_a_caption_under_the_slip_qr_code_keeps_the_index_number_whole() -> None:
+    from printing.receipt import wrap_columns
+
+    caption = f"扫码查看原文　索引号：{CREDIT_INDEX_NO}"
+    assert wrap_columns(caption, 32) == ["扫码查看原文　索引号：", CREDIT_INDEX_NO]
+    assert wrap_columns(caption, 48) == ["扫码查看原文　索引号：", CREDIT_INDEX_NO]
+    assert wrap_columns("索引号：01404553-7/2026-90001", 32) == ["索引号：01404553-7/2026-90001"]
