@@ -9,7 +9,8 @@ text) and hands Kivy the text with those line breaks in it, with `text_size`
 It is a drop-in for a wrapping Label (`text`, `font_size`, `font_name`,
 `halign`, `color`, `line_height`, `padding`): its `text` stays what was set;
 only what is drawn has the line breaks. With `max_lines` the last line kept
-ends in "…". Content text only: markup stays off.
+ends in "…". Content text only: markup stays off. `text_size` is the label's
+own (its width, None): a rule leaves it alone and uses `padding` for margins.
 
 No feedback loop: the lines follow the width; the height may follow
 `texture_size[1]` (the rule says so: `size_hint_y: None`,
