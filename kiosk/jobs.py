@@ -34,7 +34,7 @@ from typing import Literal
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from kiosk.errors import KioskError
+from kiosk.errors import KioskError, Refusal
 from kiosk.state import FINAL_STATES, JobEvent, JobState, PrintJob, StateStore, as_local, now
 from printing.base import Printer
 from printing.document import PrintKind
@@ -55,7 +55,7 @@ class JobError(KioskError):
     """A job cannot be made or moved; the message is written for whoever asked (citizen or staff)."""
 
 
-class QuotaExceeded(JobError):
+class QuotaExceeded(JobError, Refusal):
     """The copy would go over the pages allowed per visit or per day."""
 
 
