@@ -22,8 +22,8 @@ def desk(collect_at: str) -> str:
 def release_reason(release_above: int) -> str:
     """Why an A4 copy waits for staff, in the room's own rule (printing.release_above_pages)."""
     if release_above <= 0:
-        return "本阅览室的 A4 复印件都需工作人员放行。"
-    return f"超过 {release_above} 页的 A4 复印件需工作人员放行。"
+        return "本阅览室的A4复印件都需工作人员放行。"
+    return f"超过 {release_above} 页的A4复印件需工作人员放行。"
 
 
 def job_words(kind: PrintKind, state: str, collect_at: str, release_above: int) -> tuple[str, str]:

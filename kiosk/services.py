@@ -172,7 +172,9 @@ class Services:
         else:
             pages = 1 if kind == "receipt" else count_a4_pages(doc, self._stamp(), font_path=self.settings.font_path)
         quote = self.queue.quote(kind, pages, self.visitor)
-        reason = release_reason(self.queue.policy.release_above) if quote.needs_release else ""
+        reason = ""
+        if quote.needs_release:
+            reason = f"{release_reason(self.queue.policy.release_above)}确认后请到{self.settings.collect_at}领取。"
         return PrintQuote(kind, pages, quote.fee_cents, quote.needs_release, validity_warning(doc), quote.refusal,
                           reason)
 
@@ -225,10 +227,10 @@ class Services:
             data = attachment_file(self.attachments, record.sha256).read_bytes()
         except OSError as exc:
             log.warning("attachment %s of %s is not readable: %s", name, index_no, exc)
-            raise PrintRefused("此附件文件缺失，暂时无法打印。" + ASK_STAFF) from exc
+            raise PrintRefused("此附件文件缺失，暂时无法查看或打印。" + ASK_STAFF) from exc
         if len(data) != record.size or hashlib.sha256(data).hexdigest() != record.sha256:
             log.error("attachment %s of %s does not match its SHA-256: refused", name, index_no)
-            raise PrintRefused("此附件文件已损坏，暂时无法打印。" + ASK_STAFF)
+            raise PrintRefused("此附件文件已损坏，暂时无法查看或打印。" + ASK_STAFF)
         return data
 
     def attachment_pages(self, index_no: str, name: str) -> int:
