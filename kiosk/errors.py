@@ -23,7 +23,7 @@ from content_cache.errors import AttachmentNotFound
 from printing.errors import FontNotFound, PrinterUnavailable, PrintError, RenderError
 from screens.services import CitizenError
 
-ASK_STAFF = "请到服务台请工作人员帮助。"
+ASK_STAFF = "请到服务台找工作人员帮助。"
 
 
 class KioskError(Exception):
@@ -52,7 +52,7 @@ class Trouble:
 
 
 DISK_FULL = Trouble("本机存储空间已满，打印内容无法保存。", ASK_STAFF)
-BUSY = Trouble("本机正忙，打印没有登记上。", "请稍等片刻再点一次「确认打印」；如仍不行，" + ASK_STAFF)
+BUSY = Trouble("本机正忙，打印没有登记上。", "请稍等片刻再试一次；如仍不行，" + ASK_STAFF)
 PRINTER_OFF = Trouble("打印机暂时无法使用。", "请稍后再试，或" + ASK_STAFF)
 NO_FONT = Trouble("本机缺少打印用的中文字体，暂时无法打印。", ASK_STAFF)
 CANNOT_RENDER = Trouble("这份文件暂时无法生成打印件。", ASK_STAFF)

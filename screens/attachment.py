@@ -15,7 +15,7 @@ from screens.worker import Task, run_in_worker
 
 PAGE_WIDTH = 1000  # pixels a page is drawn at (the screen scales it to fit)
 # A fault the services did not put into words.
-UNREADABLE = "附件暂时无法显示。请返回后再打开一次；如仍不行，请到服务台请工作人员帮助。"
+UNREADABLE = "附件暂时无法显示。请返回后再打开一次；如仍不行，请到服务台找工作人员帮助。"
 
 
 class AttachmentScreen(KioskScreen):

@@ -17,7 +17,7 @@ UNITS: dict[str, str] = {"receipt": "张", "a4": "页"}
 CHOOSE_FIRST = "请先选择 A4 复印件 或 小票"
 ATTACHMENT_A4_ONLY = "附件按原样打印为 A4 复印件。"
 # A fault the services did not put into words: nobody can say whether a job was made.
-UNKNOWN_FAULT = "打印时出现了意外故障，无法确认是否已生成打印任务。请到服务台请工作人员查看，不要重复打印。"
+UNKNOWN_FAULT = "打印时出现了意外故障，无法确认是否已生成打印任务。请到服务台找工作人员查看，不要重复打印。"
 
 # choose: nothing chosen; counting: asking for the page count; ready: may confirm;
 # refused: this copy cannot be made (quota, unreadable attachment); printing: the job is being made;
@@ -107,7 +107,7 @@ class PrintScreen(KioskScreen):
     def _quote_failed(self, _exc: Exception) -> None:
         self._task = None
         self.pages_text = ""
-        self._refuse("暂时无法计算页数。请稍后再选一次，或到服务台请工作人员帮助。")
+        self._refuse("暂时无法计算页数。请稍后再选一次，或到服务台找工作人员帮助。")
 
     def _refuse(self, reason: str) -> None:
         self.outcome_title = "暂时不能打印"
@@ -141,7 +141,7 @@ class PrintScreen(KioskScreen):
         self.outcome_title = "未能打印"
         if isinstance(exc, CitizenError):  # the services said it, and that no job was made
             self.outcome_text = str(exc)
-            self.hint_text = "可以再点一次「确认打印」，或返回阅读"
+            self.hint_text = "可以再试一次，或返回阅读"
             self.phase = "failed"
         else:
             self.outcome_text = UNKNOWN_FAULT

@@ -111,7 +111,7 @@ def test_a_locked_store_is_said_in_plain_words_and_the_citizen_may_try_again(
         other.execute("ROLLBACK")
         other.close()
     assert screen.phase == "failed" and screen.ids.outcome_title.text == "未能打印"
-    assert screen.ids.outcome.text == ("本机正忙，打印没有登记上。请稍等片刻再点一次「确认打印」；如仍不行，请到服务台请工作人员帮助。"
+    assert screen.ids.outcome.text == ("本机正忙，打印没有登记上。请稍等片刻再试一次；如仍不行，请到服务台找工作人员帮助。"
                                        "本次没有生成打印任务，不会打印，也不收费。")
     assert services.queue.jobs() == []
     assert screen.ids.confirm.text == "再试一次：确认打印" and not screen.ids.confirm.disabled
@@ -143,7 +143,7 @@ def test_a_damaged_attachment_is_said_on_its_screen(app: Any, services: Services
     app.navigator.show("attachment", index_no=SEED_INDEX_NO, title=SEED_TITLE, attachment=NAME)
     screen = app.current_screen
     wait_until(lambda: screen.ready)
-    assert screen.ids.notice.text == "此附件文件已损坏，暂时无法查看或打印。请到服务台请工作人员帮助。"
+    assert screen.ids.notice.text == "此附件文件已损坏，暂时无法查看或打印。请到服务台找工作人员帮助。"
     assert screen.ids.print_button.disabled and tuple(screen.ids.print_button.background_color) == (0.85, 0.85, 0.85, 1)
     screenshot("46-real-attachment-damaged")
 
