@@ -181,9 +181,9 @@ class Services:
     def print_item(
         self, index_no: str, kind: PrintKind, *, attachment: str | None = None, wait: float | None = None
     ) -> PrintOutcome:
-        """Render the copy (or take the PDF attachment as it is), queue it, and wait (bounded) for the printer.
+        """A citizen's print: render the copy (or take the PDF attachment), queue it, wait (bounded) for it.
 
-        The error boundary of a citizen's print: before the job exists any failure is a PrintRefused
+        The error boundary of the print screen: before the job exists any failure is a PrintRefused
         whose message says what happened, what to do and that no job was made; once it exists, the
         outcome carries its number and true state whatever goes wrong. A held job's citizen gets a slip.
         """
@@ -192,11 +192,24 @@ class Services:
         except Exception as exc:
             log.exception("print of %s (%s, attachment %s) not made", index_no, kind, attachment)
             raise PrintRefused(trouble(exc).text + NO_JOB) from exc
+        return self._follow(doc, job, wait, citizen=True)
+
+    def print_copy(
+        self, index_no: str, kind: PrintKind, *, attachment: str | None = None, wait: float | None = None
+    ) -> PrintOutcome:
+        """`print_item` for the operator (`kiosk print`): what goes wrong is raised as it is, for the log and stderr."""
+        doc, job = self._submit(index_no, kind, attachment)
+        return self._follow(doc, job, wait, citizen=False)
+
+    def _follow(self, doc: PrintDocument, job: PrintJob, wait: float | None, *, citizen: bool) -> PrintOutcome:
+        """The slip of a held job, then the job followed until it settles or `wait` passes."""
         if job.state == "awaiting_release":
             self._ticket(doc, job.job_no, job.pages, job.fee_cents)
         try:
             followed = self.wait_for(job.job_no, self.settings.wait_seconds if wait is None else wait)
         except Exception:
+            if not citizen:
+                raise
             log.exception("print job %s: made, but its progress could not be followed", job.job_no)
             if job.state == "awaiting_release":
                 return self._outcome(job)

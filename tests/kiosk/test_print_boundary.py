@@ -7,6 +7,7 @@ import errno
 import pytest
 from sqlalchemy.exc import OperationalError
 
+from content_cache import ContentError
 from kiosk import jobs
 from kiosk.errors import ASK_STAFF, BUSY, DISK_FULL, NO_FONT, PRINTER_OFF, UNEXPECTED, trouble
 from kiosk.jobs import JobError, QuotaExceeded
@@ -75,3 +76,11 @@ def test_a_job_made_but_not_followed_still_gives_its_number(
     assert outcome.made and outcome.job_no == "0001" and services.queue.get("1").state == "queued"
     assert outcome.message == "任务已登记，会自动打印。请到服务台领取；如没有取到，请到服务台出示任务号。"
     assert "locked" not in outcome.message and ASK_STAFF not in outcome.message
+
+
+def test_the_operator_gets_the_detail_and_the_citizen_the_words(services: Services) -> None:
+    with pytest.raises(ContentError, match="nobody/2008-00001"):
+        services.print_copy("nobody/2008-00001", "a4")
+    with pytest.raises(PrintRefused) as refused:
+        services.print_item("nobody/2008-00001", "a4")
+    assert str(refused.value) == "这份文件已不在本机的目录中，可能刚刚更新或撤下。请回到主页重新查找。" + NO_JOB

@@ -188,3 +188,16 @@ def test_the_print_screen_at_the_largest_text_size(app: Any, services: Services,
     finally:
         theme.text.reset()
         wait_for_workers()
+
+
+def test_every_button_of_the_print_screen_and_the_warning_looks_pressed_when_pressed(app: Any) -> None:
+    screen = _open_print(app)
+    tap(screen.ids.a4)
+    wait_until(lambda: screen.phase == "ready")
+    buttons = [screen.ids.receipt, screen.ids.a4, screen.ids.confirm, screen.ids.back, app.warning.ids.resume]
+    for button in buttons:
+        normal = tuple(button.background_color)
+        button.state = "down"
+        pressed = tuple(button.background_color)
+        button.state = "normal"
+        assert pressed != normal and pressed != tuple(button.color), button.text
