@@ -35,7 +35,7 @@ def job_words(kind: PrintKind, state: str, collect_at: str, release_above: int) 
                 "cancelled": "任务已取消。", "expired": "任务已过期。"}[state]
         return what + show_no, f"请到{collect_at}出示任务号"
     if state == "awaiting_release":
-        return f"{release_reason(release_above)}{to_desk}，工作人员核对后为您打印。", to_desk
+        return f"{release_reason(release_above)}\n{to_desk}，工作人员核对后为您打印。", to_desk
     if kind == "receipt":
         return {
             "done": (f"小票已打出，{KIOSK_SLOT}。", KIOSK_SLOT),
@@ -50,7 +50,7 @@ def job_words(kind: PrintKind, state: str, collect_at: str, release_above: int) 
 
 def not_made(kind: PrintKind, collect_at: str, trouble: Trouble) -> PrintOutcome:
     """The outcome when no job came into being: what happened, what to do next, and that nothing will print."""
-    return PrintOutcome("", kind, 0, collect_at, "", NOT_MADE, trouble.text + NO_JOB)
+    return PrintOutcome("", kind, 0, collect_at, "", NOT_MADE, f"{trouble.text}\n{NO_JOB}")
 
 
 def made_but_unfollowed(kind: PrintKind, job_no: str, pages: int, collect_at: str, fee_cents: int) -> PrintOutcome:

@@ -174,7 +174,7 @@ class Services:
         quote = self.queue.quote(kind, pages, self.visitor)
         reason = ""
         if quote.needs_release:
-            reason = f"{release_reason(self.queue.policy.release_above)}确认后请到{self.settings.collect_at}领取。"
+            reason = f"{release_reason(self.queue.policy.release_above)}\n确认后请到{self.settings.collect_at}领取。"
         return PrintQuote(kind, pages, quote.fee_cents, quote.needs_release, validity_warning(doc), quote.refusal,
                           reason)
 
@@ -191,7 +191,7 @@ class Services:
             doc, job = self._submit(index_no, kind, attachment)
         except Exception as exc:
             log.exception("print of %s (%s, attachment %s) not made", index_no, kind, attachment)
-            raise PrintRefused(trouble(exc).text + NO_JOB) from exc
+            raise PrintRefused(f"{trouble(exc).text}\n{NO_JOB}") from exc
         return self._follow(doc, job, wait, citizen=True)
 
     def print_copy(

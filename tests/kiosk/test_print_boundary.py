@@ -61,7 +61,7 @@ def test_a_full_disk_makes_no_job_and_says_so(services: Services, monkeypatch: p
     monkeypatch.setattr(jobs, "write_atomically", full)
     with pytest.raises(PrintRefused) as refused:
         services.print_item(SEED_INDEX_NO, "a4", wait=0)
-    assert str(refused.value) == DISK_FULL.text + NO_JOB
+    assert str(refused.value) == f"{DISK_FULL.text}\n{NO_JOB}"
     assert services.queue.jobs() == []
 
 
@@ -83,4 +83,4 @@ def test_the_operator_gets_the_detail_and_the_citizen_the_words(services: Servic
         services.print_copy("nobody/2008-00001", "a4")
     with pytest.raises(PrintRefused) as refused:
         services.print_item("nobody/2008-00001", "a4")
-    assert str(refused.value) == "这份文件已不在本机的目录中，可能刚刚更新或撤下。请回到主页重新查找。" + NO_JOB
+    assert str(refused.value) == "这份文件已不在本机的目录中，可能刚刚更新或撤下。请回到主页重新查找。\n" + NO_JOB

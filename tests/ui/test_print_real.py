@@ -86,13 +86,13 @@ def test_every_a4_copy_waits_for_staff_when_the_room_says_so(app: Any, services:
     wait_until(lambda: screen.phase == "ready")
     pages = services.print_pages(SEED_INDEX_NO, "a4")
     fee = f"{pages * 0.5:.2f}"
-    assert screen.ids.terms.text == f"费用 {fee} 元\n本阅览室的A4复印件都需工作人员放行。确认后请到服务台领取。"
+    assert screen.ids.terms.text == f"费用 {fee} 元\n本阅览室的A4复印件都需工作人员放行。\n确认后请到服务台领取。"
     assert "页数较多" not in screen.ids.terms.text
     screenshot("43-real-print-release-fee")
     tap(screen.ids.confirm)
     wait_until(lambda: screen.phase == "done", timeout=60)
     assert screen.ids.outcome.text == (f"A4 复印件 {pages} 页，费用 {fee} 元\n"
-                                       "本阅览室的A4复印件都需工作人员放行。请到服务台领取，工作人员核对后为您打印。")
+                                       "本阅览室的A4复印件都需工作人员放行。\n请到服务台领取，工作人员核对后为您打印。")
     assert screen.ids.outcome_title.text == "打印任务号 0001" and services.queue.get("1").state == "awaiting_release"
 
 
@@ -111,7 +111,7 @@ def test_a_locked_store_is_said_in_plain_words_and_the_citizen_may_try_again(
         other.execute("ROLLBACK")
         other.close()
     assert screen.phase == "failed" and screen.ids.outcome_title.text == "未能打印"
-    assert screen.ids.outcome.text == ("本机正忙，打印没有登记上。请稍等片刻再试一次；如仍不行，请到服务台找工作人员帮助。"
+    assert screen.ids.outcome.text == ("本机正忙，打印没有登记上。请稍等片刻再试一次；如仍不行，请到服务台找工作人员帮助。\n"
                                        "本次没有生成打印任务，不会打印，也不收费。")
     assert services.queue.jobs() == []
     assert screen.ids.confirm.text == "再试一次：确认打印" and not screen.ids.confirm.disabled
