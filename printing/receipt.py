@@ -19,7 +19,7 @@ import functools
 import threading
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import qrcode
@@ -29,7 +29,7 @@ from PIL import Image, ImageDraw, ImageFont
 from qrcode.exceptions import DataOverflowError
 
 from content_cache.linebreak import CharWidths, fill_lines
-from printing.document import CopyStamp, PrintDocument, ReceiptWidth, withdrawn_mark
+from printing.document import SLIP_LABEL, CopyStamp, PrintDocument, ReceiptWidth, withdrawn_mark
 from printing.fonts import find_cjk_font, font_coverage, register_cjk_font
 from printing.uri import TextMode
 
@@ -77,12 +77,16 @@ def render_receipt(
     job_no: str | None = None,
     text: TextMode = "gb18030",
     font_path: Path | None = None,
+    heading: str = SLIP_LABEL,
 ) -> bytes:
     """Render `doc` as ESC/POS bytes for a slip of the given paper width.
 
+    The slip carries the document's record (名称, 索引号, …) and a QR code to the
+    source, never its text; `heading` names it (信息索引小票, or 取件凭条).
     `text="raster"` draws the text as images with the font at `font_path`
     (default: `find_cjk_font()`); the GB18030 mode needs no font.
     """
+    stamp = replace(stamp, label=heading)  # the stamp's own label names the A4 copy
     paper = RECEIPT_PAPER[width]
     printer = Dummy(profile=paper.profile)
     printer.hw("INIT")  # ESC @
@@ -98,9 +102,11 @@ def render_receipt(
 
 
 def receipt_lines(
-    doc: PrintDocument, stamp: CopyStamp, width: ReceiptWidth = "58mm", job_no: str | None = None
+    doc: PrintDocument, stamp: CopyStamp, width: ReceiptWidth = "58mm", job_no: str | None = None,
+    heading: str = SLIP_LABEL,
 ) -> list[str]:
     """The wrapped text lines of the slip, in order, as they will be printed."""
+    stamp = replace(stamp, label=heading)
     paper = RECEIPT_PAPER[width]
     return [line for block in _blocks(doc, stamp, paper, job_no) for line in block.lines]
 
