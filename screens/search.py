@@ -317,8 +317,7 @@ class SearchScreen(KioskScreen):
             return f"没有找到与“{result.query}”相关的信息。"
         if result.more:
             return f"找到 {result.total:,} 条以上，最新的在前；加字词或点筛选可缩小范围"
-        best = "最新的在前" if self.sort == "date" else "最相关的在前"
-        return f"找到 {result.total:,} 条，{best}"
+        return f"找到 {result.total:,} 条" + ("，最新的在前" if self.sort == "date" else "")
 
     # pages
 
