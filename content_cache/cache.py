@@ -100,9 +100,10 @@ class ContentCache:
         filters: search.Filters | None = None,
         sort: search.Sort = "relevance",
         facets: bool = False,
+        offset: int = 0,
     ) -> SearchResult:
         with self.session() as s:
-            return search.search(s, query, limit, filters=filters, sort=sort, facets=facets)
+            return search.search(s, query, limit, filters=filters, sort=sort, facets=facets, offset=offset)
 
     def candidates(self, letters: str, limit: int = 12) -> list[Candidate]:
         """Words of the titles that typed pinyin letters may stand for (the pinyin keyboard)."""

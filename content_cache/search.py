@@ -99,18 +99,22 @@ def search(
     sort: Sort = "relevance",
     facets: bool = False,
     suggest: bool = True,
+    offset: int = 0,
 ) -> SearchResult:
     """The items matching a query, best (or newest) first, with snippets and, on request, facet counts.
 
-    With no match (and `suggest`), other queries to try or a column to browse come along.
+    `offset` skips that many hits of the same order: the next page. With no
+    match (and `suggest`), other queries to try or a column to browse come along.
     """
     query = query[:MAX_QUERY]
     filters = filters or Filters()
+    offset = max(offset, 0)
     exact = None if filters else _by_index_no(session, query)
     if exact is not None:
         found = _facets(session, "SELECT :exact AS id", {"exact": exact.id}) if facets else {}
-        return SearchResult(query=query, total=1, hits=(summary(exact),),
-                            snippets=(snippet(exact.title, exact.body, ()),), facets=found)
+        first = offset == 0 and limit > 0
+        return SearchResult(query=query, total=1, hits=(summary(exact),) if first else (),
+                            snippets=(snippet(exact.title, exact.body, ()),) if first else (), facets=found)
     plan = _plan(query)
     if plan is None:
         return SearchResult(query=query, total=0, hits=())
@@ -124,12 +128,12 @@ def search(
     filtered = f"SELECT items.id FROM ({ids_sql}) AS ids CROSS JOIN items ON items.id = ids.id {where}"
     if broad:
         order = _broad_order(sources, params)
-        ids = _walk(session, order, where, params, limit)
+        ids = _walk(session, order, where, params, offset + limit)[offset:]
         sample = _walk(session, sources, where, params, BROAD) if facets else []
         matched = "SELECT value AS id FROM json_each(:sample)"
         params["sample"] = json.dumps(sample)
     else:
-        ids = _ranked(session, sources, filtered, where, params, limit, sort)
+        ids = _ranked(session, sources, filtered, where, params, limit, sort, offset)
         matched = filtered
     items = {item.id: item for item in session.scalars(select(Item).where(Item.id.in_(ids)))}
     page = [items[i] for i in ids if i in items]
@@ -142,7 +146,7 @@ def search(
         facets=_facets(session, matched, params) if facets else {},
         more=broad,
     )
-    if counted == 0 and suggest:
+    if counted == 0 and suggest and offset == 0:
         suggestions = _suggestions(session, query, filters)
         result = result.with_suggestions(suggestions, None if suggestions else likely_column(session, query))
     return result
@@ -252,20 +256,28 @@ def _walk(session: Session, sources: list[_Source], where: str, params: dict[str
 
 
 def _ranked(
-    session: Session, sources: list[_Source], filtered: str, where: str, params: dict[str, Any], limit: int, sort: Sort
+    session: Session,
+    sources: list[_Source],
+    filtered: str,
+    where: str,
+    params: dict[str, Any],
+    limit: int,
+    sort: Sort,
+    offset: int = 0,
 ) -> list[int]:
-    """A page of a narrow query's matches, best first (bm25) or newest first."""
+    """A page of a narrow query's matches, best first (bm25) or newest first; ties broken by id, so pages never overlap."""
+    page = params | {"limit": limit, "offset": offset}
     if sort == "date":
-        sql = f"{filtered} ORDER BY items.published_on DESC, items.id DESC LIMIT :limit"
-        return [row[0] for row in session.execute(text(sql), params | {"limit": limit})]
+        sql = f"{filtered} ORDER BY items.published_on DESC, items.id DESC LIMIT :limit OFFSET :offset"
+        return [row[0] for row in session.execute(text(sql), page)]
     scored = [_SCORED["pinyin"].format(ids=source.ids) if source.pinyin else _SCORED["fts"] for source in sources]
     sql = (
         f"WITH matched AS MATERIALIZED ({' UNION ALL '.join(scored)}), "
         "best AS (SELECT id, min(score) AS score FROM matched GROUP BY id) "
         f"SELECT items.id FROM best JOIN items ON items.id = best.id {where} "
-        "ORDER BY best.score, items.published_on DESC LIMIT :limit"
+        "ORDER BY best.score, items.published_on DESC, items.id DESC LIMIT :limit OFFSET :offset"
     )
-    return [row[0] for row in session.execute(text(sql), params | {"limit": limit})]
+    return [row[0] for row in session.execute(text(sql), page)]
 
 
 def _where(session: Session, filters: Filters) -> tuple[str, dict[str, Any]]:

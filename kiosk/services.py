@@ -132,8 +132,10 @@ class Services:
         filters: Filters | None = None,
         sort: Sort = "relevance",
         facets: bool = False,
+        offset: int = 0,
     ) -> SearchResult:
-        return self.content.search(query, limit, filters=filters, sort=sort, facets=facets)
+        """A page of hits: `offset` skips the hits of the pages already shown."""
+        return self.content.search(query, limit, filters=filters, sort=sort, facets=facets, offset=offset)
 
     def candidates(self, letters: str, limit: int = 10) -> list[Candidate]:
         return self.content.candidates(letters, limit)

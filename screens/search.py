@@ -1,28 +1,31 @@
-"""Search: a query field, an on-screen keyboard, and the hits as you type."""
+"""Search: a query field, an on-screen keyboard, and the hits as you type, a page at a time."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
 from kivy.clock import Clock
 from kivy.factory import Factory
-from kivy.properties import StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 
 from content_cache.candidates import Candidate
-from content_cache.records import SearchResult
+from content_cache.records import Facet, SearchResult
 from content_cache.search import Filters, Sort
-from screens import item_list  # noqa: F401  (registers ItemList for the .kv)
+from screens import chip_rows  # noqa: F401  (registers ChipRows for the .kv)
 from screens import keyboard  # noqa: F401  (registers OnScreenKeyboard for the .kv)
 from screens.base import KioskScreen, load_kv
+from screens.item_list import row_data
 from screens.navigator import Params
 from screens.worker import Task, run_in_worker
 
 DEBOUNCE_SECONDS = 0.3
-RESULT_LIMIT = 50
+PAGE_SIZE = 20  # hits per page: 更多结果 brings the next
 CANDIDATE_LIMIT = 10
 FACET_CHIPS = 3  # values of each facet offered as chips
+FACET_ORDER = ("column", "publisher", "year", "genre", "validity")
 _PENDING = re.compile("[a-z]+$")
 HINT = "可输入汉字、拼音首字母（如 czys）、文号或索引号"
 
@@ -34,6 +37,9 @@ class SearchScreen(KioskScreen):
     summary = StringProperty(HINT)
     suggestion = StringProperty("")
     browse_name = StringProperty("")  # nothing found: the column offered for browsing
+    pager_text = StringProperty("")  # 已显示 20 / 共 41 条, 已显示全部 41 条
+    can_load_more = BooleanProperty(False)
+    paging = BooleanProperty(False)  # the next page is on its way
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -47,6 +53,9 @@ class SearchScreen(KioskScreen):
         self.sort: Sort = "relevance"
         self._browse_code: str | None = None
         self._offered: dict[Any, Candidate] = {}
+        self._total = 0
+        self._broad = False
+        self._failed = False
 
     def enter(self, params: Params) -> None:
         """Keep the visitor's query and hits when coming back from a document."""
@@ -55,9 +64,7 @@ class SearchScreen(KioskScreen):
     def reset(self) -> None:
         """Forget the query and the hits."""
         self._debounce.cancel()
-        if self._task is not None:
-            self._task.cancel()
-        self._task = None
+        self._cancel_task()
         self.ids.field.text = ""
         self.query = ""
         self._shown_query = None
@@ -67,8 +74,16 @@ class SearchScreen(KioskScreen):
         self._offer_column(None)
         self.filters = Filters()
         self.sort = "relevance"
-        self.ids.filters.clear_widgets()
+        self.ids.filters.show([])
         self._show_candidates([])
+        self._set_pager(0, 0, False)
+        self._show_actions([])
+
+    def _cancel_task(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+        self._task = None
+        self.paging = False
 
     # typing
 
@@ -100,8 +115,6 @@ class SearchScreen(KioskScreen):
     def _show_candidates(self, found: list[Candidate]) -> None:
         """Show the words on the pooled buttons: a key press must not wait for new widgets."""
         self._candidate_task = None
-        bar = self.ids.candidates
-        bar.clear_widgets()
         while len(self._candidate_buttons) < min(len(found), CANDIDATE_LIMIT):
             button = Factory.CandidateButton()
             button.bind(on_release=lambda b: self.pick(self._offered[b]))
@@ -110,7 +123,7 @@ class SearchScreen(KioskScreen):
         for button, candidate in zip(self._candidate_buttons, found[:CANDIDATE_LIMIT], strict=False):
             button.text = candidate.word
             self._offered[button] = candidate
-            bar.add_widget(button)
+        self.ids.candidates.show(list(self._offered))
 
     def _no_candidates(self, exc: Exception) -> None:
         self._show_candidates([])
@@ -164,28 +177,34 @@ class SearchScreen(KioskScreen):
         self.sort = "relevance" if self.sort == "date" else "date"
         self._search_again()
 
+    def clear_filters(self) -> None:
+        """清除筛选: every filter off."""
+        self.filters = Filters()
+        self._search_again()
+
     def _search_again(self) -> None:
         self._shown_query = None
         self._debounce.cancel()
         self._search_now()
 
     def _show_filters(self, result: SearchResult) -> None:
-        """Chips: the filters that are on (tap to remove), then the commonest values of each facet."""
-        bar = self.ids.filters
-        bar.clear_widgets()
+        """Chips: the order, the filters that are on (tap to remove), then the commonest values of each facet."""
         if result.total == 0 and not self.filters:
+            self.ids.filters.show([])
             return
         order = Factory.FilterChip(text="最新优先" if self.sort == "relevance" else "最相关优先")
         order.bind(on_release=lambda _b: self.toggle_sort())
-        bar.add_widget(order)
-        for name, values in result.facets.items():
-            active = getattr(self.filters, name)
-            shown = [f for f in values if str(active) == f.value] if active is not None else list(values[:FACET_CHIPS])
-            for facet in shown:
-                mark = "✕ " if active is not None else ""
-                chip = Factory.FilterChip(text=f"{mark}{facet.label} {facet.count:,}", active=active is not None)
-                chip.bind(on_release=lambda _b, n=name, v=facet.value: self.toggle_filter(n, v))
-                bar.add_widget(chip)
+        active = [(name, f) for name, values in _facets(result) for f in values if _is_on(self.filters, name, f)]
+        offered = [(name, f) for name, f in _round_robin(result) if getattr(self.filters, name) is None
+                   and f.count < result.total]  # a value every hit shares narrows nothing
+        chips = [order] + [self._chip(name, f, True) for name, f in active]
+        self.ids.filters.show(chips + [self._chip(name, f, False) for name, f in offered])
+
+    def _chip(self, name: str, facet: Facet, active: bool) -> Any:
+        mark = "✕ " if active else ""
+        chip = Factory.FilterChip(text=f"{mark}{facet.label} {facet.count:,}", active=active)
+        chip.bind(on_release=lambda _b: self.toggle_filter(name, facet.value))
+        return chip
 
     def filter_chips(self) -> list[str]:
         """The chips shown now, in order (tests read them)."""
@@ -193,7 +212,7 @@ class SearchScreen(KioskScreen):
 
     def filter_chip(self, starts: str) -> Any:
         """The chip whose text starts with `starts` (tests tap it)."""
-        return next(chip for chip in self.ids.filters.children if chip.text.startswith(starts))
+        return next(chip for chip in reversed(self.ids.filters.children) if chip.text.startswith(starts))
 
     # searching
 
@@ -201,48 +220,171 @@ class SearchScreen(KioskScreen):
         query = self.query.strip()
         if query == self._shown_query:
             return
-        if self._task is not None:
-            self._task.cancel()
+        self._cancel_task()
         if not query:
-            self._task = None
             self._shown_query = None
             self.ids.results.clear()
             self.summary = HINT
+            self.suggestion = ""
+            self._offer_column(None)
+            self.ids.filters.show([])
+            self._set_pager(0, 0, False)
+            self._show_actions([])
             return
         self.summary = "正在搜索…"
         filters, sort = self.filters, self.sort
         self._task = run_in_worker(
-            lambda: self.services.search(query, RESULT_LIMIT, filters=filters, sort=sort, facets=True),
+            lambda: self.services.search(query, PAGE_SIZE, filters=filters, sort=sort, facets=True),
             self._show,
             self._fail,
         )
 
     def _show(self, result: SearchResult) -> None:
         self._task = None
+        self._failed = False
         self._shown_query = result.query.strip()
         self.ids.results.set_items(result.hits, self.open_item, result.snippets)
         self._show_filters(result)
         self.suggestion = result.suggestions[0] if result.total == 0 and result.suggestions else ""
         self._offer_column(result.browse if result.total == 0 and not self.suggestion else None)
+        self.summary = self._summary(result)
+        self._set_pager(len(result.hits), result.total, result.more)
+        # with a column to offer, the buttons wait for its name: they must not move under a finger
+        self._show_actions([] if self._browse_code else self._ways_on())
+
+    def showing(self) -> str | None:
+        """The query whose hits are on screen (tests wait for it)."""
+        return self._shown_query if self._task is None else None
+
+    def _summary(self, result: SearchResult) -> str:
         if result.total == 0:
-            self.summary = f"没有找到与“{result.query}”相关的信息。请换个词，或回到主页按栏目浏览。"
-        elif result.more:
-            self.summary = f"找到 {result.total:,} 条以上，先显示标题含有该词的最新 {len(result.hits)} 条"
-        elif result.total > len(result.hits):
-            best = "最新" if self.sort == "date" else "最相关"
-            self.summary = f"找到 {result.total:,} 条，显示{best}的 {len(result.hits)} 条"
+            return f"没有找到与“{result.query}”相关的信息。"
+        if result.more:
+            return f"找到 {result.total:,} 条以上，最新的在前；加字词或点筛选可缩小范围"
+        return f"找到 {result.total:,} 条" + ("，最新的在前" if self.sort == "date" else "")
+
+    # pages
+
+    def load_more(self) -> None:
+        """更多结果: the next page of the same query, filters and order, below the rows shown."""
+        if self._task is not None or not self.can_load_more or self._shown_query is None:
+            return
+        query, filters, sort, offset = self._shown_query, self.filters, self.sort, len(self.ids.results.data)
+        self.paging = True
+        self._task = run_in_worker(
+            lambda: self.services.search(query, PAGE_SIZE, filters=filters, sort=sort, offset=offset),
+            self._show_page,
+            self._page_failed,
+        )
+
+    def _show_page(self, result: SearchResult) -> None:
+        self._task = None
+        self.paging = False
+        results = self.ids.results
+        first_new = len(results.data)
+        found = list(result.snippets)
+        results.data.extend(
+            row_data(item, self.open_item, found[i] if i < len(found) else None) for i, item in enumerate(result.hits)
+        )
+        ended = len(result.hits) < PAGE_SIZE
+        self._set_pager(len(results.data), self._total, self._broad, ended)
+        Clock.schedule_once(lambda _dt: self._scroll_to_row(first_new))
+
+    def _page_failed(self, exc: Exception) -> None:
+        self._task = None
+        self.paging = False
+        self.pager_text = "下一页暂时载入不了，请再点一次“更多结果”"
+
+    def _set_pager(self, shown: int, total: int, broad: bool, ended: bool = False) -> None:
+        """The line under the hits, and whether 更多结果 has more to bring."""
+        self._total, self._broad = total, broad
+        self.can_load_more = shown > 0 and shown < total and not ended
+        if shown == 0:
+            self.pager_text = ""
+        elif self.can_load_more:
+            self.pager_text = f"已显示 {shown:,} / {total:,}{'+' if broad else ''} 条"
+        elif broad:
+            self.pager_text = f"已显示最新 {shown:,} 条"
         else:
-            self.summary = f"找到 {result.total:,} 条"
+            self.pager_text = f"已显示全部 {shown:,} 条"
+
+    def _scroll_to_row(self, row: int) -> None:
+        """Bring a row to the top of the list (the first of a new page)."""
+        results = self.ids.results
+        layout = results.layout_manager
+        if layout is None or not results.data:
+            return
+        step = layout.default_size[1] + layout.spacing
+        hidden = len(results.data) * step - results.height
+        results.scroll_y = 1.0 if hidden <= 0 else max(0.0, 1.0 - row * step / hidden)
+
+    def to_top(self) -> None:
+        """回到顶部."""
+        self.ids.results.scroll_y = 1
+
+    # the ways on from nothing found
+
+    def _ways_on(self) -> list[tuple[str, Callable[[], None]]]:
+        """The buttons under an empty or failed search: each leads somewhere."""
+        if self._failed:
+            return [("再试一次", self.retry), ("回到主页", self.go_home)]
+        if self._shown_query is None or self._total > 0:
+            return []
+        ways: list[tuple[str, Callable[[], None]]] = []
+        if self.suggestion:
+            ways.append((f"试试：{self.suggestion}", self.try_suggestion))
+        elif self.browse_name:
+            ways.append((f"按栏目浏览：{self.browse_name}", self.try_suggestion))
+        if self.filters:
+            ways.append(("清除筛选", self.clear_filters))
+        ways.append(("清空重输", self.clear))
+        if len(ways) < 3:
+            ways.append(("回到主页", self.go_home))
+        return ways
+
+    def _show_actions(self, ways: list[tuple[str, Callable[[], None]]]) -> None:
+        """The first way on across the width (a suggestion or a column name may be long), the others in a row."""
+        box = self.ids.actions
+        box.clear_widgets()
+        buttons = []
+        for label, act in ways:
+            button = Factory.WayOnButton(text=label)
+            button.bind(on_release=lambda _b, act=act: act())
+            buttons.append(button)
+        lead = 1 if len(buttons) == 3 else 0
+        for button in buttons[:lead]:
+            box.add_widget(button)
+        if buttons[lead:]:
+            row = Factory.WayOnRow(cols=len(buttons) - lead)
+            for button in buttons[lead:]:
+                row.add_widget(button)
+            box.add_widget(row)
+
+    def _way_buttons(self) -> list[Any]:
+        return [b for w in reversed(self.ids.actions.children) for b in ([w] if hasattr(w, "text") else reversed(w.children))]
+
+    def actions(self) -> list[str]:
+        """The ways on shown now, in order (tests read them)."""
+        return [button.text for button in self._way_buttons()]
+
+    def action(self, starts: str) -> Any:
+        """The way-on button whose text starts with `starts` (tests tap it)."""
+        return next(b for b in self._way_buttons() if b.text.startswith(starts))
 
     def _offer_column(self, code: str | None) -> None:
         self.browse_name = ""
         self._browse_code = code
         if code is not None:
-            run_in_worker(lambda: self.services.column(code), self._show_column, lambda _exc: None)
+            run_in_worker(lambda: self.services.column(code), self._show_column, self._no_column)
 
     def _show_column(self, column: Any) -> None:
         if column.code == self._browse_code:
             self.browse_name = column.name
+            self._show_actions(self._ways_on())
+
+    def _no_column(self, exc: Exception) -> None:
+        self._browse_code = None
+        self._show_actions(self._ways_on())
 
     def try_suggestion(self) -> None:
         """The suggested query (or the offered column) was tapped: search for it (or browse it)."""
@@ -252,14 +394,40 @@ class SearchScreen(KioskScreen):
         elif self.browse_name and self._browse_code:
             self.navigator.show("browse", code=self._browse_code)
 
+    def retry(self) -> None:
+        """再试一次: the same search again."""
+        self._failed = False
+        self._show_actions([])
+        self._search_again()
+
     def _fail(self, exc: Exception) -> None:
         self._task = None
         self._shown_query = None
-        self.summary = "搜索暂时不可用，请稍后再试或按栏目浏览。"
+        self._failed = True
+        self.ids.results.clear()
+        self.ids.filters.show([])
+        self._set_pager(0, 0, False)
+        self.summary = "搜索暂时不可用。请再试一次，或回到主页按栏目浏览。"
+        self._show_actions(self._ways_on())
 
     def open_item(self, index_no: str) -> None:
         """A hit was tapped: read that document."""
         self.navigator.show("document", index_no=index_no)
+
+
+def _facets(result: SearchResult) -> list[tuple[str, Sequence[Facet]]]:
+    return [(name, result.facets[name]) for name in FACET_ORDER if name in result.facets]
+
+
+def _is_on(filters: Filters, name: str, facet: Facet) -> bool:
+    active = getattr(filters, name)
+    return active is not None and str(active) == facet.value
+
+
+def _round_robin(result: SearchResult) -> list[tuple[str, Facet]]:
+    """The facets' values, the commonest of each facet first, then the second of each, and so on."""
+    facets = _facets(result)
+    return [(name, values[rank]) for rank in range(FACET_CHIPS) for name, values in facets if rank < len(values)]
 
 
 load_kv(__file__)

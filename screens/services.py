@@ -109,8 +109,12 @@ class KioskServices(Protocol):
         filters: Filters | None = None,
         sort: Sort = "relevance",
         facets: bool = False,
+        offset: int = 0,
     ) -> SearchResult:
-        """Characters, 文号, 索引号, publisher or pinyin, narrowed by filters; never raises on odd input."""
+        """Characters, 文号, 索引号, publisher or pinyin, narrowed by filters; never raises on odd input.
+
+        `offset` skips that many hits of the same order (the next page); `total` stays that of the whole query.
+        """
 
     def candidates(self, letters: str, limit: int = 10) -> list[Candidate]:
         """Words of the catalogue that typed pinyin letters may stand for, best first."""

@@ -169,7 +169,7 @@ class FakeServices:
         return _generated(self._big_index[index_no])
 
     def search(self, query: str, limit: int = 50, *, filters: Filters | None = None, sort: str = "relevance",
-               facets: bool = False) -> SearchResult:
+               facets: bool = False, offset: int = 0) -> SearchResult:
         self._record("search", query, limit)
         self.searches.append((query, filters or Filters(), sort))
         q = query.strip().lower()
@@ -180,7 +180,7 @@ class FakeServices:
             hits.sort(key=lambda h: h.published_on, reverse=True)
         years = Counter(h.published_on.year for h in hits)
         found = {"year": tuple(Facet(str(y), f"{y}年", n) for y, n in years.most_common())} if facets and hits else {}
-        return SearchResult(query=query, total=len(hits), hits=tuple(hits[:limit]), facets=found)
+        return SearchResult(query=query, total=len(hits), hits=tuple(hits[offset:offset + limit]), facets=found)
 
     def candidates(self, letters: str, limit: int = 10) -> list[Candidate]:
         self._record("candidates", letters, limit)

@@ -39,8 +39,9 @@ def test_a_misspelt_word_offers_the_right_one(app: Any, services: Services) -> N
     wait_until(lambda: app.current_screen.name == "search")
     search = app.current_screen
     search.ids.field.text = "政府信息公凯"  # 凯 for 开: read alike (kai), held by no title
-    wait_until(lambda: search.suggestion == "政府信息公开")
-    tap(search.ids.suggestion)
+    wait_until(lambda: search.suggestion == "政府信息公开" and search.actions()[:1] == ["试试：政府信息公开"])
+    assert search.actions()[1:] == ["清空重输", "回到主页"]
+    tap(search.action("试试"))
     wait_until(lambda: search.summary.startswith("找到"))
     assert search.ids.field.text == "政府信息公开"
 
@@ -64,6 +65,8 @@ def test_nothing_found_offers_a_column_to_browse(app: Any, services: Services) -
     wait_until(lambda: app.current_screen.name == "search")
     search = app.current_screen
     search.ids.field.text = "年度报告养猪"
-    wait_until(lambda: search.browse_name != "")
-    tap(search.ids.suggestion)
+    wait_until(lambda: search.browse_name != "" and search.actions()[0].startswith("按栏目浏览："))
+    assert search.actions() == [f"按栏目浏览：{search.browse_name}", "清空重输", "回到主页"]
+    screenshot("10-search-nothing-ways-on")
+    tap(search.action("按栏目浏览"))
     wait_until(lambda: app.current_screen.name == "browse" and app.current_screen.ready)
