@@ -27,21 +27,21 @@ REASONS: tuple[tuple[str, str], ...] = (
     ("cover is open", "打印机盖未合上"),
     ("feed button is held", "进纸键被按住"),
     ("reports an error", "打印机报错（卡纸、切刀故障或过热）"),
-    ("refused the connection", "连接被拒绝：请检查打印机是否开机、网线是否接好"),
-    ("connection refused", "连接被拒绝：请检查打印机是否开机、网线是否接好"),
-    ("did not answer within", "打印机无应答：请检查是否开机、是否在网络上"),
-    ("cannot be found: no host", "找不到打印机地址：请检查设置中的地址"),
-    ("cannot be reached", "无法连接：请检查网线和打印机地址"),
+    ("refused the connection", "连接被拒绝，请检查打印机是否开机、网线是否接好"),
+    ("connection refused", "连接被拒绝，请检查打印机是否开机、网线是否接好"),
+    ("did not answer within", "打印机无应答，请检查是否开机、是否在网络上"),
+    ("cannot be found: no host", "找不到打印机地址，请检查设置中的地址"),
+    ("cannot be reached", "无法连接，请检查网线和打印机地址"),
     ("does not answer status requests", "打印机不回答状态查询"),
     ("cannot report the printer's state", "设备文件无法报告打印机状态"),
-    ("does not exist: is the printer plugged in", "找不到设备：请检查打印机是否插好、是否开机"),
-    ("is not writable", "本机无权写入：请联系管理员"),
-    ("scheduler", "CUPS 打印服务未运行：请联系管理员"),
-    ("has no queue named", "CUPS 中没有这个队列：请检查设置"),
-    ("lpstat is not installed", "本机未安装 CUPS 客户端：请联系管理员"),
+    ("does not exist: is the printer plugged in", "找不到设备，请检查打印机是否插好、是否开机"),
+    ("is not writable", "本机无权写入，请联系管理员"),
+    ("scheduler", "CUPS 打印服务未运行，请联系管理员"),
+    ("has no queue named", "CUPS 中没有这个队列，请检查设置"),
+    ("lpstat is not installed", "本机未安装 CUPS 客户端，请联系管理员"),
     ("CUPS did not answer", "CUPS 打印服务无应答"),
     ("not accepting jobs", "不接受新任务（已被管理员暂停）"),
-    ("reports that it is offline", "打印机报告已离线：请检查电源和连接线"),
+    ("reports that it is offline", "打印机报告已离线，请检查电源和连接线"),
     ("cannot use the spool folder", "无法使用输出文件夹"),
     ("the copy of this job cannot be read", "本机保存的打印文件读不出，无法打印"),
     ("disabled", "已被管理员停用"),
@@ -81,16 +81,15 @@ def reason_text(reason: str) -> str:
 
 def state_text(status: PrinterStatus) -> str:
     """空闲 / 打印中 / 已停止：原因 / 离线：原因 / 缺纸 …, as one line."""
-    words = PRINTER_STATES.get(status.state, status.state)
     reason = reason_text(status.reason)
-    paper = PAPER_STATES.get(status.paper, "")
     if status.state in ("stopped", "offline"):
-        words += f"：{reason or '原因见详情'}"
-    elif reason and paper not in reason:
-        words += f"，{reason}"
-    if paper and paper not in words:
-        words += f"，{paper}"
-    return words
+        words = f"{PRINTER_STATES[status.state]}：{reason or '原因见下方详情'}"
+    elif status.paper == "out":  # idle with no paper prints nothing: 缺纸 is its state
+        return reason if reason.startswith("缺纸") else "缺纸，请装纸"
+    else:
+        words = PRINTER_STATES.get(status.state, status.state) + (f"，{reason}" if reason else "")
+    paper = PAPER_STATES.get(status.paper, "")
+    return f"{words}，{paper}" if paper and paper not in words else words
 
 
 def printer_view(kind: PrintKind, printer: Printer, status: PrinterStatus, last_error: str) -> PrinterView:

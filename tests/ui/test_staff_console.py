@@ -206,7 +206,7 @@ def test_staff_release_cancel_and_reprint_on_the_real_queue(app: Any, services: 
     assert (a4.role, a4.where, a4.state_text) == ("A4 文档打印机", "本机假脱机文件夹（测试用，不出纸）", "空闲")
     assert a4.detail.startswith("文件夹 /") and not a4.alert
     assert (slip.role, slip.where) == ("小票打印机", f"网络小票打印机 127.0.0.1:{slip_port}")
-    assert slip.state_text.startswith("离线：连接被拒绝") and slip.alert
+    assert slip.state_text.startswith("离线：连接被拒绝，") and slip.alert
     wait_until(lambda: _settled(app.root), timeout=SLOW)
     screenshot("41-staff-console")
 
