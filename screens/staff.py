@@ -319,8 +319,7 @@ def _job_row(job: JobView, screen: StaffScreen) -> JobRow:
     unit = "页" if job.kind == "a4" else "张"
     fee = f" · 费用 {job.fee_cents / 100:.2f} 元" if job.fee_cents else ""
     collected = " · 已取件" if job.collected else ""
-    # 已取件 is for a citizen's copy; a test page or a 取件凭条 is nobody's to collect
-    actions = [a for a in ACTIONS.get(job.state, ()) if a != "collected" or job.purpose in ("copy", "slip")]
+    actions = [a for a in ACTIONS.get(job.state, ()) if _offered(a, job.purpose)]
     return JobRow(
         screen=screen,
         job=job,
@@ -334,6 +333,13 @@ def _job_row(job: JobView, screen: StaffScreen) -> JobRow:
         can_cancel="cancel" in actions,
         alert=job.state in ALERT_STATES,
     )
+
+
+def _offered(action: str, purpose: str) -> bool:
+    """已取件 is for a citizen's copy (a 取件凭条 or a test page is nobody's to collect); a test page is not reprinted."""
+    if action == "collected":
+        return purpose in ("copy", "slip")
+    return action != "reprint" or purpose != "test"
 
 
 def _printer_row(printer: PrinterView, screen: StaffScreen) -> PrinterRow:

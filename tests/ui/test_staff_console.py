@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kivy.uix.button import Button
 
 from kiosk.services import Services
 from kiosk.state import PrintJob, StaffPin, now
@@ -151,6 +152,15 @@ def _tap_in_list(staff: Any, widget: Any) -> None:
     tap(widget)
 
 
+def _looks_pressed(button: Any) -> bool:
+    """The button shows that a finger is on it."""
+    normal = list(button.background_color)
+    button.state = "down"
+    pressed = list(button.background_color)
+    button.state = "normal"
+    return pressed != normal
+
+
 def _settled(root: Any) -> bool:
     """No widget moved or changed size between two frames."""
     before = [(tuple(w.pos), tuple(w.size)) for w in root.walk()]
@@ -209,6 +219,7 @@ def test_staff_release_cancel_and_reprint_on_the_real_queue(app: Any, services: 
     assert slip.state_text.startswith("离线：连接被拒绝，") and slip.alert
     wait_until(lambda: _settled(app.root), timeout=SLOW)
     screenshot("41-staff-console")
+    assert all(_looks_pressed(b) for b in app.root.walk() if isinstance(b, Button) and b.opacity and not b.disabled)
 
     # release: the held job prints, and the message line follows it to 已完成
     held = next(r for r in _rows(staff) if r.state_text == "待放行")
@@ -243,6 +254,7 @@ def test_staff_release_cancel_and_reprint_on_the_real_queue(app: Any, services: 
     _tap_in_list(staff, _button(printed, "重印"))
     wait_until(lambda: staff.confirm is not None, timeout=SLOW)
     assert staff.confirm.question == f"确认重印任务 {printed.job_no}？" and staff.confirm.ids.yes.text == "确认重印"
+    screenshot("46-staff-confirm-reprint")
     tap(staff.confirm.ids.yes)
     wait_until(lambda: len(queue.jobs()) == before + 1, timeout=SLOW)
     again = queue.jobs()[0]
