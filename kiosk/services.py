@@ -42,7 +42,7 @@ from printing.pdf import page_image, pdf_pages
 from content_cache.sync.run import attachment_file
 from printing.document import withdrawn_mark
 from printing.uri import TextMode
-from screens.services import STATE_NAMES, ActionDone, SignIn, StaffOverview
+from screens.services import ActionDone, SignIn, StaffOverview
 
 
 log = logging.getLogger(__name__)
