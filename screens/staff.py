@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from kivy.clock import Clock
 from kivy.properties import (
@@ -23,8 +23,9 @@ from screens import theme
 from screens.base import KioskScreen, load_kv
 from screens.navigator import Params
 from screens.services import PURPOSE_NAMES, STATE_NAMES, ActionDone, JobView, PrinterView, SignIn, StaffOverview
-from screens.worker import run_in_worker
+from screens.worker import Task, run_in_worker
 
+T = TypeVar("T")
 REFRESH_SECONDS = 3.0
 PIN_PROMPT = "请输入工作人员密码"
 # Which actions a job in each state offers; cancelling has a place of its own, apart from the others.
@@ -145,10 +146,11 @@ class StaffScreen(KioskScreen):
         self._followed: ActionDone | None = None  # the job whose state the message line reports
         self._shown_jobs: tuple[JobView, ...] | None = None
         self._shown_printers: tuple[PrinterView, ...] | None = None
+        self._tasks: list[Task] = []  # background calls whose answers are dropped once staff leave
 
     def enter(self, params: Params) -> None:
         self.reset()
-        run_in_worker(self.services.staff_locked_for, self._lock, lambda _exc: None)
+        self._run(self.services.staff_locked_for, self._lock, lambda _exc: None)
         self.ready = True
 
     def on_leave(self, *_args: Any) -> None:
@@ -161,6 +163,9 @@ class StaffScreen(KioskScreen):
             if event is not None:
                 event.cancel()
         self._refresh_event = self._lock_event = None
+        for task in self._tasks:
+            task.cancel()
+        self._tasks = []
         if self.confirm is not None:
             self.confirm.dismiss()
             self.confirm = None
@@ -169,6 +174,16 @@ class StaffScreen(KioskScreen):
         self.pin_message, self.locked_seconds, self.checking = PIN_PROMPT, 0, False
         self.phase = "pin"
         self.ready = False
+
+    def _run(self, call: Callable[[], T], on_done: Callable[[T], None], on_error: Callable[[Exception], None]) -> None:
+        """A service call in the background, its answer dropped if staff leave first."""
+
+        def deliver(answer: Callable[[Any], None], value: Any) -> None:
+            self._tasks.remove(task)
+            answer(value)
+
+        task = run_in_worker(call, lambda result: deliver(on_done, result), lambda exc: deliver(on_error, exc))
+        self._tasks.append(task)
 
     # PIN pad
 
@@ -188,7 +203,7 @@ class StaffScreen(KioskScreen):
             return
         pin, self._pin, self.pin_text = self._pin, "", ""
         self.pin_message, self.checking = "正在核对…", True
-        run_in_worker(lambda: self.services.staff_sign_in(pin), self._signed_in, self._failed)
+        self._run(lambda: self.services.staff_sign_in(pin), self._signed_in, self._failed)
 
     def _signed_in(self, result: SignIn) -> None:
         self.checking = False
@@ -226,7 +241,7 @@ class StaffScreen(KioskScreen):
     def refresh(self) -> None:
         """Ask for the jobs, printers and counts again."""
         today = self.today_only
-        run_in_worker(lambda: self.services.staff_overview(today), self._show, self._failed)
+        self._run(lambda: self.services.staff_overview(today), self._show, self._failed)
 
     def toggle_today(self) -> None:
         """只看今日 / 显示全部."""
@@ -253,14 +268,13 @@ class StaffScreen(KioskScreen):
         """Do an action on a job now."""
         self._followed, self.message_alert = None, False
         self.message = f"正在{ACTION_NAMES[action]}任务 {job_no}…"
-        run_in_worker(lambda: self.services.job_action(job_no, action), self._done,
-                      lambda exc: self._refused(job_no, exc))
+        self._run(lambda: self.services.job_action(job_no, action), self._done, lambda exc: self._refused(job_no, exc))
 
     def test_print(self, kind: str) -> None:
         """A test page on one printer."""
         self._followed, self.message_alert = None, False
         self.message = "正在打印测试页…"
-        run_in_worker(lambda: self.services.staff_test_print(kind), self._done, self._failed)  # type: ignore[arg-type]
+        self._run(lambda: self.services.staff_test_print(kind), self._done, self._failed)  # type: ignore[arg-type]
 
     def _done(self, done: ActionDone) -> None:
         self._followed, self.message_alert = done, False

@@ -265,8 +265,8 @@ def test_staff_release_cancel_and_reprint_on_the_real_queue(app: Any, services: 
 
     # a stale list: the job moved on before staff pressed; the line says so, in Chinese, and stays true
     staff.act(held.job_no, "release")
-    wait_until(lambda: staff.message_alert and "未能放行" in staff.message, timeout=SLOW)
-    assert staff.message.endswith("当前状态：已完成")
+    refused = f"未能放行任务 {held.job_no}：它的状态已变化；当前状态：已完成"
+    wait_until(lambda: staff.message_alert and staff.message == refused, timeout=SLOW)
 
     window.size = LANDSCAPE
     wait_until(lambda: staff.ids.console.orientation == "horizontal", timeout=SLOW)
