@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.errors import KioskError, Refusal
@@ -84,10 +84,16 @@ class Quote:
 class DayCounts:
     """Today's figures for the staff console."""
 
-    jobs: int
-    pages: int
+    jobs: int  # every job made today, whatever it is
+    pages: int  # A4 pages of citizens' copies printed today (not test pages)
     failures: int
     waiting: int  # queued, awaiting release or to check
+    slips: int = 0  # citizens' information slips printed today (not held-job slips, not test slips)
+
+
+# What a job is, from its source and kind: a citizen's A4 copy or information slip, the slip
+# printed for a held job's citizen (取件凭条), or a staff test page.
+JobPurpose = Literal["copy", "slip", "ticket", "test"]
 
 
 Actor = Literal["console", "cli", "kiosk"]
@@ -433,16 +439,20 @@ class JobQueue:
                                         .order_by(JobEvent.id)))
 
     def today(self) -> DayCounts:
+        """Today's jobs, printed copy pages and slips (held-job slips and test pages apart), failures, waiting."""
         with self.state.session() as session:
             since = PrintJob.created_at >= _start_of_today()
             jobs = session.scalar(select(func.count()).select_from(PrintJob).where(since)) or 0
+            printed = (since, PrintJob.state == "done", _copies())
             pages = session.scalar(select(func.coalesce(func.sum(PrintJob.pages), 0))
-                                   .where(since, PrintJob.state == "done")) or 0
+                                   .where(*printed, PrintJob.kind == "a4")) or 0
+            slips = session.scalar(select(func.coalesce(func.sum(PrintJob.pages), 0))
+                                   .where(*printed, PrintJob.kind == "receipt")) or 0
             failures = session.scalar(select(func.count()).select_from(PrintJob)
                                       .where(since, PrintJob.state.in_(("failed", "check_printer")))) or 0
             waiting = session.scalar(select(func.count()).select_from(PrintJob).where(
                 PrintJob.state.in_(("queued", "awaiting_release", "check_printer")))) or 0
-        return DayCounts(jobs, pages, failures, waiting)
+        return DayCounts(jobs, pages, failures, waiting, slips)
 
     def is_settled(self, job: PrintJob) -> bool:
         """True when the job needs nothing more from this process: printed, ended, held or with staff."""
@@ -450,8 +460,22 @@ class JobQueue:
 
 
 def is_copy(source: str) -> bool:
-    """True for a citizen's copy of an item or attachment; False for test pages and held-job slips."""
+    """True for a citizen's copy of an item or attachment (A4 or slip); False for test pages and held-job slips."""
     return source == "item" or source.startswith("attachment:")
+
+
+def job_purpose(source: str, kind: str) -> JobPurpose:
+    """What a job is: a citizen's A4 copy or information slip, a held job's 取件凭条, or a test page."""
+    if source == "test":
+        return "test"
+    if source.startswith("ticket:"):
+        return "ticket"
+    return "copy" if kind == "a4" else "slip"
+
+
+def _copies() -> ColumnElement[bool]:
+    """The SQL condition that `is_copy` states in Python."""
+    return (PrintJob.source == "item") | PrintJob.source.startswith("attachment:")
 
 
 def _start_of_today() -> datetime:

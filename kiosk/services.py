@@ -22,7 +22,8 @@ from content_cache.search import Filters, Sort
 from content_cache.records import ColumnInfo, ItemDetail, ItemSummary, SearchResult
 from kiosk.state import StateStore
 from kiosk.sync import SyncStatus
-from kiosk.jobs import JobError, JobQueue, describe_time
+from kiosk.console import ROLE_NAMES, job_view, printer_view
+from kiosk.jobs import JobError, JobQueue, describe_time, job_id
 from kiosk.staff import StaffAccess
 from kiosk.state import PrintJob
 from printing import (
@@ -46,7 +47,7 @@ from kiosk.errors import ASK_STAFF, UNEXPECTED, Trouble, trouble
 from kiosk.print_outcome import NO_JOB, job_words, made_but_unfollowed, release_reason
 from printing.document import TICKET_LABEL
 from printing.errors import RenderError
-from screens.services import STATE_NAMES, CitizenError, JobView, PrinterView, SignIn, StaffOverview
+from screens.services import ActionDone, CitizenError, SignIn, StaffOverview
 
 
 log = logging.getLogger(__name__)
@@ -326,17 +327,17 @@ class Services:
 
     def staff_sign_in(self, pin: str) -> SignIn:
         check = self.staff.check(pin, "console")
-        return SignIn(check.ok, check.message)
+        return SignIn(check.ok, check.message, check.locked_for)
+
+    def staff_locked_for(self) -> float:
+        return self.staff.locked_for()
 
     def staff_overview(self, today_only: bool) -> StaffOverview:
-        jobs = tuple(
-            JobView(j.job_no, j.state, j.kind, j.pages, j.title, describe_time(j.created_at), j.error, j.fee_cents,
-                    j.collected_at is not None)
-            for j in sorted(self.queue.jobs(today=today_only, limit=60), key=lambda j: STAFF_ORDER.get(j.state, 9))
-        )
+        jobs = tuple(job_view(j) for j in sorted(self.queue.jobs(today=today_only, limit=60),
+                                                 key=lambda j: STAFF_ORDER.get(j.state, 9)))
         printers = tuple(
-            PrinterView(kind, name, status.state, status.reason, status.paper, error)  # type: ignore[arg-type]
-            for kind, (name, status, error) in self.printer_status().items()
+            printer_view(kind, self.queue.printers[kind], status, error)  # type: ignore[arg-type]
+            for kind, (_name, status, error) in self.printer_status().items()
         )
         counts = self.queue.today()
         runs = tuple(
@@ -344,23 +345,42 @@ class Services:
             f"{'  ' + r.error[:80] if r.error else ''}"
             for r in self.state.sync_runs(3)
         )
-        return StaffOverview(jobs, printers, counts.jobs, counts.pages, counts.failures, counts.waiting, runs)
+        return StaffOverview(jobs, printers, counts.jobs, counts.pages, counts.failures, counts.waiting, runs,
+                             counts.slips)
 
-    def job_action(self, job_no: str, action: str) -> str:
+    def job_action(self, job_no: str, action: str) -> ActionDone:
         moves = {"release": self.queue.release, "cancel": self.queue.cancel, "reprint": self.queue.reprint,
                  "collected": self.queue.collected}
         if action not in moves:
             raise JobError(f"unknown action {action!r}")
-        job = moves[action](job_no, "console")
+        try:
+            job = moves[action](job_no, "console")
+        except JobError as exc:
+            raise JobError(self._refusal(job_no, action)) from exc
         if action == "reprint":
-            return f"任务 {job_no} 已重印为任务 {job.job_no}"
-        return f"任务 {job.job_no}：{STATE_NAMES.get(job.state, job.state)}"
+            return ActionDone(f"任务 {job_id(job_no):04d} 已重印为任务 {job.job_no}", job.job_no)
+        said = f"任务 {job.job_no} 已登记为已取件" if action == "collected" else f"已{ACTION_VERBS[action]}任务 {job.job_no}"
+        return ActionDone(said, job.job_no)
 
-    def staff_test_print(self, kind: PrintKind) -> str:
+    def _refusal(self, job_no: str, action: str) -> str:
+        """Why staff cannot do `action` to the job, in Chinese; the console adds the job's state now."""
+        verb = ACTION_VERBS[action]
+        try:
+            state = self.queue.get(job_no).state
+        except JobError:
+            return f"没有任务 {job_no}"
+        if action == "reprint" and state not in ("queued", "awaiting_release", "printing"):
+            return f"未能重印任务 {job_no}：它的打印文件已不在本机"
+        return f"未能{verb}任务 {job_no}：它的状态已变化"
+
+    def staff_test_print(self, kind: PrintKind) -> ActionDone:
         job = self.test_print(kind, "console")
-        job = self.wait_for(job.job_no, 15)
-        return f"测试页任务 {job.job_no}：{STATE_NAMES.get(job.state, job.state)}{('，' + job.error) if job.error else ''}"
+        self.wait_for(job.job_no, 15)
+        return ActionDone(f"已发送{ROLE_NAMES.get(kind, kind)}测试页（任务 {job.job_no}）", job.job_no)
 
+
+# Each console action as a verb, for what it did (已放行任务 0007) or why it cannot be done.
+ACTION_VERBS = {"release": "放行", "cancel": "取消", "reprint": "重印", "collected": "登记取件"}
 
 
 # The console lists jobs by state, those that need staff first (newest first within a state).

@@ -87,6 +87,15 @@ class StaffAccess:
                 row.pin_hash, row.failures, row.lockouts, row.locked_until, row.set_at = hashed, 0, 0, None, now()
         self.state.audit(actor, "set-pin", "the staff PIN was set")
 
+    def locked_for(self, at: datetime | None = None) -> float:
+        """Seconds until the next try is allowed (0 when a try is allowed now)."""
+        with self.state.session() as session:
+            row = session.get(StaffPin, 1)
+            locked_until = _aware(row.locked_until) if row is not None else None
+        if locked_until is None:
+            return 0.0
+        return max(0.0, (locked_until - (at or now())).total_seconds())
+
     def check(self, pin: str, actor: str = "console", at: datetime | None = None) -> PinCheck:
         """Try a PIN: counts wrong tries, locks after TRIES of them, refuses any try while locked."""
         moment = at or now()

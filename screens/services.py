@@ -32,6 +32,10 @@ STATE_NAMES = {
 }
 
 
+# What a print job is (kiosk.jobs.job_purpose) as staff read it.
+PURPOSE_NAMES = {"copy": "A4 复印件", "slip": "信息小票", "ticket": "取件凭条", "test": "测试页"}
+
+
 @dataclass(frozen=True, slots=True)
 class JobView:
     """One print job as the staff console lists it."""
@@ -45,18 +49,27 @@ class JobView:
     error: str = ""
     fee_cents: int = 0
     collected: bool = False
+    purpose: str = "copy"  # copy / slip / ticket / test: a key of PURPOSE_NAMES
 
 
 @dataclass(frozen=True, slots=True)
 class PrinterView:
-    """One printer as the staff console shows it."""
+    """One printer as the staff console shows it: in Chinese first, technical detail second."""
 
     kind: PrintKind
-    name: str
+    name: str  # the printer's own technical name (`CUPS queue KioskPDF`)
     state: str  # idle / processing / stopped / offline / unknown
-    reason: str
-    paper: str
+    reason: str  # why it is not ready, in Chinese where the reason is known
+    paper: str  # ok / near_end / out / unknown
     last_error: str
+    where: str = ""  # what kind of printer and where, in Chinese (`CUPS 队列 KioskPDF`)
+    state_text: str = ""  # its state in Chinese (空闲, 已停止：…, 离线：…, 缺纸)
+    detail: str = ""  # a path or the printer's own words, for whoever fixes it
+
+    @property
+    def ready(self) -> bool:
+        """True when it can print now."""
+        return self.state in ("idle", "processing") and self.paper != "out"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +79,11 @@ class StaffOverview:
     jobs: tuple[JobView, ...]
     printers: tuple[PrinterView, ...]
     today_jobs: int
-    today_pages: int
+    today_pages: int  # A4 pages of citizens' copies printed today
     today_failures: int
     waiting: int
     sync_runs: tuple[str, ...]  # one line each, newest first
+    today_slips: int = 0  # citizens' information slips printed today (held-job slips and test pages apart)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +92,15 @@ class SignIn:
 
     ok: bool
     message: str = ""
+    locked_for: float = 0.0  # seconds before the pad takes another try
+
+
+@dataclass(frozen=True, slots=True)
+class ActionDone:
+    """What a staff action did: a sentence that stays true, and the job whose state to follow."""
+
+    said: str  # 已放行任务 0007 / 任务 0003 已重印为任务 0010
+    job_no: str  # the job the console shows the current state of (the new one for a reprint)
 
 
 class KioskServices(Protocol):
@@ -147,11 +170,14 @@ class KioskServices(Protocol):
     def staff_sign_in(self, pin: str) -> SignIn:
         """Check the staff PIN (wrong tries lock it for a growing time)."""
 
+    def staff_locked_for(self) -> float:
+        """Seconds the PIN pad stays locked after too many wrong tries (0 when it takes a try now)."""
+
     def staff_overview(self, today_only: bool) -> StaffOverview:
         """Jobs, printers, today's counts and the last sync runs."""
 
-    def job_action(self, job_no: str, action: str) -> str:
-        """release / cancel / reprint / collected on a job from the console; returns what happened, for staff."""
+    def job_action(self, job_no: str, action: str) -> ActionDone:
+        """release / cancel / reprint / collected on a job from the console; raises with a message for staff."""
 
-    def staff_test_print(self, kind: PrintKind) -> str:
-        """A test page on one printer; returns the job's outcome, for staff."""
+    def staff_test_print(self, kind: PrintKind) -> ActionDone:
+        """A test page on one printer, through the queue."""

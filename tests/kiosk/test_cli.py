@@ -96,7 +96,7 @@ def test_jobs_and_printers_from_the_cli(tmp_path: Path) -> None:
     assert kiosk(home, "print", SEED_INDEX_NO, "--to", "receipt").returncode == 0
     listing = json.loads(kiosk(home, "jobs", "list", "--json", "--today").stdout)
     assert [(j["job_no"], j["state"], j["kind"]) for j in listing["jobs"]] == [("0001", "done", "receipt")]
-    assert listing["today"]["pages"] == 1
+    assert (listing["today"]["pages"], listing["today"]["slips"]) == (0, 1)  # A4 pages and slips apart
     reprint = kiosk(home, "jobs", "reprint", "1")
     assert reprint.returncode == 0 and reprint.stdout.startswith("job 0001 reprinted as job 0002: done")
     refused = kiosk(home, "jobs", "release", "0002")

@@ -59,3 +59,13 @@ def test_a_new_pin_clears_the_lockout(staff: StaffAccess) -> None:
         staff.check("0000")
     staff.set_pin("9876", "cli")
     assert staff.check("9876").ok
+
+
+def test_the_console_can_ask_how_long_the_pad_stays_locked(staff: StaffAccess) -> None:
+    staff.set_pin("4321", "cli")
+    start = now()
+    assert staff.locked_for(start) == 0
+    for _ in range(5):
+        staff.check("0000", at=start)
+    assert staff.locked_for(start + timedelta(seconds=10)) == pytest.approx(20)
+    assert staff.locked_for(start + timedelta(seconds=31)) == 0

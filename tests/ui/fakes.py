@@ -18,7 +18,7 @@ from content_cache.candidates import Candidate
 from content_cache.records import ColumnInfo, Facet, ItemDetail, ItemSummary, SearchResult
 from content_cache.search import Filters
 from printing.document import PrintKind, PrintOutcome, PrintQuote
-from screens.services import JobView, PrinterView, SignIn, StaffOverview
+from screens.services import ActionDone, JobView, PrinterView, SignIn, StaffOverview
 from printing.errors import PrinterUnavailable
 
 ORG = "01404553-7"  # 宿州市人民政府办公室, a 9-character organisation code
@@ -229,14 +229,18 @@ class FakeServices:
                                 "unknown", "打印机暂不可用"))
         return StaffOverview(jobs, printers, len(jobs), 6, 0, 1, ("09:00:00  ok  +3 ~1 -0",))
 
-    def job_action(self, job_no: str, action: str) -> str:
+    def staff_locked_for(self) -> float:
+        self._record("staff_locked_for")
+        return 0.0
+
+    def job_action(self, job_no: str, action: str) -> ActionDone:
         self._record("job_action", job_no, action)
         self.jobs[job_no] = {"release": "done", "cancel": "cancelled", "collected": "done"}.get(action, "done")
-        return f"任务 {job_no}：{self.jobs[job_no]}"
+        return ActionDone(f"任务 {job_no}：{action}", job_no)
 
-    def staff_test_print(self, kind: PrintKind) -> str:
+    def staff_test_print(self, kind: PrintKind) -> ActionDone:
         self._record("staff_test_print", kind)
-        return "测试页任务 0009：已完成"
+        return ActionDone("已发送测试页（任务 0009）", "0009")
 
     def attachment_pages(self, index_no: str, name: str) -> int:
         self._record("attachment_pages", index_no, name)
