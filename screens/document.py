@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kivy.core.window import Window
+from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.button import Button
 from kivy.uix.label import Label
@@ -23,7 +25,7 @@ from screens.staged import StagedText
 from screens.touch import QuickTapScrollView  # noqa: F401  (used in the .kv)
 from screens.worker import Task, run_in_worker
 
-FIRST_PARAGRAPHS = 4  # laid out in the frame the document arrives: more than a screenful
+FIRST_PARAGRAPHS = 2  # laid out in the frame the document arrives: about a screenful
 
 
 class BodyParagraph(Label):
@@ -108,11 +110,23 @@ class DocumentScreen(KioskScreen):
 
     def _fill_body(self, body: str, attachments: tuple[str, ...]) -> None:
         """The first paragraphs now, the rest and then the attachments over the next frames."""
+        box = self.ids.body
+        # Made at the width they will have: a label first laid out at the default 100 px
+        # wraps at every character, and that costs more than the real layout.
+        width = self._body_width()
         size = self.body_font_size
-        widgets: list[Widget] = [BodyParagraph(text=chunk, font_size=size) for chunk in chunk_text(body)]
-        widgets = widgets or [BodyParagraph(text="（本信息无正文）", font_size=size)]
+        chunks = chunk_text(body) or ["（本信息无正文）"]
+        widgets: list[Widget] = [BodyParagraph(text=chunk, font_size=size, width=width) for chunk in chunks]
         widgets += self._attachment_buttons(attachments)
         self._staged.add(widgets, FIRST_PARAGRAPHS)
+
+    def _body_width(self) -> float:
+        """The width of the body's text: the box's, or before it was ever laid out, the window's share."""
+        box = self.ids.body
+        if box.width > 100:
+            return float(box.width - box.padding[0] - box.padding[2])
+        share = 0.64 if Window.width > Window.height else 1.0  # the card stands beside the body in landscape
+        return float(max(100.0, Window.width * share - dp(48) - box.padding[0] - box.padding[2]))
 
     def _attachment_buttons(self, names: tuple[str, ...]) -> list[Widget]:
         """A button per attachment at the end of the text: it opens the attachment's pages."""

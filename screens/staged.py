@@ -16,7 +16,7 @@ from kivy.clock import Clock
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
-PER_FRAME = 2  # labels laid out per frame once the visible ones are done
+PER_FRAME = 1  # labels laid out per frame once the visible ones are done
 SETTLE_FRAMES = 4  # frames to keep the place after the last change (heights follow textures a frame later)
 
 
@@ -57,7 +57,7 @@ class StagedText:
         paragraphs = [w for w in reversed(self.box.children) if is_text(w)]
         if not paragraphs:
             return
-        visible = [i for i, w in enumerate(paragraphs) if self._on_view(w)] or [0]
+        visible = [i for i, w in enumerate(paragraphs) if self.on_view(w)] or [0]
         top, bottom = visible[0], visible[-1]
         self._anchor = (paragraphs[top], self._from_view_top(paragraphs[top]))
         for widget in paragraphs[top : bottom + 1]:
@@ -77,7 +77,8 @@ class StagedText:
     def _from_view_top(self, widget: Widget) -> float:
         return (self.box.top - widget.top) - self._content_top_offset()
 
-    def _on_view(self, widget: Widget) -> bool:
+    def on_view(self, widget: Widget) -> bool:
+        """True when some of `widget` shows in the scroller's view."""
         top = (self.box.top - widget.top) - self._content_top_offset()
         return top < self.scroller.height and top + widget.height > 0
 
