@@ -54,6 +54,7 @@ class ItemRow(ButtonBehavior, BoxLayout):
 class ListFooter(BoxLayout):
     """The end of a list: how much is shown, 更多 for the next page, 回到顶部."""
 
+    index_no = StringProperty("")  # no item: code that looks rows up by 索引号 passes the footer by
     text = StringProperty("")
     more_text = StringProperty("")  # "" when there is nothing more to show
     more_action = ObjectProperty(None, allownone=True)
