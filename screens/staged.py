@@ -10,7 +10,6 @@ paragraph at the top of the view in place while those above it change height.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from kivy.clock import Clock
 from kivy.uix.scrollview import ScrollView
