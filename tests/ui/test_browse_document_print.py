@@ -92,7 +92,7 @@ def test_an_attachment_is_read_page_by_page_and_printed_as_it_is(app: Any, servi
     index_no = f"{ORG}/2025-90002"
     app.navigator.show("document", index_no=index_no)
     doc = app.current_screen
-    wait_until(lambda: doc.ready and doc.title)
+    wait_until(lambda: doc.ready and doc.title and not doc.laying_out)  # attachments follow the paragraphs
     button = next(w for w in doc.ids.body.children if isinstance(w, AttachmentButton))
     assert button.text == f"附件：{ATTACHMENT}"
     doc.ids.scroller.scroll_y = 0  # the attachments follow the text
