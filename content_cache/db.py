@@ -1,4 +1,13 @@
-"""Opening a store: an SQLite (WAL) or other SQLAlchemy URL, migrated to head."""
+"""Opening a store: an SQLite (WAL) or other SQLAlchemy URL, migrated to head.
+
+SQLite with several writers (the screens, the print worker, the CLI): a
+deferred transaction that reads and then writes fails at once with "database
+is locked" when another connection wrote in between (WAL's snapshot rule; the
+busy timeout cannot help there). So a transaction that will write begins
+IMMEDIATE, taking the write lock up front and waiting for it on the busy
+timeout, while reads stay deferred and never block a writer. `writer(engine)`
+is the engine whose transactions do that; other databases are unchanged.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +18,9 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+BUSY_TIMEOUT_MS = 10_000  # how long a writer waits for another's write lock before giving up
+BEGIN_MODE = "kiosk_sqlite_begin"  # execution option: DEFERRED (reads) or IMMEDIATE (writes)
 
 
 def sqlite_url(path: Path) -> str:
@@ -22,15 +34,17 @@ def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     # Take transactions out of its hands; `_on_sqlite_begin` emits BEGIN for every one.
     dbapi_conn.isolation_level = None
     cursor = dbapi_conn.cursor()
+    # The timeout first: switching a fresh file to WAL takes a lock another process may hold.
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
 
 
 def _on_sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    mode = connection.get_execution_options().get(BEGIN_MODE, "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def make_engine(url: str) -> Engine:
@@ -43,15 +57,22 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def writer(engine: Engine) -> Engine:
+    """The engine for transactions that write: on SQLite they begin IMMEDIATE; other databases as they are."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    return engine.execution_options(**{BEGIN_MODE: "IMMEDIATE"})
+
+
 def run_migrations(engine: Engine, script_location: str) -> None:
     """Upgrade the store to the newest revision of the migrations in `script_location`."""
     config = Config()
     config.set_main_option("script_location", script_location)
-    with engine.begin() as connection:
+    with writer(engine).begin() as connection:  # two processes starting at once migrate one after the other
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    """Sessions whose objects stay readable after commit."""
-    return sessionmaker(engine, expire_on_commit=False)
+def make_sessionmaker(engine: Engine, *, write: bool = False) -> sessionmaker[Session]:
+    """Sessions whose objects stay readable after commit; `write=True`: their transactions begin IMMEDIATE."""
+    return sessionmaker(writer(engine) if write else engine, expire_on_commit=False)

@@ -21,11 +21,14 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kiosk.idle import IdleTimer
 from screens import theme
 from screens.base import KioskScreen
-from screens.idle_overlay import IdleWarning
+from screens.idle_overlay import IdleWarning, LastJobBanner
 from screens.navigator import Navigator, Params
 from screens.registry import SCREENS
 from screens.services import KioskServices
 from screens.staff import CornerTaps
+
+# How long Home keeps the last visit's job number (a citizen walking to the desk may look back).
+LAST_JOB_SECONDS = 300.0
 
 
 def register_font(font_path: str) -> None:
@@ -65,6 +68,9 @@ class KioskApp(App):
         self.navigator: Navigator | None = None
         self.manager: ScreenManager | None = None
         self.warning = IdleWarning()
+        self.banner = LastJobBanner()
+        self.job_note = ""  # the visit's last print: 您的打印任务 0007：请到服务台领取
+        self._banner_timeout: Any = None
         self.first_frame_after: float | None = None
         self.screenshots: list[Path] = []
         self._shot_pending = False
@@ -88,6 +94,7 @@ class KioskApp(App):
             self.manager.add_widget(screen)
         root = FloatLayout()
         root.add_widget(self.manager)
+        self.manager.get_screen("print").bind(job_note=self._on_job_note)
         self._wire_idle()
         self.navigator.bind(on_display=self._on_display)
         self.navigator.home()
@@ -136,6 +143,9 @@ class KioskApp(App):
         # A touch that ends the warning only ends the warning: it must not also
         # press whatever lies beneath the overlay.
         swallowed = self.idle.phase == "warning"
+        if self.banner.parent is not None:  # the next visitor: the last job's number has had its time
+            swallowed = swallowed or self.banner.collide_point(_touch.x, _touch.y)
+            self.hide_last_job()
         self.idle.touched()
         from kivy.core.window import Window
 
@@ -147,7 +157,12 @@ class KioskApp(App):
     def _on_key(self, *_args: Any) -> None:
         self.idle.touched()
 
+    def _on_job_note(self, _screen: Any, note: str) -> None:
+        if note:
+            self.job_note = note
+
     def _show_warning(self, *_args: Any) -> None:
+        self.warning.job_note = self.job_note
         if self.warning.parent is None and self.root is not None:
             self.root.add_widget(self.warning)
 
@@ -156,10 +171,31 @@ class KioskApp(App):
             self.warning.parent.remove_widget(self.warning)
 
     def _end_session(self, *_args: Any) -> None:
+        note, self.job_note = self.job_note, ""
         self._hide_warning()
         assert self.navigator is not None
         self.navigator.reset_session()
         self.services.new_visit()
+        if note:
+            self.show_last_job(note)
+
+    def show_last_job(self, note: str) -> None:
+        """Home keeps the ended visit's job number at its foot until a touch or LAST_JOB_SECONDS."""
+        self.banner.job_note = note
+        if self.banner.parent is None and self.root is not None:
+            self.root.add_widget(self.banner)
+        if self._banner_timeout is not None:
+            self._banner_timeout.cancel()
+        self._banner_timeout = Clock.schedule_once(lambda _dt: self.hide_last_job(), LAST_JOB_SECONDS)
+
+    def hide_last_job(self) -> None:
+        """The banner goes (the next visitor touched the screen, or its minutes are up)."""
+        if self._banner_timeout is not None:
+            self._banner_timeout.cancel()
+            self._banner_timeout = None
+        if self.banner.parent is not None:
+            self.banner.parent.remove_widget(self.banner)
+        self.banner.job_note = ""
 
     # frames and screenshots
 

@@ -27,7 +27,7 @@ def cmd_print(args: argparse.Namespace, config: Config) -> int:
     services = build_services(config)
     try:
         services.queue.recover()
-        outcome = services.print_item(args.index_no, args.to, attachment=args.attachment, wait=args.wait)
+        outcome = services.print_copy(args.index_no, args.to, attachment=args.attachment, wait=args.wait)
     finally:
         services.close()
     print(f"job {outcome.job_no}: {outcome.state}, {outcome.pages} {'page' if outcome.pages == 1 else 'pages'}"

@@ -34,7 +34,7 @@ from typing import Literal
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from kiosk.errors import KioskError
+from kiosk.errors import KioskError, Refusal
 from kiosk.state import FINAL_STATES, JobEvent, JobState, PrintJob, StateStore, as_local, now
 from printing.base import Printer
 from printing.document import PrintKind
@@ -55,7 +55,7 @@ class JobError(KioskError):
     """A job cannot be made or moved; the message is written for whoever asked (citizen or staff)."""
 
 
-class QuotaExceeded(JobError):
+class QuotaExceeded(JobError, Refusal):
     """The copy would go over the pages allowed per visit or per day."""
 
 
@@ -168,6 +168,9 @@ class JobQueue:
         if quote.refusal:
             raise QuotaExceeded(quote.refusal)
         held = quote.needs_release
+        # A copy that needs no job number is written before the write lock is taken: the lock is held
+        # for the rows alone, not for an fsync (a slip carrying its number is made inside).
+        kept = None if callable(data) else self._keep(data, kind)
         with self.state.begin() as session:
             job = PrintJob(
                 index_no=index_no, title=title, kind=kind, pages=pages, source=source, visitor=visitor,
@@ -177,7 +180,7 @@ class JobQueue:
             )
             session.add(job)
             session.flush()
-            job.data_path = str(self._keep(data(job.job_no) if callable(data) else data, kind))
+            job.data_path = str(kept or self._keep(data(job.job_no), kind))  # type: ignore[operator]
             _event(session, job, "", job.state, "reprint of " + _no(reprint_of) if reprint_of else "")
         log.info("print job %s %s: %s (%s, %d pages)", job.job_no, job.state, title, kind, pages)
         _checkpoint("queued")

@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from content_cache import ContentCache
 from content_cache.candidates import Candidate
@@ -41,10 +42,15 @@ from printing.pdf import page_image, pdf_pages
 from content_cache.sync.run import attachment_file
 from printing.document import withdrawn_mark
 from printing.uri import TextMode
-from screens.services import STATE_NAMES, JobView, PrinterView, SignIn, StaffOverview
+from kiosk.errors import ASK_STAFF, UNEXPECTED, Trouble, trouble
+from kiosk.print_outcome import NO_JOB, job_words, made_but_unfollowed, release_reason
+from printing.document import TICKET_LABEL
+from printing.errors import RenderError
+from screens.services import STATE_NAMES, CitizenError, JobView, PrinterView, SignIn, StaffOverview
 
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,45 +154,87 @@ class Services:
         return self.print_quote(index_no, kind).pages
 
     def print_quote(self, index_no: str, kind: PrintKind, attachment: str | None = None) -> PrintQuote:
-        """Pages, fee, release and the 废止/失效 warning of a copy (of the item, or of a PDF attachment as it is)."""
+        """Pages, fee, release and the 废止/失效 warning of a copy (of the item, or of a PDF attachment as it is).
+
+        Never raises: what stops the copy is said in `refusal`, in the citizen's words.
+        """
+        try:
+            return self._quote(index_no, kind, attachment)
+        except Exception as exc:  # the citizen's boundary: the log gets the detail
+            log.exception("no quote for %s (%s, attachment %s)", index_no, kind, attachment)
+            return PrintQuote(kind, 0, refusal=trouble(exc).text)
+
+    def _quote(self, index_no: str, kind: PrintKind, attachment: str | None) -> PrintQuote:
         doc = print_document(self.content.item(index_no))
         if attachment is not None:
             try:
-                pages = pdf_pages(self.attachment_bytes(index_no, attachment))
-            except PrintError as exc:
+                pages = self.attachment_pages(index_no, attachment)
+            except PrintRefused as exc:
                 return PrintQuote("a4", 0, warning=validity_warning(doc), refusal=str(exc))
             kind = "a4"
         else:
             pages = 1 if kind == "receipt" else count_a4_pages(doc, self._stamp(), font_path=self.settings.font_path)
         quote = self.queue.quote(kind, pages, self.visitor)
-        return PrintQuote(kind, pages, quote.fee_cents, quote.needs_release, validity_warning(doc), quote.refusal)
+        reason = ""
+        if quote.needs_release:
+            reason = f"{release_reason(self.queue.policy.release_above)}\n确认后请到{self.settings.collect_at}领取。"
+        return PrintQuote(kind, pages, quote.fee_cents, quote.needs_release, validity_warning(doc), quote.refusal,
+                          reason)
 
     def print_item(
         self, index_no: str, kind: PrintKind, *, attachment: str | None = None, wait: float | None = None
     ) -> PrintOutcome:
-        """Render the copy (or take the PDF attachment as it is), queue it, and wait (bounded) for the printer.
+        """A citizen's print: render the copy (or take the PDF attachment), queue it, wait (bounded) for it.
 
-        A held job's citizen gets a slip with its number.
+        The error boundary of the print screen: before the job exists any failure is a PrintRefused
+        whose message says what happened, what to do and that no job was made; once it exists, the
+        outcome carries its number and true state whatever goes wrong. A held job's citizen gets a slip.
         """
+        try:
+            doc, job = self._submit(index_no, kind, attachment)
+        except Exception as exc:
+            log.exception("print of %s (%s, attachment %s) not made", index_no, kind, attachment)
+            raise PrintRefused(f"{trouble(exc).text}\n{NO_JOB}") from exc
+        return self._follow(doc, job, wait, citizen=True)
+
+    def print_copy(
+        self, index_no: str, kind: PrintKind, *, attachment: str | None = None, wait: float | None = None
+    ) -> PrintOutcome:
+        """`print_item` for the operator (`kiosk print`): what goes wrong is raised as it is, for the log and stderr."""
+        doc, job = self._submit(index_no, kind, attachment)
+        return self._follow(doc, job, wait, citizen=False)
+
+    def _follow(self, doc: PrintDocument, job: PrintJob, wait: float | None, *, citizen: bool) -> PrintOutcome:
+        """The slip of a held job, then the job followed until it settles or `wait` passes."""
+        if job.state == "awaiting_release":
+            self._ticket(doc, job.job_no, job.pages, job.fee_cents)
+        try:
+            followed = self.wait_for(job.job_no, self.settings.wait_seconds if wait is None else wait)
+        except Exception:
+            if not citizen:
+                raise
+            log.exception("print job %s: made, but its progress could not be followed", job.job_no)
+            if job.state == "awaiting_release":
+                return self._outcome(job)
+            return made_but_unfollowed(job.kind, job.job_no, job.pages,  # type: ignore[arg-type]
+                                       self.settings.collect_at, job.fee_cents)
+        return self._outcome(followed)
+
+    def _submit(self, index_no: str, kind: PrintKind, attachment: str | None) -> tuple[PrintDocument, PrintJob]:
+        """Make the job: its copy rendered (or the attachment taken) and recorded, quotas checked."""
         doc = print_document(self.content.item(index_no))
         source, title = "item", doc.title
         data: bytes | Callable[[str], bytes]
         if attachment is not None:
             data = self.attachment_bytes(index_no, attachment)
-            kind, pages, source, title = "a4", pdf_pages(data), f"attachment:{attachment}", f"{doc.title}（附件：{attachment}）"
+            kind, pages, source, title = "a4", _for_citizen(lambda: pdf_pages(data), ATTACHMENT_UNREADABLE), f"attachment:{attachment}", f"{doc.title}（附件：{attachment}）"
         elif kind == "a4":
             data, pages = self._render(doc, kind)
         else:  # the slip carries its job number
             data, pages = (lambda job_no: self._render(doc, kind, job_no)[0]), 1
-        try:
-            job = self.queue.submit(index_no=index_no, title=title, kind=kind, data=data, pages=pages,
-                                    visitor=self.visitor, source=source, warning=validity_warning(doc))
-        except JobError as exc:
-            raise PrintRefused(str(exc)) from exc
-        if job.state == "awaiting_release":
-            self._ticket(doc, job.job_no, pages, job.fee_cents)
-        job = self.wait_for(job.job_no, self.settings.wait_seconds if wait is None else wait)
-        return self._outcome(job)
+        job = self.queue.submit(index_no=index_no, title=title, kind=kind, data=data, pages=pages,
+                                visitor=self.visitor, source=source, warning=validity_warning(doc))
+        return doc, job
 
     def attachment_bytes(self, index_no: str, name: str) -> bytes:
         """An attachment's bytes as the sync stored them, checked against their SHA-256 and size."""
@@ -195,19 +243,20 @@ class Services:
             data = attachment_file(self.attachments, record.sha256).read_bytes()
         except OSError as exc:
             log.warning("attachment %s of %s is not readable: %s", name, index_no, exc)
-            raise PrintRefused("此附件文件缺失，暂时无法打印，请联系工作人员。") from exc
+            raise PrintRefused("此附件文件缺失，暂时无法查看或打印。" + ASK_STAFF) from exc
         if len(data) != record.size or hashlib.sha256(data).hexdigest() != record.sha256:
             log.error("attachment %s of %s does not match its SHA-256: refused", name, index_no)
-            raise PrintRefused("此附件文件已损坏，暂时无法打印，请联系工作人员。")
+            raise PrintRefused("此附件文件已损坏，暂时无法查看或打印。" + ASK_STAFF)
         return data
 
     def attachment_pages(self, index_no: str, name: str) -> int:
-        """How many pages a PDF attachment has."""
-        return pdf_pages(self.attachment_bytes(index_no, name))
+        """How many pages a PDF attachment has; PrintRefused (for the citizen) when it cannot be read."""
+        return _for_citizen(lambda: pdf_pages(self.attachment_bytes(index_no, name)), ATTACHMENT_UNREADABLE)
 
     def attachment_page(self, index_no: str, name: str, page: int, width: int) -> bytes:
         """Page `page` (0-based) of a PDF attachment, `width` pixels wide, as PNG bytes."""
-        return page_image(self.attachment_bytes(index_no, name), page, width)
+        return _for_citizen(lambda: page_image(self.attachment_bytes(index_no, name), page, width),
+                            ATTACHMENT_UNREADABLE)
 
     def wait_for(self, job_no: str, seconds: float) -> PrintJob:
         """Send due jobs and follow this one until it settles or `seconds` pass."""
@@ -221,16 +270,9 @@ class Services:
 
     def _outcome(self, job: PrintJob) -> PrintOutcome:
         where = self.settings.collect_at
-        message = {
-            "done": f"请到{where}领取。",
-            "awaiting_release": f"本次打印页数较多，需工作人员放行：请凭任务号到{where}办理。",
-            "queued": f"打印机暂不可用，任务已保留，恢复后自动打印。请到{where}出示任务号。",
-            "printing": f"正在打印，请到{where}领取。",
-            "check_printer": f"打印可能未完成，请到{where}出示任务号，由工作人员处理。",
-            "failed": f"打印失败，请到{where}出示任务号，由工作人员处理。",
-        }.get(job.state, f"请到{where}出示任务号。")
+        message, pickup = job_words(job.kind, job.state, where, self.queue.policy.release_above)  # type: ignore[arg-type]
         return PrintOutcome(job.job_no, job.kind, job.pages, where, job.output, job.state,  # type: ignore[arg-type]
-                            message, job.fee_cents)
+                            message, job.fee_cents, pickup)
 
     def _ticket(self, doc: PrintDocument, job_no: str, pages: int, fee_cents: int) -> None:
         """The slip a held job's citizen takes to the desk: its job number, pages and fee."""
@@ -240,13 +282,14 @@ class Services:
             title=f"取件凭条 任务号 {job_no}：A4 复印件共 {pages} 页{fee}，需工作人员放行。"
             f"请到{self.settings.collect_at}出示本凭条。《{doc.title}》",
         )
-        data = render_receipt(ticket, self._stamp(), self.settings.receipt_width, job_no=job_no,
-                              text=self.settings.receipt_text, font_path=self.settings.font_path)
         try:
+            data = render_receipt(ticket, self._stamp(), self.settings.receipt_width, job_no=job_no,
+                                  text=self.settings.receipt_text, font_path=self.settings.font_path,
+                                  heading=TICKET_LABEL)
             self.queue.submit(index_no=doc.index_no, title=ticket.title, kind="receipt", data=data, pages=1,
                               visitor=self.visitor, source=f"ticket:{job_no}", exempt=True)
-        except JobError as exc:
-            log.warning("the slip of held job %s was not queued: %s", job_no, exc)
+        except Exception:  # the held job stands without its slip: the screen shows the number
+            log.exception("the slip of held job %s was not queued", job_no)
 
     def _render(self, doc: PrintDocument, kind: PrintKind, job_no: str | None = None) -> tuple[bytes, int]:
         if kind == "a4":
@@ -335,5 +378,22 @@ def validity_warning(doc: PrintDocument) -> str:
     return f"{mark}，打印件仅供查阅参考。" if mark else ""
 
 
-class PrintRefused(PrintError):
-    """The copy cannot be made now (quota, no room for the job); the message is for the citizen."""
+class PrintRefused(PrintError, CitizenError):
+    """The copy cannot be made or the attachment read; the message is for the citizen (see kiosk.errors)."""
+
+
+ATTACHMENT_UNREADABLE = Trouble("此附件暂时无法显示。", ASK_STAFF)
+
+
+def _for_citizen(call: Callable[[], T], fallback: Trouble) -> T:
+    """`call()`, its failures said in the citizen's words (the attachment's own, or the central map's)."""
+    try:
+        return call()
+    except PrintRefused:
+        raise
+    except RenderError as exc:  # printing.pdf words these for the citizen, with no exception text
+        raise PrintRefused(str(exc)) from exc
+    except Exception as exc:
+        log.exception("an attachment could not be read")
+        found = trouble(exc)
+        raise PrintRefused((fallback if found is UNEXPECTED else found).text) from exc

@@ -155,22 +155,27 @@ class StateStore:
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
         run_migrations(self.engine, MIGRATIONS)
-        self._sessions = make_sessionmaker(self.engine)
+        self._sessions = make_sessionmaker(self.engine)  # reads: deferred, never in a writer's way
+        self._writes = make_sessionmaker(self.engine, write=True)  # writes: the lock up front (SQLite IMMEDIATE)
 
     def close(self) -> None:
         self.engine.dispose()
 
     def session(self) -> Session:
-        """A session for reads; the caller closes it (use it in a `with`)."""
+        """A session for reads only (writes go through `begin`); the caller closes it (use it in a `with`)."""
         return self._sessions()
 
     def begin(self) -> AbstractContextManager[Session]:
-        """A session in a transaction that commits when the block ends."""
-        return self._sessions.begin()
+        """A session in a write transaction that commits when the block ends; keep it short.
+
+        On SQLite it begins IMMEDIATE: it waits (busy timeout) for the write lock before its
+        first read, so a read-then-write never meets another writer's newer snapshot.
+        """
+        return self._writes.begin()
 
     def audit(self, actor: str, action: str, detail: str = "") -> None:
         """Record a staff action."""
-        with self._sessions.begin() as session:
+        with self._writes.begin() as session:
             session.add(AuditEntry(actor=actor, action=action, detail=detail[:1000]))
 
     def audit_log(self, limit: int = 50) -> list[AuditEntry]:
@@ -180,7 +185,7 @@ class StateStore:
 
     def start_sync(self, source: str, trigger: str, sequence_before: int | None) -> int:
         """Record that a sync began; returns the run's id."""
-        with self._sessions.begin() as session:
+        with self._writes.begin() as session:
             run = SyncRun(source=source, trigger=trigger, sequence_before=sequence_before, outcome="running")
             session.add(run)
             session.flush()
@@ -188,7 +193,7 @@ class StateStore:
 
     def mark_interrupted_syncs(self) -> int:
         """Runs still 'running' when the sync lock is free were killed: record them as interrupted."""
-        with self._sessions.begin() as session:
+        with self._writes.begin() as session:
             runs = list(session.scalars(select(SyncRun).where(SyncRun.outcome == "running")))
             for run in runs:
                 run.outcome, run.error = "interrupted", "the process ended before the sync finished"
@@ -196,7 +201,7 @@ class StateStore:
 
     def finish_sync(self, run_id: int, outcome: str, **fields: object) -> SyncRun:
         """Record how a sync ended: its outcome, counts and error."""
-        with self._sessions.begin() as session:
+        with self._writes.begin() as session:
             run = session.get_one(SyncRun, run_id)
             for name, value in fields.items():
                 setattr(run, name, value)
@@ -216,7 +221,7 @@ class StateStore:
 
     def record(self, kind: EventKind, index_no: str = "", detail: str = "") -> None:
         """Count a view, a search or a print."""
-        with self._sessions.begin() as session:
+        with self._writes.begin() as session:
             session.add(UsageEvent(kind=kind, index_no=index_no, detail=detail[:500]))
 
     def event_counts(self) -> dict[str, int]:

@@ -7,6 +7,7 @@ complete (`_StampedCanvas`), which costs one layout pass instead of two.
 
 from __future__ import annotations
 
+import functools
 import io
 import threading
 import unicodedata
@@ -25,10 +26,12 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table
 from reportlab.platypus.doctemplate import LayoutError
 
+from content_cache.linebreak import CharWidths, fill_lines
 from printing.document import CopyStamp, PrintDocument, withdrawn_mark
 from printing.errors import RenderError
 from printing.fonts import find_cjk_font, font_coverage, register_cjk_font
@@ -92,9 +95,46 @@ def _clean_char(ch: str, coverage: frozenset[int]) -> str:
     return ch if ord(ch) in coverage else MISSING_GLYPH
 
 
-def _markup(text: str, clean: Cleaner) -> str:
-    """Plain text as Paragraph markup: cleaned, then <, > and & escaped."""
-    return escape(clean(text))
+class _BrokenParagraph(Paragraph):
+    """A paragraph whose lines are chosen by the rules of Chinese line breaking at the width it is given.
+
+    reportlab's own CJK wrap breaks anywhere, splitting years, 索引号 and
+    文号 and starting lines with "，": the lines are broken here instead and
+    joined with <br/>, so reportlab only places them. Pieces made by split()
+    are built by reportlab from the lines already broken (`plain` is None).
+    """
+
+    def __init__(
+        self, text: str | None, style: ParagraphStyle, *args: Any, plain: str | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(text, style, *args, **kwargs)
+        self._plain = plain
+        self._broken_at: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab's names
+        """Break the lines for this width (once per width), then let reportlab lay them out."""
+        if self._plain is not None and self._broken_at != availWidth:
+            self._broken_at = availWidth
+            Paragraph.__init__(self, _broken_markup(self._plain, self.style, availWidth), self.style)
+        return super().wrap(availWidth, availHeight)
+
+
+def _broken_markup(plain: str, style: ParagraphStyle, width: float) -> str:
+    # A hair narrower than the column: reportlab must find every line fits and never re-break one.
+    room = width - style.leftIndent - style.rightIndent - 0.01
+    widths = _char_widths(style.fontName, style.fontSize)
+    lines = fill_lines(plain, room, widths, first_indent=style.firstLineIndent)
+    return "<br/>".join(escape(line.strip()) for line in lines)
+
+
+@functools.lru_cache(maxsize=32)
+def _char_widths(font: str, size: float) -> CharWidths:
+    return CharWidths(partial(pdfmetrics.stringWidth, fontName=font, fontSize=size))
+
+
+def _paragraph(text: str, style: ParagraphStyle, clean: Cleaner) -> Paragraph:
+    """Plain text as a paragraph: cleaned, then broken into lines at the width it gets."""
+    return _BrokenParagraph("", style, plain=clean(text))
 
 
 def _shortened(text: str, limit: int) -> str:
@@ -164,8 +204,8 @@ def _header(doc: PrintDocument, styles: _Styles, clean: Cleaner) -> list[Flowabl
     flowables: list[Flowable] = []
     mark = withdrawn_mark(doc.validity_label)
     if mark:
-        flowables.append(Paragraph(f"{mark}，仅供查阅参考", styles.banner))
-    flowables.append(Paragraph(_markup(" ".join(doc.title.splitlines()), clean), styles.title))
+        flowables.append(_paragraph(f"{mark}，仅供查阅参考", styles.banner, clean))
+    flowables.append(_paragraph(" ".join(doc.title.splitlines()), styles.title, clean))
     width = A4[0] - 2 * MARGIN_X
     side = QR_SIZE + 8 * mm
     block = Table(
@@ -196,7 +236,7 @@ def _meta_rows(doc: PrintDocument) -> list[tuple[str, str]]:
 
 def _meta_table(doc: PrintDocument, styles: _Styles, clean: Cleaner, width: float) -> Table:
     rows = [
-        [Paragraph(label, styles.label), Paragraph(_markup(_shortened(value, META_MAX_SHOWN), clean), styles.value)]
+        [Paragraph(label, styles.label), _paragraph(_shortened(value, META_MAX_SHOWN), styles.value, clean)]
         for label, value in _meta_rows(doc)
     ]
     table = Table(rows, colWidths=[20 * mm, width - 24 * mm], hAlign="LEFT")
@@ -223,7 +263,7 @@ def _qr_block(url: str, styles: _Styles, clean: Cleaner) -> list[Flowable]:
     if not url:
         return []
     shown = _shortened(url, URL_MAX_SHOWN)
-    caption = Paragraph(_markup(shown, clean), styles.url)
+    caption = _paragraph(shown, styles.url, clean)
     if len(url.encode("utf-8")) > QR_MAX_BYTES:
         return [caption]
     return [_qr_drawing(url, styles.url.fontName), caption]
@@ -244,7 +284,7 @@ def _qr_drawing(url: str, font: str) -> Drawing:
 def _body(body: str, styles: _Styles, clean: Cleaner) -> list[Flowable]:
     """One Paragraph per non-blank line; the style indents each by two characters."""
     lines = (line.strip() for line in body.splitlines())
-    return [Paragraph(_markup(line, clean), styles.body) for line in lines if line]
+    return [_paragraph(line, styles.body, clean) for line in lines if line]
 
 
 # -- page furniture ----------------------------------------------------------

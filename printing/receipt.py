@@ -19,7 +19,7 @@ import functools
 import threading
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import qrcode
@@ -28,7 +28,8 @@ from escpos.printer import Dummy
 from PIL import Image, ImageDraw, ImageFont
 from qrcode.exceptions import DataOverflowError
 
-from printing.document import CopyStamp, PrintDocument, ReceiptWidth, withdrawn_mark
+from content_cache.linebreak import CharWidths, fill_lines
+from printing.document import SLIP_LABEL, CopyStamp, PrintDocument, ReceiptWidth, withdrawn_mark
 from printing.fonts import find_cjk_font, font_coverage, register_cjk_font
 from printing.uri import TextMode
 
@@ -40,8 +41,6 @@ KANJI_SIZE = b"\x1c\x21"  # FS ! n: size of double-byte characters (ESC ! covers
 UNPRINTABLE = "?"
 RASTER_FONT_DOTS = 24  # the size of a printer's own Chinese font: two 12-dot columns
 RASTER_LINE_DOTS = 30  # line pitch, as ESC/POS printers space 24-dot text
-# Characters that must not begin a line (a simple form of the kinsoku rule).
-NO_LINE_START = frozenset("，。、；：！？）》」』】〕”’…—,.;:!?)]}%")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,12 +77,16 @@ def render_receipt(
     job_no: str | None = None,
     text: TextMode = "gb18030",
     font_path: Path | None = None,
+    heading: str = SLIP_LABEL,
 ) -> bytes:
     """Render `doc` as ESC/POS bytes for a slip of the given paper width.
 
+    The slip carries the document's record (名称, 索引号, …) and a QR code to the
+    source, never its text; `heading` names it (信息索引小票, or 取件凭条).
     `text="raster"` draws the text as images with the font at `font_path`
     (default: `find_cjk_font()`); the GB18030 mode needs no font.
     """
+    stamp = replace(stamp, label=heading)  # the stamp's own label names the A4 copy
     paper = RECEIPT_PAPER[width]
     printer = Dummy(profile=paper.profile)
     printer.hw("INIT")  # ESC @
@@ -99,9 +102,11 @@ def render_receipt(
 
 
 def receipt_lines(
-    doc: PrintDocument, stamp: CopyStamp, width: ReceiptWidth = "58mm", job_no: str | None = None
+    doc: PrintDocument, stamp: CopyStamp, width: ReceiptWidth = "58mm", job_no: str | None = None,
+    heading: str = SLIP_LABEL,
 ) -> list[str]:
     """The wrapped text lines of the slip, in order, as they will be printed."""
+    stamp = replace(stamp, label=heading)
     paper = RECEIPT_PAPER[width]
     return [line for block in _blocks(doc, stamp, paper, job_no) for line in block.lines]
 
@@ -190,57 +195,20 @@ def _char_columns(ch: str) -> int:
 
 
 def wrap_columns(text: str, width: float, measure: Callable[[str], float] = columns) -> list[str]:
-    """Greedy wrap of printable text to `width` columns, keeping ASCII words whole when they fit.
+    """Printable text in lines of at most `width` columns, by the rules of Chinese line breaking.
 
+    No line starts with a closing mark or ends with an opening one; numbers,
+    Latin words, 索引号 and 文号 stay whole when they fit (`content_cache.linebreak`).
     `measure` gives a text's width (default: columns; raster slips measure dots).
     """
-    lines: list[str] = []
-    current = ""
-    for token in _tokens(text.strip()):
-        if measure(current + token) <= width:
-            current += token
-            continue
-        if current.strip():
-            current, token = _keep_punctuation_off_line_start(current, token)
-            lines.append(current.rstrip())
-        current = ""
-        for piece in _split_long(token.lstrip(), width, measure):
-            if current:
-                lines.append(current)
-            current = piece
-    if current.strip():
-        lines.append(current.rstrip())
-    return lines
+    lines = fill_lines(text.strip(), width, _char_widths(measure))
+    return [line.strip() for line in lines if line.strip()]
 
 
-def _tokens(text: str) -> list[str]:
-    """ASCII words and spaces as whole tokens, every other character alone."""
-    tokens: list[str] = []
-    for ch in text:
-        joins = tokens and ch.isascii() and tokens[-1].isascii() and (ch == " ") == (tokens[-1][-1] == " ")
-        if joins:
-            tokens[-1] += ch
-        else:
-            tokens.append(ch)
-    return tokens
-
-
-def _keep_punctuation_off_line_start(line: str, token: str) -> tuple[str, str]:
-    # Carry the last Chinese character down with the punctuation rather than start a line
-    # with "，"; the tail of an ASCII word stays put, since splitting the word is worse.
-    if token[:1] in NO_LINE_START and len(line) > 1 and not line[-1].isascii():
-        return line[:-1], line[-1] + token
-    return line, token
-
-
-def _split_long(token: str, width: float, measure: Callable[[str], float]) -> list[str]:
-    """Hard-split a token wider than the paper; shorter tokens come back whole."""
-    pieces = [""]
-    for ch in token:
-        if pieces[-1] and measure(pieces[-1] + ch) > width:
-            pieces.append("")
-        pieces[-1] += ch
-    return [piece for piece in pieces if piece]
+@functools.lru_cache(maxsize=8)
+def _char_widths(measure: Callable[[str], float]) -> CharWidths:
+    """One per-character width cache per measure: a slip wraps a dozen short texts."""
+    return CharWidths(measure)
 
 
 # -- bytes -------------------------------------------------------------------

@@ -10,9 +10,12 @@ from kivy.properties import NumericProperty, StringProperty
 
 from screens.base import KioskScreen, load_kv
 from screens.navigator import Params
+from screens.services import CitizenError
 from screens.worker import Task, run_in_worker
 
 PAGE_WIDTH = 1000  # pixels a page is drawn at (the screen scales it to fit)
+# A fault the services did not put into words.
+UNREADABLE = "附件暂时无法显示。请返回后再打开一次；如仍不行，请到服务台找工作人员帮助。"
 
 
 class AttachmentScreen(KioskScreen):
@@ -64,9 +67,9 @@ class AttachmentScreen(KioskScreen):
         self.ready = True
 
     def _failed(self, exc: Exception) -> None:
-        # The services raise errors whose message is written for the citizen.
+        # Only a CitizenError's message is written for the citizen; anything else is said in our words.
         self._task = None
-        self.notice = str(exc) or "附件暂时无法显示，请联系工作人员。"
+        self.notice = str(exc) if isinstance(exc, CitizenError) and str(exc) else UNREADABLE
         self.ready = True
 
     def next_page(self) -> None:

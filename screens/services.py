@@ -17,6 +17,14 @@ from content_cache.records import ColumnInfo, ItemDetail, ItemSummary, SearchRes
 from printing.document import PrintKind, PrintOutcome, PrintQuote
 
 
+class CitizenError(Exception):
+    """A service could not do what a screen asked; `str()` is plain Chinese for the citizen.
+
+    It says what happened, what to do next and, for a print, whether a job was made.
+    Any other exception reaching a screen is a fault: the screen says so in its own words.
+    """
+
+
 # A print job's state (kiosk.jobs) as staff read it.
 STATE_NAMES = {
     "queued": "排队中", "awaiting_release": "待放行", "printing": "打印中", "done": "已完成", "failed": "失败",
@@ -122,14 +130,15 @@ class KioskServices(Protocol):
     def print_item(self, index_no: str, kind: PrintKind, *, attachment: str | None = None) -> PrintOutcome:
         """Queue a copy (or a PDF attachment as it is) and wait (bounded) for it.
 
-        Raises printing.errors.PrintError with a message for the citizen.
+        Once the job is made, whatever happens the outcome tells its number and true state;
+        raises CitizenError (no job was made, and why) before that.
         """
 
     def attachment_pages(self, index_no: str, name: str) -> int:
-        """How many pages a PDF attachment has; raises an error with a message for the citizen otherwise."""
+        """How many pages a PDF attachment has; raises CitizenError when it cannot be read."""
 
     def attachment_page(self, index_no: str, name: str, page: int, width: int) -> bytes:
-        """Page `page` (0-based) of a PDF attachment drawn `width` pixels wide, as PNG bytes."""
+        """Page `page` (0-based) of a PDF attachment drawn `width` pixels wide, as PNG bytes; CitizenError if not."""
 
     def new_visit(self) -> None:
         """The kiosk went back to Home when idle: a new visitor's page quota begins."""

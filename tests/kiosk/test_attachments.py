@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from content_cache import ContentError
 from content_cache.demo import annual_report_2008
 from content_cache.records import AttachmentRecord
 from content_cache.store import upsert_items
@@ -85,5 +84,5 @@ def test_an_attachment_that_is_not_a_readable_pdf_is_refused_with_a_reason(servi
     assert services.print_quote(index_no, "a4", attachment="统计表.xlsx").refusal == "此附件不是 PDF 文件，无法打印。"
     _attach(services, b"%PDF-1.7\n garbage that is no PDF", name="坏.pdf")
     assert services.print_quote(index_no, "a4", attachment="坏.pdf").refusal.startswith("此附件无法读取")
-    with pytest.raises(ContentError, match="没有附件 无此附件.pdf"):
-        services.print_quote(index_no, "a4", attachment="无此附件.pdf")
+    gone = services.print_quote(index_no, "a4", attachment="无此附件.pdf")
+    assert gone.refusal == "这个附件已不在本机的目录中，可能刚刚更新。请返回文件页重新打开。"

@@ -83,7 +83,7 @@ def test_print_writes_an_a4_pdf_and_a_slip_into_the_spool_folder(home: Path) -> 
     assert a4.returncode == slip.returncode == 0, a4.stderr + slip.stderr
     a4_no, slip_no = (re.match(r"job (\d{4}): done, ", done.stdout).group(1) for done in (a4, slip))  # type: ignore[union-attr]
     assert "pages on spool folder" in a4.stdout and "1 page on spool folder" in slip.stdout
-    assert "请到服务台领取。" in slip.stdout
+    assert "小票已打出，请在本机出纸口取走。" in slip.stdout and "请到服务台领取。" in a4.stdout
     pdf, escpos = home / "spool" / f"{a4_no}.pdf", home / "spool" / f"{slip_no}.escpos"
     assert pdf.read_bytes().startswith(b"%PDF") and escpos.read_bytes().startswith(b"\x1b@")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout

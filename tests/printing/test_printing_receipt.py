@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 import pytest
 
-from printing.document import CopyStamp, PrintDocument, ReceiptWidth
+from printing.document import SLIP_LABEL, CopyStamp, PrintDocument, ReceiptWidth
 from printing.receipt import columns, encode_line, receipt_lines, render_receipt, wrap_columns
 
 ESC_INIT = b"\x1b\x40"
@@ -47,7 +47,7 @@ def test_exact_bytes_of_field_lines(document: PrintDocument, stamp: CopyStamp) -
 
 def test_heading_is_centred_bold_and_tall_then_reset(document: PrintDocument, stamp: CopyStamp) -> None:
     data = render_receipt(document, stamp)
-    heading = FS_AND + stamp.label.encode("gb18030") + FS_DOT + b"\n"
+    heading = FS_AND + SLIP_LABEL.encode("gb18030") + FS_DOT + b"\n"
     start = data.index(heading)
     assert data[:start].endswith(b"\x1bE\x01\x1ba\x01\x1c!\x08")  # bold, centre, double-height Chinese
     assert data[start + len(heading) :].startswith(b"\x1c!\x00")
@@ -122,8 +122,8 @@ class TestWrap:
     def test_punctuation_does_not_start_a_line(self) -> None:
         assert wrap_columns("一二三，四", 6) == ["一二", "三，四"]
 
-    def test_ascii_word_is_not_split_to_keep_punctuation_company(self) -> None:
-        assert wrap_columns("一二 abc，", 9) == ["一二 abc", "，"]
+    def test_a_word_and_its_punctuation_move_down_together(self) -> None:
+        assert wrap_columns("一二 abc，", 9) == ["一二", "abc，"]
 
 
 @pytest.mark.parametrize(("label", "mark"), [("废止", "本文件已废止"), ("已失效", "本文件已失效"), ("失效", "本文件已失效")])
@@ -140,3 +140,9 @@ def test_withdrawn_document_slip_carries_the_warning_under_the_title(
 
 def test_valid_document_slip_has_no_warning(document: PrintDocument, stamp: CopyStamp) -> None:
     assert not any("本文件已" in line for line in receipt_lines(document, stamp))
+
+
+def test_the_slip_is_named_for_what_it_holds_not_as_a_copy(document: PrintDocument, stamp: CopyStamp) -> None:
+    lines = receipt_lines(document, stamp)
+    assert lines[0] == "政府信息查阅场所 信息索引小票" and "阅览复制件" not in "".join(lines)
+    assert any(line.startswith("索引号：") for line in lines) and document.body[:10] not in "".join(lines)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from screens.print_copy import UNKNOWN_FAULT
 from tests.ui.conftest import screenshot, tap, wait_for_workers, wait_until
 from tests.ui.fakes import COLLECT_AT, JOB_NO, printer_offline
 
@@ -40,7 +41,7 @@ def test_print_a4_shows_pages_then_the_job_and_where_to_collect(app: Any, servic
     assert printer.pages_text == "A4 复印件共 1 页"
     tap(printer.ids.confirm)
     wait_until(lambda: printer.phase == "done")
-    assert JOB_NO in printer.ids.outcome.text
+    assert printer.ids.outcome_title.text == f"打印任务号 {JOB_NO}"
     assert COLLECT_AT in printer.ids.outcome.text
     assert ("print_item", (doc.index_no, "a4")) in services.calls
     screenshot("07-print-done")
@@ -54,8 +55,10 @@ def test_print_error_is_shown_in_words(app: Any, services: Any) -> None:
     wait_until(lambda: printer.phase == "ready")
     assert printer.pages_text.endswith("张")
     tap(printer.ids.confirm)
-    wait_until(lambda: printer.phase == "failed")
-    assert printer.ids.outcome.text == "未能打印：打印机暂时无法使用，请到服务台联系工作人员。"
+    wait_until(lambda: printer.phase == "unknown")
+    # an error the services did not put into words: nobody can say whether a job was made
+    assert printer.ids.outcome_title.text == "未能打印"
+    assert printer.ids.outcome.text == UNKNOWN_FAULT
     screenshot("08-print-failed")
     wait_for_workers()
 
@@ -68,7 +71,7 @@ def test_print_warns_of_an_abolished_document_and_shows_the_fee(app: Any, servic
     tap(printer.ids.a4)
     wait_until(lambda: printer.phase == "ready")
     pages = services.print_pages(abolished.index_no, "a4")
-    assert printer.pages_text == f"A4 复印件共 {pages} 页，费用 {pages * 0.5:.2f} 元"
+    assert printer.pages_text == f"A4 复印件共 {pages} 页" and printer.terms_text == f"费用 {pages * 0.5:.2f} 元"
     assert printer.ids.warning.text == "本文件已废止，打印件仅供查阅参考。" and printer.ids.warning.height > 0
     screenshot("09-print-abolished-fee")
     wait_for_workers()
@@ -79,7 +82,7 @@ def test_a_quota_refusal_is_said_before_confirming(app: Any, services: Any) -> N
     app.navigator.show("print", index_no="01404553-7/2026-90001", title="宿州市2026年市级财政预算执行情况的报告")
     printer = app.current_screen
     tap(printer.ids.a4)
-    wait_until(lambda: printer.phase == "failed")
+    wait_until(lambda: printer.phase == "refused")
     assert printer.ids.confirm.disabled and printer.ids.outcome.text == services.refusal
     assert not any(name == "print_item" for name, _ in services.calls)
     wait_for_workers()

@@ -52,7 +52,7 @@ def test_home_to_a_printed_a4_copy(app: Any, services: Services, kiosk_home: Pat
     screenshot("32-real-printed")
 
     job = services.queue.jobs()[0]
-    assert job.state == "done" and job.job_no in printer.ids.outcome.text
+    assert job.state == "done" and printer.ids.outcome_title.text == f"打印任务号 {job.job_no}"
     pdf = kiosk_home / "spool" / f"{job.job_no}.pdf"
     assert pdf.exists() and job.output == services.queue.printers["a4"].name
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout

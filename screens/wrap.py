@@ -1,0 +1,89 @@
+"""BreakLabel: a wrapping Label whose lines follow the rules of Chinese line breaking.
+
+Kivy's own wrap breaks a Chinese line after any character: a line may start
+with "。" and a year or an 索引号 may be cut in two. BreakLabel chooses the
+lines itself (`content_cache.linebreak.fill_lines`, measuring with Kivy's core
+text) and hands Kivy the text with those line breaks in it, with `text_size`
+(width, None) so Kivy draws the lines as they are and never wraps them again.
+
+It is a drop-in for a wrapping Label (`text`, `font_size`, `font_name`,
+`halign`, `color`, `line_height`, `padding`): its `text` stays what was set;
+only what is drawn has the line breaks. With `max_lines` the last line kept
+ends in "…". Content text only: markup stays off. `text_size` is the label's
+own (its width, None): a rule leaves it alone and uses `padding` for margins.
+
+No feedback loop: the lines follow the width; the height may follow
+`texture_size[1]` (the rule says so: `size_hint_y: None`,
+`height: self.texture_size[1]`); the width never follows the texture.
+Re-wrapping happens at most once a frame (a Clock trigger), when the width,
+the text, the font or its size change.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.core.text import Label as CoreLabel
+from kivy.uix.label import Label
+
+from content_cache.linebreak import CharWidths, clip_lines, fill_lines
+
+__all__ = ["BreakLabel", "break_lines", "text_widths"]
+
+_REWRAP_ON = ("width", "text", "font_size", "font_name", "bold", "max_lines", "padding")
+
+
+@functools.lru_cache(maxsize=64)
+def text_widths(font_name: str, font_size: float, bold: bool = False) -> CharWidths:
+    """Widths of text in `font_name` at `font_size` as Kivy draws it, each character measured once."""
+    core = CoreLabel(font_name=font_name, font_size=font_size, bold=bold)
+    return CharWidths(lambda text: float(core.get_extents(text)[0]))
+
+
+def break_lines(text: str, width: float, measure: CharWidths, max_lines: int = 0) -> str:
+    """`text` with a line break wherever a line of `width` ends (and "…" past `max_lines` lines)."""
+    if width <= 0:
+        return text
+    lines = clip_lines(text, width, measure, max_lines) if max_lines > 0 else fill_lines(text, width, measure)
+    return "\n".join(line.rstrip(" ") for line in lines)
+
+
+class BreakLabel(Label):
+    """A Label that wraps at its width by the rules of Chinese typesetting."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._broken = ""  # what is drawn: the text with its line breaks
+        self._trigger_break = Clock.create_trigger(self._break, -1)
+        super().__init__(**kwargs)
+        for name in _REWRAP_ON:
+            self.fbind(name, self._trigger_break)
+        self._trigger_break()
+
+    @property
+    def lines(self) -> list[str]:
+        """The lines as drawn (after the last re-wrap)."""
+        return self._broken.split("\n") if self._broken else []
+
+    def _break(self, *_args: Any) -> None:
+        padding = self.padding[0] + self.padding[2]
+        measure = text_widths(self.font_name, self.font_size, self.bold)
+        self._broken = break_lines(self.text, self.width - padding, measure, int(self.max_lines))
+        if self.text_size[0] != self.width or self.text_size[1] is not None:
+            self.text_size = (self.width, None)
+        if self._label.text != self._broken:
+            self._label.text = self._broken
+            self._trigger_texture()
+
+    # Kivy's Label hands its `text` straight to the core label; here the broken text goes instead.
+
+    def _trigger_texture_update(self, name: str | None = None, source: Any = None, value: Any = None) -> None:
+        if name == "text" and source:
+            self._trigger_break()
+            return
+        super()._trigger_texture_update(name, source, value)
+
+    def _create_label(self) -> None:
+        super()._create_label()
+        self._label.text = self._broken
