@@ -13,7 +13,6 @@ from kivy.core.window import Window
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.button import Button
-from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from content_cache.records import WITHDRAWN_VALIDITIES, ItemDetail
@@ -24,12 +23,13 @@ from screens.navigator import Params
 from screens.staged import StagedText
 from screens.touch import QuickTapScrollView  # noqa: F401  (used in the .kv)
 from screens.worker import Task, run_in_worker
+from screens.wrap import BreakLabel
 
 FIRST_PARAGRAPHS = 2  # laid out in the frame the document arrives: about a screenful
 
 
-class BodyParagraph(Label):
-    """A piece of the body; literal text, wrapped to the width of the page."""
+class BodyParagraph(BreakLabel):
+    """A piece of the body; literal text, broken into lines by the rules of Chinese typesetting."""
 
 
 class AttachmentButton(Button):
