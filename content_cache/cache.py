@@ -75,13 +75,17 @@ class ContentCache:
         with self.session() as s:
             return catalogue.subcolumns(s, code)
 
-    def count_items(self, column_code: str) -> int:
+    def count_items(self, column_code: str, year: int | None = None) -> int:
         with self.session() as s:
-            return catalogue.count_items(s, column_code)
+            return catalogue.count_items(s, column_code, year)
 
-    def list_items(self, column_code: str, offset: int, limit: int) -> list[ItemSummary]:
+    def year_counts(self, column_code: str) -> list[tuple[int, int]]:
         with self.session() as s:
-            return catalogue.list_items(s, column_code, offset, limit)
+            return catalogue.year_counts(s, column_code)
+
+    def list_items(self, column_code: str, offset: int, limit: int, year: int | None = None) -> list[ItemSummary]:
+        with self.session() as s:
+            return catalogue.list_items(s, column_code, offset, limit, year)
 
     def item(self, index_no: str) -> ItemDetail:
         with self.session() as s:

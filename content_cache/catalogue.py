@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from content_cache.errors import AttachmentNotFound, ColumnNotFound, ItemNotFound
@@ -68,9 +68,29 @@ def column(session: Session, code: str) -> ColumnInfo:
     return _column_infos(session, [found])[0]
 
 
-def count_items(session: Session, column_code: str) -> int:
-    """How many items a column holds directly."""
-    return session.scalar(select(func.count()).select_from(Item).where(Item.column_code == column_code)) or 0
+def _in_column(column_code: str, year: int | None) -> list[ColumnElement[bool]]:
+    """The conditions of a column's items, of one year of publication when `year` is given.
+
+    A date range rather than strftime(), so the (column, published_on) index serves it.
+    """
+    conditions: list[ColumnElement[bool]] = [Item.column_code == column_code]
+    if year is not None:
+        conditions += [Item.published_on >= date(year, 1, 1), Item.published_on < date(year + 1, 1, 1)]
+    return conditions
+
+
+def count_items(session: Session, column_code: str, year: int | None = None) -> int:
+    """How many items a column holds directly (published in `year`, when given)."""
+    return session.scalar(select(func.count()).select_from(Item).where(*_in_column(column_code, year))) or 0
+
+
+def year_counts(session: Session, column_code: str) -> list[tuple[int, int]]:
+    """The years in which a column's own items were published, newest first, each with its item count."""
+    year = func.strftime("%Y", Item.published_on)
+    rows = session.execute(
+        select(year, func.count()).where(Item.column_code == column_code).group_by(year).order_by(year.desc())
+    )
+    return [(int(y), int(n)) for y, n in rows if y]
 
 
 def summary(item: Item) -> ItemSummary:
@@ -91,11 +111,13 @@ def _validity(value: str) -> Validity:
     return value if value in VALIDITY_LABELS else "valid"  # type: ignore[return-value]
 
 
-def list_items(session: Session, column_code: str, offset: int, limit: int) -> list[ItemSummary]:
-    """A page of a column's items, newest first."""
+def list_items(
+    session: Session, column_code: str, offset: int, limit: int, year: int | None = None
+) -> list[ItemSummary]:
+    """A page of a column's items (published in `year`, when given), newest first."""
     rows = session.scalars(
         select(Item)
-        .where(Item.column_code == column_code)
+        .where(*_in_column(column_code, year))
         .order_by(Item.published_on.desc(), Item.id.desc())
         .offset(max(offset, 0))
         .limit(max(limit, 0))

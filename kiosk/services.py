@@ -113,11 +113,14 @@ class Services:
     def subcolumns(self, code: str) -> list[ColumnInfo]:
         return self.content.subcolumns(code)
 
-    def count_items(self, column_code: str) -> int:
-        return self.content.count_items(column_code)
+    def count_items(self, column_code: str, year: int | None = None) -> int:
+        return self.content.count_items(column_code, year)
 
-    def list_items(self, column_code: str, offset: int, limit: int) -> list[ItemSummary]:
-        return self.content.list_items(column_code, offset, limit)
+    def year_counts(self, column_code: str) -> list[tuple[int, int]]:
+        return self.content.year_counts(column_code)
+
+    def list_items(self, column_code: str, offset: int, limit: int, year: int | None = None) -> list[ItemSummary]:
+        return self.content.list_items(column_code, offset, limit, year)
 
     def item(self, index_no: str) -> ItemDetail:
         """One item; each opening is counted as a view."""

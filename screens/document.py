@@ -1,25 +1,35 @@
-"""Document: the title block (名称, 索引号, 文号, …, 有效性) and the body in large type."""
+"""Document: the title block (名称, 索引号, 文号, …, 有效性) and the body in large type.
+
+The body's type follows the visitor's one text size (`theme.text.body`); its
+paragraphs are added and resized in stages (`screens.staged`), so a tap never
+waits for the whole document to be laid out.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from kivy.core.window import Window
+from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.button import Button
-from kivy.uix.label import Label
+from kivy.uix.widget import Widget
 
 from content_cache.records import WITHDRAWN_VALIDITIES, ItemDetail
+from screens import theme
 from screens.base import KioskScreen, load_kv
 from screens.formatting import chunk_text, cn_date
 from screens.navigator import Params
+from screens.staged import StagedText
+from screens.touch import QuickTapScrollView  # noqa: F401  (used in the .kv)
 from screens.worker import Task, run_in_worker
+from screens.wrap import BreakLabel
 
-BODY_SIZES: tuple[int, ...] = (28, 34, 40, 48, 56, 64, 72)
-DEFAULT_SIZE_STEP = 2  # 40 px
+FIRST_PARAGRAPHS = 2  # laid out in the frame the document arrives: about a screenful
 
 
-class BodyParagraph(Label):
-    """A piece of the body; literal text, wrapped to the width of the page."""
+class BodyParagraph(BreakLabel):
+    """A piece of the body; literal text, broken into lines by the rules of Chinese typesetting."""
 
 
 class AttachmentButton(Button):
@@ -27,7 +37,7 @@ class AttachmentButton(Button):
 
 
 class DocumentScreen(KioskScreen):
-    """Reads one item in large type; A− / A+ change the size; 打印 opens Print."""
+    """Reads one item in large type; A− / A+ step the visitor's text size; 打印 opens Print."""
 
     index_no = StringProperty("")
     title = StringProperty("")
@@ -39,12 +49,14 @@ class DocumentScreen(KioskScreen):
     abolished = BooleanProperty(False)
     banner = StringProperty("")
     notice = StringProperty("")
-    size_step = NumericProperty(DEFAULT_SIZE_STEP)
-    body_font_size = NumericProperty(BODY_SIZES[DEFAULT_SIZE_STEP])
+    size_step = NumericProperty(theme.text.step)  # the visitor's text size step (theme.text.step)
+    body_font_size = NumericProperty(theme.text.body)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._task: Task | None = None
+        self._staged = StagedText(self.ids.scroller, self.ids.body)
+        theme.text.bind(step=self.setter("size_step"), body=self.setter("body_font_size"))
 
     def enter(self, params: Params) -> None:
         """Show the item `params["index_no"]` (kept as is when unchanged)."""
@@ -57,9 +69,9 @@ class DocumentScreen(KioskScreen):
         self._task = run_in_worker(lambda: self.services.item(index_no), self._show, self._fail)
 
     def reset(self) -> None:
-        """Close the document and return the type size to the default."""
+        """Close the document; the next visitor starts at the standard text size."""
         self._clear_item()
-        self.size_step = DEFAULT_SIZE_STEP
+        theme.text.reset()
 
     def _clear_item(self) -> None:
         if self._task is not None:
@@ -69,6 +81,7 @@ class DocumentScreen(KioskScreen):
         self.written_on = self.published_on = self.validity = self.notice = ""
         self.abolished = False
         self.banner = ""
+        self._staged.cancel()
         self.ids.body.clear_widgets()
         self.ids.scroller.scroll_y = 1
         self.ready = False
@@ -84,8 +97,7 @@ class DocumentScreen(KioskScreen):
         self.banner = f"本文件已{item.validity_label}，仅供查阅参考" if self.abolished else ""
         self.validity = self._validity_text(item)
         self.notice = ""
-        self._fill_body(item.body)
-        self._list_attachments(item.attachments)
+        self._fill_body(item.body, item.attachments)
         self.ready = True
 
     @staticmethod
@@ -96,17 +108,39 @@ class DocumentScreen(KioskScreen):
             return f"已{item.validity_label}"
         return item.validity_label
 
-    def _fill_body(self, body: str) -> None:
+    def _fill_body(self, body: str, attachments: tuple[str, ...]) -> None:
+        """The first paragraphs now, the rest and then the attachments over the next frames."""
         box = self.ids.body
-        for chunk in chunk_text(body) or ["（本信息无正文）"]:
-            box.add_widget(BodyParagraph(text=chunk, font_size=self.body_font_size))
+        # Made at the width they will have: a label first laid out at the default 100 px
+        # wraps at every character, and that costs more than the real layout.
+        width = self._body_width()
+        size = self.body_font_size
+        chunks = chunk_text(body) or ["（本信息无正文）"]
+        widgets: list[Widget] = [BodyParagraph(text=chunk, font_size=size, width=width) for chunk in chunks]
+        widgets += self._attachment_buttons(attachments)
+        self._staged.add(widgets, FIRST_PARAGRAPHS)
 
-    def _list_attachments(self, names: tuple[str, ...]) -> None:
+    def _body_width(self) -> float:
+        """The width of the body's text: the box's, or before it was ever laid out, the window's share."""
+        box = self.ids.body
+        if box.width > 100:
+            return float(box.width - box.padding[0] - box.padding[2])
+        share = 0.64 if Window.width > Window.height else 1.0  # the card stands beside the body in landscape
+        return float(max(100.0, Window.width * share - dp(48) - box.padding[0] - box.padding[2]))
+
+    def _attachment_buttons(self, names: tuple[str, ...]) -> list[Widget]:
         """A button per attachment at the end of the text: it opens the attachment's pages."""
+        buttons: list[Widget] = []
         for name in names:
             button = AttachmentButton(text=f"附件：{name}")
             button.bind(on_release=lambda _b, n=name: self.open_attachment(n))
-            self.ids.body.add_widget(button)
+            buttons.append(button)
+        return buttons
+
+    @property
+    def laying_out(self) -> bool:
+        """True while paragraphs are still being added or resized."""
+        return self._staged.busy
 
     def open_attachment(self, name: str) -> None:
         self.navigator.show("attachment", index_no=self.index_no, title=self.title, attachment=name)
@@ -116,21 +150,17 @@ class DocumentScreen(KioskScreen):
         self.notice = "未找到这条信息，它可能已被撤回。" if isinstance(exc, KeyError) else "信息暂时无法载入，请稍后再试。"
         self.ready = True
 
-    def on_size_step(self, _screen: DocumentScreen, step: int) -> None:
-        self.body_font_size = BODY_SIZES[int(step)]
-
     def on_body_font_size(self, _screen: DocumentScreen, size: float) -> None:
-        for paragraph in self.ids.body.children:
-            if isinstance(paragraph, BodyParagraph):
-                paragraph.font_size = size
+        # Only the paragraphs on view are laid out in this frame; the place on the page is kept.
+        self._staged.resize(size, lambda w: isinstance(w, BodyParagraph))
 
     def bigger(self) -> None:
-        """A+: one step larger, up to the largest size."""
-        self.size_step = min(self.size_step + 1, len(BODY_SIZES) - 1)
+        """A+: one step larger for every screen, up to the largest."""
+        theme.text.bigger()
 
     def smaller(self) -> None:
-        """A−: one step smaller, down to the smallest size."""
-        self.size_step = max(self.size_step - 1, 0)
+        """A−: one step smaller for every screen, down to the standard size."""
+        theme.text.smaller()
 
     def open_print(self) -> None:
         """The 打印 button."""

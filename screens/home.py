@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from kivy.properties import StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
@@ -29,6 +29,7 @@ class HomeScreen(KioskScreen):
 
     updated_text = StringProperty("")
     notice = StringProperty("正在载入…")
+    failed = BooleanProperty(False)  # the sections could not be read: offer 重新载入
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -37,6 +38,7 @@ class HomeScreen(KioskScreen):
     def enter(self, params: Params) -> None:
         """Reload the sections: the nightly sync may have changed the counts."""
         self.ready = False
+        self.failed = False
         if self._task is not None:
             self._task.cancel()
         self._task = run_in_worker(self._load, self._show, self._fail)
@@ -57,11 +59,17 @@ class HomeScreen(KioskScreen):
         self.ready = True
 
     def _fail(self, exc: Exception) -> None:
-        self.notice = "目录暂时无法载入，请稍后再试或联系工作人员。"
+        self.notice = "目录暂时无法载入，请点“重新载入”，或联系工作人员。"
+        self.failed = True
         self.ready = True
 
     def _open_section(self, tile: SectionTile) -> None:
         self.navigator.show("browse", code=tile.code)
+
+    def reload(self) -> None:
+        """重新载入: read the sections again."""
+        self.notice = "正在载入…"
+        self.enter({})
 
     def open_search(self) -> None:
         """The search bar: open the Search screen."""

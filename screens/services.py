@@ -115,11 +115,14 @@ class KioskServices(Protocol):
     def subcolumns(self, code: str) -> list[ColumnInfo]:
         """The sub-columns of a column, in catalogue order (may be empty)."""
 
-    def count_items(self, column_code: str) -> int:
-        """How many items a column holds directly."""
+    def count_items(self, column_code: str, year: int | None = None) -> int:
+        """How many items a column holds directly (published in `year`, when given)."""
 
-    def list_items(self, column_code: str, offset: int, limit: int) -> list[ItemSummary]:
-        """A page of a column's items, newest first."""
+    def year_counts(self, column_code: str) -> list[tuple[int, int]]:
+        """The years of a column's own items, newest first, each with how many it holds."""
+
+    def list_items(self, column_code: str, offset: int, limit: int, year: int | None = None) -> list[ItemSummary]:
+        """A page of a column's items (of one year, when given), newest first."""
 
     def item(self, index_no: str) -> ItemDetail:
         """One item by 索引号; raises KeyError when unknown."""

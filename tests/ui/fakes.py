@@ -154,13 +154,22 @@ class FakeServices:
         self._record("subcolumns", code)
         return [self._info(c, i) for i, (c, _) in enumerate(SUBCOLUMNS) if PARENTS[c] == code]
 
-    def count_items(self, column_code: str) -> int:
+    def count_items(self, column_code: str, year: int | None = None) -> int:
         self._record("count_items", column_code)
-        return len(self._column_items(column_code))
+        return len(self._in_year(column_code, year))
 
-    def list_items(self, column_code: str, offset: int, limit: int) -> list[ItemSummary]:
+    def year_counts(self, column_code: str) -> list[tuple[int, int]]:
+        self._record("year_counts", column_code)
+        years = Counter(item.published_on.year for item in self._column_items(column_code))
+        return sorted(years.items(), reverse=True)
+
+    def list_items(self, column_code: str, offset: int, limit: int, year: int | None = None) -> list[ItemSummary]:
         self._record("list_items", column_code, offset, limit)
-        return self._column_items(column_code)[offset : offset + limit]
+        return self._in_year(column_code, year)[offset : offset + limit]
+
+    def _in_year(self, column_code: str, year: int | None) -> list[ItemSummary]:
+        items = self._column_items(column_code)
+        return items if year is None else [i for i in items if i.published_on.year == year]
 
     def item(self, index_no: str) -> ItemDetail:
         self._record("item", index_no)

@@ -1,4 +1,7 @@
-"""A visitor's path by the catalogue: section → sub-column → items → document → print."""
+"""A document's print path on a fake service: pages, fee, refusals, printer errors, attachments.
+
+Browsing and reading run on the real services in test_browse_long_column.py and test_document.py.
+"""
 
 from __future__ import annotations
 
@@ -6,80 +9,13 @@ from typing import Any
 
 from screens.print_copy import UNKNOWN_FAULT
 from tests.ui.conftest import screenshot, tap, wait_for_workers, wait_until
-from tests.ui.fakes import BIG_COUNT, COLLECT_AT, JOB_NO, printer_offline
-
-
-def _tile(container: Any, title: str) -> Any:
-    return next(t for t in container.children if t.title == title)
-
-
-def _row(item_list: Any, index_no: str) -> Any:
-    wait_until(lambda: any(r.index_no == index_no for r in item_list.layout_manager.children))
-    return next(r for r in item_list.layout_manager.children if r.index_no == index_no)
-
-
-def _open_big_column(app: Any) -> Any:
-    tap(_tile(app.current_screen.ids.tiles, "政府信息公开目录"))
-    wait_until(lambda: app.current_screen.name == "browse" and app.current_screen.ready)
-    browse = app.current_screen
-    tap(_tile(browse.ids.subcolumns, "政府规范性文件"))
-    wait_until(lambda: browse.ready and browse.column_name == "政府规范性文件")
-    return browse
+from tests.ui.fakes import COLLECT_AT, JOB_NO, printer_offline
 
 
 def _open_first_document(app: Any) -> Any:
-    browse = _open_big_column(app)
-    items = browse.ids.item_list
-    tap(_row(items, items.data[0]["index_no"]))
+    app.navigator.show("document", index_no="01404553-7/2026-10000")
     wait_until(lambda: app.current_screen.name == "document" and app.current_screen.ready)
     return app.current_screen
-
-
-def test_section_shows_subcolumns_then_a_column_pages_its_items(app: Any, services: Any) -> None:
-    tap(_tile(app.current_screen.ids.tiles, "政府信息公开目录"))
-    wait_until(lambda: app.current_screen.name == "browse" and app.current_screen.ready)
-    browse = app.current_screen
-    assert [t.title for t in reversed(browse.ids.subcolumns.children)][:4] == [
-        "政府领导", "政府机构", "人事信息", "政府规范性文件"]
-    screenshot("02-browse-section")
-
-    tap(_tile(browse.ids.subcolumns, "政府规范性文件"))
-    wait_until(lambda: browse.ready and browse.column_name == "政府规范性文件")
-    items = browse.ids.item_list
-    assert len(items.data) == 50
-    assert browse.count_label == f"共 {BIG_COUNT:,} 条"
-    assert ("list_items", ("normative-documents", 0, 50)) in services.calls
-    first = items.data[0]
-    assert first["meta"].startswith("宿州市人民政府办公室  ·  2026年10月31日  ·  宿政〔2026〕10000号")
-    screenshot("03-browse-items")
-
-    items.scroll_y = 0  # the visitor flings to the end of the first page
-    wait_until(lambda: len(items.data) >= 100)
-    assert ("list_items", ("normative-documents", 50, 50)) in services.calls
-
-    tap(browse.ids.up)  # 返回上级
-    wait_until(lambda: browse.column_name == "政府信息公开目录")
-    assert app.navigator.history == [("home", {})]
-
-
-def test_document_shows_metadata_and_type_grows(app: Any) -> None:
-    doc = _open_first_document(app)
-    assert doc.index_no == "01404553-7/2026-10000"
-    assert doc.doc_no == "宿政〔2026〕10000号"
-    assert doc.publisher == "宿州市人民政府办公室"
-    assert doc.published_on == "2026年10月31日"
-    assert doc.written_on == "2026年10月28日"
-    assert doc.validity == "有效"
-    assert doc.ids.body.children
-    screenshot("04-document")
-
-    before = doc.ids.body.children[0].font_size
-    tap(doc.ids.bigger)
-    wait_until(lambda: doc.ids.body.children[0].font_size > before)
-    for _ in range(10):  # bounded at the largest size
-        doc.bigger()
-    assert doc.body_font_size == 72
-    assert doc.ids.bigger.disabled
 
 
 def test_abolished_document_is_clearly_marked(app: Any) -> None:
@@ -159,7 +95,7 @@ def test_an_attachment_is_read_page_by_page_and_printed_as_it_is(app: Any, servi
     index_no = f"{ORG}/2025-90002"
     app.navigator.show("document", index_no=index_no)
     doc = app.current_screen
-    wait_until(lambda: doc.ready and doc.title)
+    wait_until(lambda: doc.ready and doc.title and not doc.laying_out)  # attachments follow the paragraphs
     button = next(w for w in doc.ids.body.children if isinstance(w, AttachmentButton))
     assert button.text == f"附件：{ATTACHMENT}"
     doc.ids.scroller.scroll_y = 0  # the attachments follow the text
