@@ -11,6 +11,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
 from screens import theme  # noqa: F401  (loads theme.kv before any screen's rules)
+from screens import wrap  # noqa: F401  (registers BreakLabel, the base of wrapping labels in the rules)
 from screens.navigator import Navigator, Params
 from screens.services import KioskServices
 

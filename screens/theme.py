@@ -24,6 +24,8 @@ INK = (0.12, 0.12, 0.12, 1)
 MUTED = (0.38, 0.38, 0.38, 1)
 PAPER = (0.96, 0.96, 0.94, 1)
 CARD = (1, 1, 1, 1)
+DISABLED = (0.62, 0.64, 0.67, 1)  # a button that cannot be tapped now
+DISABLED_QUIET = (0.92, 0.92, 0.92, 1)
 WHITE = (1, 1, 1, 1)
 SCRIM = (0, 0, 0, 0.6)
 
