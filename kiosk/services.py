@@ -24,7 +24,7 @@ from kiosk.sync import SyncStatus
 from kiosk.jobs import JobError, JobQueue, describe_time
 from kiosk.staff import StaffAccess
 from kiosk.state import PrintJob
-from printing import (
+from printing import (  # the renderers (count_a4_pages, render_a4, render_receipt) load on first use
     CopyStamp,
     PrintDocument,
     PrintError,
@@ -32,13 +32,10 @@ from printing import (
     PrintOutcome,
     PrintQuote,
     ReceiptWidth,
-    count_a4_pages,
-    render_a4,
-    render_receipt,
 )
+import printing
 from printing.base import PrinterStatus
 from printing.pdf import page_image, pdf_pages
-from content_cache.sync.run import attachment_file
 from printing.document import withdrawn_mark
 from printing.uri import TextMode
 from screens.services import STATE_NAMES, JobView, PrinterView, SignIn, StaffOverview
@@ -154,7 +151,7 @@ class Services:
                 return PrintQuote("a4", 0, warning=validity_warning(doc), refusal=str(exc))
             kind = "a4"
         else:
-            pages = 1 if kind == "receipt" else count_a4_pages(doc, self._stamp(), font_path=self.settings.font_path)
+            pages = 1 if kind == "receipt" else printing.count_a4_pages(doc, self._stamp(), font_path=self.settings.font_path)
         quote = self.queue.quote(kind, pages, self.visitor)
         return PrintQuote(kind, pages, quote.fee_cents, quote.needs_release, validity_warning(doc), quote.refusal)
 
@@ -189,6 +186,8 @@ class Services:
         """An attachment's bytes as the sync stored them, checked against their SHA-256 and size."""
         record = self.content.attachment(index_no, name)
         try:
+            from content_cache.sync.run import attachment_file  # the sync's module loads httpx
+
             data = attachment_file(self.attachments, record.sha256).read_bytes()
         except OSError as exc:
             log.warning("attachment %s of %s is not readable: %s", name, index_no, exc)
@@ -237,7 +236,7 @@ class Services:
             title=f"取件凭条 任务号 {job_no}：A4 复印件共 {pages} 页{fee}，需工作人员放行。"
             f"请到{self.settings.collect_at}出示本凭条。《{doc.title}》",
         )
-        data = render_receipt(ticket, self._stamp(), self.settings.receipt_width, job_no=job_no,
+        data = printing.render_receipt(ticket, self._stamp(), self.settings.receipt_width, job_no=job_no,
                               text=self.settings.receipt_text, font_path=self.settings.font_path)
         try:
             self.queue.submit(index_no=doc.index_no, title=ticket.title, kind="receipt", data=data, pages=1,
@@ -247,8 +246,8 @@ class Services:
 
     def _render(self, doc: PrintDocument, kind: PrintKind, job_no: str | None = None) -> tuple[bytes, int]:
         if kind == "a4":
-            return render_a4(doc, self._stamp(), font_path=self.settings.font_path)
-        slip = render_receipt(doc, self._stamp(), self.settings.receipt_width, job_no=job_no,
+            return printing.render_a4(doc, self._stamp(), font_path=self.settings.font_path)
+        slip = printing.render_receipt(doc, self._stamp(), self.settings.receipt_width, job_no=job_no,
                               text=self.settings.receipt_text, font_path=self.settings.font_path)
         return slip, 1
 
