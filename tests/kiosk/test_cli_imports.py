@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 HEAVY = ("pypinyin", "kivy", "reportlab", "httpx", "alembic", "cryptography", "escpos", "pypdf", "pypdfium2")
 
@@ -23,3 +25,17 @@ def test_the_renderers_still_load_when_asked_for() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [["caizhengyusuan", "czys"], True, True]
+
+
+def test_kiosk_run_draws_home_with_its_content_and_exits(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KIOSK_", "KIVY_"))}
+    env.pop("DISPLAY", None)
+    env |= {"KIOSK_HOME": str(tmp_path), "KIOSK_CONTENT_DEMO_COUNT": "30"}
+    done = subprocess.run([sys.executable, "-m", "kiosk.cli", "run", "--exit-after-first-frame"], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert any(line.startswith("first frame drawn after") for line in lines)
+    assert any(line.startswith("Home drawn after") for line in lines)
+    assert any(line.startswith("peak memory") for line in lines)
+    assert (tmp_path / "screenshots" / "01-home.png").is_file()  # the screenshot is of Home with its tiles
