@@ -84,15 +84,20 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
         staff_taps=int(config.number("staff.gesture_taps")),
     )
     # The print queue's recovery and the nightly sync need no window: they start once Home is on screen.
-    scheduler = _nightly_sync(config, services, app.content_changed)
-    app.after_first_frame.append(worker.start)
-    if scheduler:
-        app.after_first_frame.append(scheduler.start)
+    scheduler = _nightly_sync(config, services, app.content_changed, start=False)  # a bad sync.time stops here
+    started: list[SyncScheduler] = []  # a kiosk closed before Home was drawn never started it
+
+    def start_scheduler() -> None:
+        if scheduler:
+            scheduler.start()
+            started.append(scheduler)
+
+    app.after_first_frame += [worker.start, start_scheduler]
     try:
         app.run()
     finally:
-        if scheduler:
-            scheduler.stop()
+        for running in started:
+            running.stop()
         worker.stop()
         services.close()
     if args.exit_after_first_frame:
@@ -100,8 +105,9 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def _nightly_sync(config: Config, services: Services, on_synced: Callable[[], None]) -> SyncScheduler | None:
-    """The in-app nightly sync (not yet started) when a feed source is configured."""
+def _nightly_sync(config: Config, services: Services, on_synced: Callable[[], None],
+                  start: bool = True) -> SyncScheduler | None:
+    """The in-app nightly sync, started unless `start` is false, when a feed source is configured."""
     if not config.text("sync.source") or not config.get("sync.in_app"):
         return None
     from kiosk.sync import request_from_config, sync_now
@@ -117,8 +123,11 @@ def _nightly_sync(config: Config, services: Services, on_synced: Callable[[], No
         run = services.state.last_successful_sync()
         return as_local(run.started_at) if run else None
 
-    return SyncScheduler(sync, last_success, at=parse_time(config.text("sync.time")),
-                         jitter_minutes=int(config.number("sync.jitter_minutes")), seed=config.text("room.name"))
+    scheduler = SyncScheduler(sync, last_success, at=parse_time(config.text("sync.time")),
+                              jitter_minutes=int(config.number("sync.jitter_minutes")), seed=config.text("room.name"))
+    if start:
+        scheduler.start()
+    return scheduler
 
 
 def _prepare_kivy(config: Config, size: tuple[int, int]) -> None:
