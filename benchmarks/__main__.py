@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import os
-import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -17,6 +14,7 @@ from pathlib import Path
 
 from content_cache import ContentCache
 from kiosk.services import print_document
+from benchmarks.app_bench import bench_cold_start, bench_screens
 from benchmarks.search_bench import bench_search_large
 from benchmarks.sync_bench import bench_sync
 from printing import CopyStamp, find_cjk_font, render_a4
@@ -86,22 +84,6 @@ def bench_printing(cache: ContentCache) -> list[Row]:
     return rows + bench_slip() + bench_cups()
 
 
-def bench_cold_start(home: Path) -> list[Row]:
-    """`kiosk run --exit-after-first-frame` in a new process on a filled cache."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")} | {"KIOSK_HOME": str(home)}
-    env.pop("DISPLAY", None)
-    cmd = [sys.executable, "-m", "kiosk.cli", "run", "--exit-after-first-frame"]
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
-    first = re.search(r"first frame drawn after ([\d.]+) s", done.stdout)
-    peak = re.search(r"peak memory \(max RSS\) (\d+) MiB", done.stdout)
-    if done.returncode or not (first and peak):
-        return [("cold start to first Home frame", "offscreen", f"failed: {done.stderr.strip()[-200:]}")]
-    return [
-        ("cold start to first Home frame", "offscreen, demo cache", f"{float(first.group(1)):.2f} s"),
-        ("kiosk peak memory", "max RSS to first frame", f"{peak.group(1)} MiB"),
-    ]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--items", type=int, default=10_000, help="generated items in the cache (default 10000)")
@@ -112,6 +94,11 @@ def main() -> int:
     parser.add_argument("--search-items", type=int, default=1_000_000,
                         help="items of the large search cache (default 1000000, bodies of ~1,200 characters; built once "
                              "into benchmarks/.cache/ with a tantivy index beside it)")
+    parser.add_argument("--starts", type=int, default=7, help="cold starts of each subject, median taken (default 7)")
+    parser.add_argument("--start-items", type=int, default=1_000_000,
+                        help="items of the large cache the kiosk starts on (default 1000000; the search benchmark's "
+                             "cache of that size when built, else one built once into benchmarks/.cache/)")
+    parser.add_argument("--taps", type=int, default=10, help="repetitions of each screen change (default 10)")
     parser.add_argument("--only", choices=("app", "print", "sync", "search"), help="run one group of benchmarks")
     args = parser.parse_args()
     rows: list[Row] = []
@@ -126,7 +113,8 @@ def main() -> int:
             rows += bench_load(cache, args.items)
             rows += bench_search(cache, args.items)
             cache.close()
-            rows += bench_cold_start(home)
+            rows += bench_screens(home, args.taps)
+        rows += bench_cold_start(args.starts, args.start_items)
     if args.only in (None, "print"):
         with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
             cache = ContentCache.open(Path(tmp) / "content.db")

@@ -11,16 +11,19 @@ is the engine whose transactions do that; other databases are unchanged.
 
 from __future__ import annotations
 
+import ast
+import re
+from functools import cache
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 10_000  # how long a writer waits for another's write lock before giving up
 BEGIN_MODE = "kiosk_sqlite_begin"  # execution option: DEFERRED (reads) or IMMEDIATE (writes)
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+)$", re.MULTILINE)
 
 
 def sqlite_url(path: Path) -> str:
@@ -65,12 +68,55 @@ def writer(engine: Engine) -> Engine:
 
 
 def run_migrations(engine: Engine, script_location: str) -> None:
-    """Upgrade the store to the newest revision of the migrations in `script_location`."""
+    """Upgrade the store to the newest revision of the migrations in `script_location`.
+
+    A store already at the newest revision is left as it is without loading
+    alembic, which costs a large part of a second at every start.
+    """
+    heads = _script_heads(script_location)
+    if heads is not None:
+        with engine.connect() as connection:
+            if _stored_heads(connection) == heads:
+                return
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", script_location)
     with writer(engine).begin() as connection:  # two processes starting at once migrate one after the other
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+@cache
+def _script_heads(script_location: str) -> frozenset[str] | None:
+    """The head revisions of `package:folder` migrations, read from their files; None if they cannot be read."""
+    package, _, folder = script_location.partition(":")
+    spec = find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    versions = Path(next(iter(spec.submodule_search_locations))) / folder / "versions"
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    try:
+        for script in versions.glob("*.py"):
+            found = dict(_REVISION_LINE.findall(script.read_text("utf-8")))
+            if "revision" not in found:
+                continue
+            revisions.add(ast.literal_eval(found["revision"]))
+            down = ast.literal_eval(found.get("down_revision", "None"))
+            parents.update((down,) if isinstance(down, str) else down or ())
+    except (OSError, ValueError, SyntaxError):
+        return None
+    return frozenset(revisions - parents) or None
+
+
+def _stored_heads(connection: Connection) -> frozenset[str]:
+    """The revisions the store says it is at (none for a new store)."""
+    if not inspect(connection).has_table("alembic_version"):
+        return frozenset()
+    return frozenset(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
+
 
 
 def make_sessionmaker(engine: Engine, *, write: bool = False) -> sessionmaker[Session]:

@@ -10,8 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-
-from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
+from typing import Any
 
 from content_cache.fts import normalise
 
@@ -31,6 +30,15 @@ PLACE_NAME_READINGS: dict[str, list[list[str]]] = {
 _RUNS = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9a-z]+")
 
 
+@cache
+def _dictionaries() -> tuple[dict[str, Any], dict[int, str]]:
+    """pypinyin's phrase and character tables, loaded on first use: they take a second and
+    tens of MiB, and the kiosk's first screen needs no pinyin."""
+    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
+
+    return PHRASES_DICT, PINYIN_DICT
+
+
 def _toneless(reading: str) -> str:
     """lǜ → lv, zhōng → zhong."""
     decomposed = unicodedata.normalize("NFD", reading).replace("u\u0308", "v")
@@ -39,13 +47,13 @@ def _toneless(reading: str) -> str:
 
 @cache
 def _phrase(text: str) -> tuple[str, ...]:
-    readings = PLACE_NAME_READINGS.get(text) or PHRASES_DICT[text]
+    readings = PLACE_NAME_READINGS.get(text) or _dictionaries()[0][text]
     return tuple(_toneless(r[0]) for r in readings)
 
 
 @cache
 def _char(ch: str) -> str | None:
-    readings = PINYIN_DICT.get(ord(ch))
+    readings = _dictionaries()[1].get(ord(ch))
     return _toneless(readings.split(",")[0]) if readings else None
 
 
@@ -53,7 +61,7 @@ def _char(ch: str) -> str | None:
 def _lengths() -> dict[str, tuple[int, ...]]:
     """First character → the lengths of the phrases it starts, longest first."""
     lengths: dict[str, set[int]] = {}
-    for phrase in (*PHRASES_DICT, *PLACE_NAME_READINGS):
+    for phrase in (*_dictionaries()[0], *PLACE_NAME_READINGS):
         if len(phrase) > 1:
             lengths.setdefault(phrase[0], set()).add(len(phrase))
     return {first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()}
@@ -66,11 +74,12 @@ def _cjk_run(run: str, out: list[str], words: list[tuple[str, tuple[str, ...]]] 
     `words`, each segment is also collected with its syllables.
     """
     starts = _lengths()
+    phrases = _dictionaries()[0]
     i, n = 0, len(run)
     while i < n:
         for length in starts.get(run[i], ()):
             candidate = run[i : i + length]
-            if len(candidate) == length and (candidate in PLACE_NAME_READINGS or candidate in PHRASES_DICT):
+            if len(candidate) == length and (candidate in PLACE_NAME_READINGS or candidate in phrases):
                 readings = _phrase(candidate)
                 out.extend(readings)
                 if words is not None:

@@ -5,14 +5,17 @@ from __future__ import annotations
 import logging
 from logging.handlers import RotatingFileHandler
 
+from sqlalchemy import select
+
 from content_cache import ContentCache
 from content_cache.db import sqlite_url
+from content_cache.models import Item
 from kiosk.config import Config, attachments_dir
 from kiosk.errors import ConfigError
 from kiosk.jobs import JobQueue, QueuePolicy
 from kiosk.services import PrintSettings, Services
 from kiosk.state import StateStore
-from printing import find_cjk_font
+from printing.fonts import find_cjk_font
 from printing.errors import PrinterConfigError
 from printing.factory import document_printer, parse_printers, receipt_printer
 
@@ -48,9 +51,15 @@ def state_url(config: Config) -> str:
     return sqlite_url(config.home / "state.db")
 
 
+def content_is_empty(content: ContentCache) -> bool:
+    """True when the cache holds no item: one row looked at, where a count would read them all."""
+    with content.session() as session:
+        return session.scalar(select(Item.id).limit(1)) is None
+
+
 def ensure_content(content: ContentCache, config: Config) -> int:
     """Load the demo content into an empty cache; returns the items loaded (0 when not empty)."""
-    if content.item_count():
+    if not content_is_empty(content):
         return 0
     count = int(config.number("content.demo_count"))
     log.info("content cache is empty: loading demo content (%d items)", count)

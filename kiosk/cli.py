@@ -11,24 +11,25 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from content_cache import ContentError
 from content_cache.records import ItemSummary, SearchResult, Snippet
 from content_cache.search import Filters
-from content_cache.sync.run import SyncProgress
 from kiosk.cli_print import add_parsers as add_print_parsers
 from kiosk.print_worker import PrintWorker
-from kiosk.bootstrap import build_services, ensure_content, open_content, setup_logging, state_url
+from kiosk.bootstrap import build_services, content_is_empty, ensure_content, open_content, setup_logging, state_url
 from kiosk.config import Config, describe, load_config
 from kiosk.errors import KioskError
 from kiosk.scheduler import SyncScheduler, parse_time
 from kiosk.services import Services
 from kiosk.state import StateStore, as_local
-from printing import PrintError
+from printing.errors import PrintError
 
+if TYPE_CHECKING:  # the sync's modules load with the first sync, not with the CLI
+    from content_cache.sync.run import SyncProgress
 
 
 def _process_started_at() -> float:
@@ -61,7 +62,7 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
     if headless:
         print(f"No display found: rendering offscreen; screenshots go to {shots}")
     services = build_services(config)  # a bad setting (a printer URI) stops here, before anything opens
-    if not services.content.item_count():
+    if content_is_empty(services.content):
         print(f"The content cache is empty: loading the demo content ({int(config.number('content.demo_count'))} items)")
         ensure_content(services.content, config)
     size = (int(config.number("display.width")), int(config.number("display.height")))
@@ -71,7 +72,6 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
 
     worker = PrintWorker(services.queue)
     services.queue.on_change = worker.poke
-    worker.start()
     app = KioskApp(
         services,
         font_path=str(services.settings.font_path),
@@ -83,12 +83,21 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
         started_at=STARTED_AT,
         staff_taps=int(config.number("staff.gesture_taps")),
     )
-    scheduler = _nightly_sync(config, services, app.content_changed)
+    # The print queue's recovery and the nightly sync need no window: they start once Home is on screen.
+    scheduler = _nightly_sync(config, services, app.content_changed, start=False)  # a bad sync.time stops here
+    started: list[SyncScheduler] = []  # a kiosk closed before Home was drawn never started it
+
+    def start_scheduler() -> None:
+        if scheduler:
+            scheduler.start()
+            started.append(scheduler)
+
+    app.after_first_frame += [worker.start, start_scheduler]
     try:
         app.run()
     finally:
-        if scheduler:
-            scheduler.stop()
+        for running in started:
+            running.stop()
         worker.stop()
         services.close()
     if args.exit_after_first_frame:
@@ -96,8 +105,9 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def _nightly_sync(config: Config, services: Services, on_synced: Callable[[], None]) -> SyncScheduler | None:
-    """Start the in-app nightly sync when a feed source is configured."""
+def _nightly_sync(config: Config, services: Services, on_synced: Callable[[], None],
+                  start: bool = True) -> SyncScheduler | None:
+    """The in-app nightly sync, started unless `start` is false, when a feed source is configured."""
     if not config.text("sync.source") or not config.get("sync.in_app"):
         return None
     from kiosk.sync import request_from_config, sync_now
@@ -115,7 +125,8 @@ def _nightly_sync(config: Config, services: Services, on_synced: Callable[[], No
 
     scheduler = SyncScheduler(sync, last_success, at=parse_time(config.text("sync.time")),
                               jitter_minutes=int(config.number("sync.jitter_minutes")), seed=config.text("room.name"))
-    scheduler.start()
+    if start:
+        scheduler.start()
     return scheduler
 
 

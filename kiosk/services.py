@@ -26,7 +26,7 @@ from kiosk.console import ROLE_NAMES, job_view, printer_view
 from kiosk.jobs import JobError, JobQueue, describe_time, job_id
 from kiosk.staff import StaffAccess
 from kiosk.state import PrintJob
-from printing import (
+from printing import (  # the renderers (count_a4_pages, render_a4, render_receipt) load on first use
     CopyStamp,
     PrintDocument,
     PrintError,
@@ -34,13 +34,10 @@ from printing import (
     PrintOutcome,
     PrintQuote,
     ReceiptWidth,
-    count_a4_pages,
-    render_a4,
-    render_receipt,
 )
+import printing
 from printing.base import PrinterStatus
 from printing.pdf import page_image, pdf_pages
-from content_cache.sync.run import attachment_file
 from printing.document import withdrawn_mark
 from printing.uri import TextMode
 from kiosk.errors import ASK_STAFF, UNEXPECTED, Trouble, trouble
@@ -176,7 +173,7 @@ class Services:
                 return PrintQuote("a4", 0, warning=validity_warning(doc), refusal=str(exc))
             kind = "a4"
         else:
-            pages = 1 if kind == "receipt" else count_a4_pages(doc, self._stamp(), font_path=self.settings.font_path)
+            pages = 1 if kind == "receipt" else printing.count_a4_pages(doc, self._stamp(), font_path=self.settings.font_path)
         quote = self.queue.quote(kind, pages, self.visitor)
         reason = ""
         if quote.needs_release:
@@ -243,6 +240,8 @@ class Services:
         """An attachment's bytes as the sync stored them, checked against their SHA-256 and size."""
         record = self.content.attachment(index_no, name)
         try:
+            from content_cache.sync.run import attachment_file  # the sync's module loads httpx
+
             data = attachment_file(self.attachments, record.sha256).read_bytes()
         except OSError as exc:
             log.warning("attachment %s of %s is not readable: %s", name, index_no, exc)
@@ -286,7 +285,7 @@ class Services:
             f"请到{self.settings.collect_at}出示本凭条。《{doc.title}》",
         )
         try:
-            data = render_receipt(ticket, self._stamp(), self.settings.receipt_width, job_no=job_no,
+            data = printing.render_receipt(ticket, self._stamp(), self.settings.receipt_width, job_no=job_no,
                                   text=self.settings.receipt_text, font_path=self.settings.font_path,
                                   heading=TICKET_LABEL)
             self.queue.submit(index_no=doc.index_no, title=ticket.title, kind="receipt", data=data, pages=1,
@@ -296,8 +295,8 @@ class Services:
 
     def _render(self, doc: PrintDocument, kind: PrintKind, job_no: str | None = None) -> tuple[bytes, int]:
         if kind == "a4":
-            return render_a4(doc, self._stamp(), font_path=self.settings.font_path)
-        slip = render_receipt(doc, self._stamp(), self.settings.receipt_width, job_no=job_no,
+            return printing.render_a4(doc, self._stamp(), font_path=self.settings.font_path)
+        slip = printing.render_receipt(doc, self._stamp(), self.settings.receipt_width, job_no=job_no,
                               text=self.settings.receipt_text, font_path=self.settings.font_path)
         return slip, 1
 

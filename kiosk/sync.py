@@ -15,16 +15,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-from content_cache import ContentCache
-from content_cache.feed import Limits, load_public_key
-from content_cache.sync.run import ProgressCallback, SyncProgress, SyncReport, run_sync
-from content_cache.sync.transport import open_transport
 from kiosk.config import Config, attachments_dir
 from kiosk.errors import KioskError
 from kiosk.state import StateStore
+
+if TYPE_CHECKING:  # the sync's modules (cryptography, httpx) load when a sync runs, not when the kiosk starts
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from content_cache import ContentCache
+    from content_cache.sync.run import ProgressCallback, SyncProgress, SyncReport
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,10 @@ def _record_failure(content: ContentCache, state: StateStore, run_id: int, exc: 
 def sync_now(config: Config, content: ContentCache, state: StateStore, request: SyncRequest,
              progress: ProgressCallback | None = None, status: SyncStatus | None = None) -> SyncReport:
     """Run one sync under the lock and record it; raises the sync's error after recording it."""
+    from content_cache.feed import Limits, load_public_key
+    from content_cache.sync.run import run_sync
+    from content_cache.sync.transport import open_transport
+
     keys: list[Ed25519PublicKey] = [load_public_key(path) for path in request.trusted]
     limits = Limits(max_attachment_bytes=int(config.number("sync.max_attachment_mb")) * 1024 * 1024)
     with sync_lock(config.home):

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from typing import TYPE_CHECKING
 
 from printing.errors import FontNotFound
+
+if TYPE_CHECKING:
+    from reportlab.pdfbase.ttfonts import TTFont
 
 KNOWN_CJK_FONTS: tuple[Path, ...] = (
     Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),  # fonts-wqy-microhei
@@ -51,6 +52,8 @@ def register_cjk_font(path: Path) -> str:
         if name is None:
             name = f"KioskCJK{len(_registered)}"
             font = _load_font(name, key)
+            from reportlab.pdfbase import pdfmetrics  # reportlab loads only when something is printed
+
             pdfmetrics.registerFont(font)
             _coverage[name] = frozenset(font.face.charToGlyph)
             _registered[key] = name
@@ -63,6 +66,8 @@ def font_coverage(name: str) -> frozenset[int]:
 
 
 def _load_font(name: str, path: Path) -> TTFont:
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
     # subfontIndex=0 picks the proportional face of a .ttc collection.
     try:
         return TTFont(name, str(path), subfontIndex=0)

@@ -110,7 +110,6 @@ class DocumentScreen(KioskScreen):
 
     def _fill_body(self, body: str, attachments: tuple[str, ...]) -> None:
         """The first paragraphs now, the rest and then the attachments over the next frames."""
-        box = self.ids.body
         # Made at the width they will have: a label first laid out at the default 100 px
         # wraps at every character, and that costs more than the real layout.
         width = self._body_width()

@@ -8,7 +8,6 @@ import pytest
 from content_cache.demo import annual_report_2008
 from content_cache.store import upsert_items
 from kiosk.services import Services
-from printing import PrinterUnavailable
 
 SEED_INDEX_NO = "003232741/2008-00001"
 
