@@ -1,6 +1,6 @@
 """One orientation of the tour in a process of its own: the real App in an offscreen window.
 
-`python -m tests.tour.drive --orientation portrait --home DIR --out DIR --result FILE`
+`python -m tests.tour.drive --orientation portrait --out DIR --result FILE --pin PIN [--part visit|idle]`
 (the tour's runner starts it; KIOSK_HOME already holds the content and the PIN).
 The window is made at its final size before Kivy first draws, so the pictures
 are the window's own pixels in either orientation.
@@ -47,7 +47,7 @@ def open_window() -> Any:
     return Window
 
 
-def run(orientation: str, out_dir: Path, pin: str) -> list[dict[str, Any]]:
+def run(orientation: str, out_dir: Path, pin: str, part: str, first_number: int) -> list[dict[str, Any]]:
     """Start the real services and App, walk the tour, stop everything; the steps as plain dicts."""
     from kiosk.bootstrap import build_services, ensure_content, setup_logging
     from kiosk.config import load_config
@@ -78,7 +78,7 @@ def run(orientation: str, out_dir: Path, pin: str) -> list[dict[str, Any]]:
     window.add_widget(app.root)
     app.dispatch("on_start")
     try:
-        steps = Tour(app, out_dir, config.home / "logs" / "kiosk.log", pin).run()
+        steps = Tour(app, out_dir, config.home / "logs" / "kiosk.log", pin).run(part, first_number)
     finally:
         app.dispatch("on_stop")
         worker.stop()
@@ -93,9 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="folder for the pictures")
     parser.add_argument("--result", type=Path, required=True, help="JSON file for the steps")
     parser.add_argument("--pin", required=True, help="the staff PIN set in KIOSK_HOME")
+    parser.add_argument("--part", choices=("visit", "idle"), default="visit", help="which chapters to run")
+    parser.add_argument("--first-number", type=int, default=1, help="the number of the first step's picture")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    steps = run(args.orientation, args.out, args.pin)
+    steps = run(args.orientation, args.out, args.pin, args.part, args.first_number)
     args.result.write_text(json.dumps(steps, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 

@@ -9,6 +9,7 @@ at (error texts, off-screen or covered controls, the log) and pictured.
 
 from __future__ import annotations
 
+import re
 import time
 import traceback
 from collections.abc import Callable
@@ -38,12 +39,21 @@ class Tour(Driver):
         self.pin = pin
         self.steps: list[Step] = []
         self.current = Step(0, "start")
+        self.first_number = 1
+        self.started = time.monotonic()
 
     # running
 
-    def run(self) -> list[Step]:
-        """Every chapter in order; the steps with their pictures and failures."""
-        for chapter in (self.start, self.browse_and_print, self.search, self.idle, self.staff):
+    def run(self, part: str, first_number: int = 1) -> list[Step]:
+        """The chapters of `part` in order; the steps with their pictures and failures.
+
+        "visit" is everything a person does by touch; "idle" is a short visit
+        left alone, run in a process whose idle timeout is short (the visit's
+        process has a long one, so a slow machine never sees a warning there).
+        """
+        self.first_number = first_number
+        chapters = PARTS[part](self)
+        for chapter in chapters:
             chapter()
         return self.steps
 
@@ -55,15 +65,15 @@ class Tour(Driver):
         for index, (name, action) in enumerate(steps):
             if not self.step(name, action):
                 for skipped, _ in steps[index + 1 :]:
-                    self.steps.append(Step(len(self.steps) + 1, skipped, failures=[f"skipped: “{name}” failed"]))
+                    self.steps.append(Step(self._number(), skipped, failures=[f"skipped: “{name}” failed"]))
                 return
 
     def step(self, name: str, action: Action) -> bool:
         """Do one step, then measure, inspect and picture it; False when the action itself failed."""
-        step = Step(len(self.steps) + 1, name)
+        step = Step(self._number(), name)
         self.steps.append(step)
         self.current = step
-        self.mark = self.touched_at = time.monotonic()
+        self.mark = self.touched_at = self.started = time.monotonic()
         acted = True
         try:
             action()
@@ -81,8 +91,11 @@ class Tour(Driver):
             except Exception:
                 step.failures.append(f"{measure.__name__} failed: " + traceback.format_exc(limit=4))
         status = "ok" if not step.failures else f"FAILED ({len(step.failures)})"
-        print(f"  {step.slug}: {status}", flush=True)
+        print(f"  {step.slug}: {status} in {time.monotonic() - self.started:.1f} s", flush=True)
         return acted
+
+    def _number(self) -> int:
+        return self.first_number + len(self.steps)
 
     # helpers a person's eye would use
 
@@ -128,8 +141,7 @@ class Tour(Driver):
         if more:
             self.tap(more[0])
         else:
-            for _ in range(3):
-                self.drag(view, view.height * 0.8)
+            self.drag(view, view.height * 0.8)
         self.wait(lambda: len(view.data) > shown_before or view.scroll_y < 0.999, "more rows after paging on")
 
     # chapters
@@ -171,11 +183,12 @@ class Tour(Driver):
         ])
 
     def idle(self) -> None:
-        """Nobody touches: the warning, then Home with the visit forgotten."""
+        """A visit, then nobody touches: the warning, then Home with the visit forgotten."""
         self.chapter([
+            ("idle-visit", self._open_search),
             ("idle-warning", self._wait_for_warning),
             ("idle-reset", self._wait_for_reset),
-        ], from_home=False)
+        ])
 
     def staff(self) -> None:
         """The corner gesture, the PIN, the console; release one held copy and cancel the other."""
@@ -211,15 +224,17 @@ class Tour(Driver):
     def _read(self) -> None:
         from kivy.uix.scrollview import ScrollView
 
-        views = [w for w in tree.walk(self.screen) if isinstance(w, ScrollView) and tree.shown(w)]
-        body = max(views, key=lambda v: v.height, default=None)
+        views = [w for w in tree.walk(self.screen) if isinstance(w, ScrollView) and tree.shown(w) and w.children]
+        # the body: the view with the most text below its fold
+        body = max(views, key=lambda v: v.children[0].height - v.height, default=None)
         if body is None:
             raise StepProblem("could not find the document's text to read")
         self.drag(body, body.height * 0.6)
 
     def _text_size(self, label: str, times: int) -> None:
         for _ in range(times):
-            button = self.find(f"the {label} button", exactly(label), starting(label), starting(label.replace("−", "-")))
+            ascii_label = label.replace("−", "-")
+            button = self.find(f"the {label} button", exactly(label), starting(label), starting(ascii_label))
             if button.disabled:
                 raise StepProblem(f"the {label} button is disabled")
             self.tap(button)
@@ -250,22 +265,34 @@ class Tour(Driver):
         self.tap(self.find("the search bar", starting("搜索"), containing("搜索"), containing("查找")))
         self.on_screen("search")
 
+    def _summary(self) -> str:
+        """The line that says what a search found (找到 … / 没有找到 …), or ""."""
+        for _widget, text in tree.visible_texts(self.screen):
+            if re.match(r"\s*(找到|没有找到|共)", text):
+                return text
+        return ""
+
+    def _wait_for_results(self, before: str, what: str) -> None:
+        self.wait(lambda: self._summary() not in ("", before), what)
+
     def _type_letters(self) -> None:
+        before = self._summary()
         for char in SEARCH_LETTERS:
             self.tap(self.find(f"the key “{char}”", exactly(char)))
         self.find(f"the candidate {SEARCH_WORD}", exactly(SEARCH_WORD), timeout=WAIT)
+        self._wait_for_results(before, f"the results for “{SEARCH_LETTERS}”")
 
     def _pick_candidate(self) -> None:
+        before = self._summary()
         self.tap(self.find(f"the candidate {SEARCH_WORD}", exactly(SEARCH_WORD)))
-        self.wait(lambda: len(self.rows()) >= 3, f"results for {SEARCH_WORD}")
+        self._wait_for_results(before, f"the results for {SEARCH_WORD}")
+        self.wait(self.rows, f"a row of the results for {SEARCH_WORD}")
 
     def _tap_chip(self) -> None:
         chip = self.find("a year filter chip", starting("2009年"), containing("年 "), containing("年"))
-        before = [r.index_no for r in self.rows()]
+        before = self._summary()
         self.tap(chip)
-        self.wait(lambda: [r.index_no for r in self.rows()] != before or "✕" in " ".join(
-            t for _, t in tree.visible_texts(self.screen)
-        ), "the results narrowed by the chip")
+        self._wait_for_results(before, "the results narrowed by the chip")
 
     def _wait_for_warning(self) -> None:
         self.wait(lambda: self.app.warning.parent is not None, "the idle warning", self.app.idle.timeout + 5)
@@ -292,22 +319,45 @@ class Tour(Driver):
         self.find("a job waiting for release", exactly("放行"), timeout=WAIT)
 
     def _job_action(self, label: str) -> None:
-        """Tap `label` (放行 or 取消) on a job that waits for release."""
+        """Tap `label` (放行 or 取消) on a job that waits for release; wait for the job's last state."""
         held = self.find_all(exactly("放行"))
         if not held:
             raise StepProblem("could not find a job waiting for release (a 放行 button)")
+        job_no = self._job_no(held[0])
         self.tap(held[0] if label == "放行" else self._beside(held[0], label))
-        self.wait(lambda: len(self.find_all(exactly("放行"))) < len(held), f"the job to leave 待放行 after {label}")
+        ended = ("已完成", "已打印") if label == "放行" else ("已取消",)
+        self.wait(lambda: any(state in self._row_texts(job_no) for state in ended),
+                  f"job {job_no} to show {' or '.join(ended)} after {label}")
+
+    def _row_of(self, widget: Any) -> Any:
+        """The job row holding `widget`: its nearest ancestor that holds a 4-digit job number."""
+        node = widget.parent
+        while node is not None and node is not Window:
+            if any(re.fullmatch(r"\d{4,}", t.strip()) for _, t in tree.visible_texts(node)):
+                return node
+            node = node.parent
+        raise StepProblem("could not find the job number beside its 放行 button")
+
+    def _job_no(self, button: Any) -> str:
+        texts = [t.strip() for _, t in tree.visible_texts(self._row_of(button))]
+        return next(t for t in texts if re.fullmatch(r"\d{4,}", t))
+
+    def _row_texts(self, job_no: str) -> list[str]:
+        """The texts of the row showing job `job_no` ([] when it is not shown)."""
+        for widget, text in tree.visible_texts(self.screen):
+            if text.strip() == job_no:
+                return [t.strip() for _, t in tree.visible_texts(self._row_of(widget))]
+        return []
 
     def _beside(self, button: Any, label: str) -> Any:
         """The control labelled `label` in the same job row as `button`."""
-        node = button.parent
-        while node is not None and node is not Window:
-            found = tree.find_touchables(node, exactly(label))
-            if found:
-                return found[0]
-            node = node.parent
-        raise StepProblem(f"could not find {label} beside the job's 放行 button")
-
+        found = tree.find_touchables(self._row_of(button), exactly(label))
+        if not found:
+            raise StepProblem(f"could not find {label} beside the job's 放行 button")
+        return found[0]
 
 WAIT = 10.0
+PARTS: dict[str, Callable[[Tour], list[Callable[[], None]]]] = {
+    "visit": lambda tour: [tour.start, tour.browse_and_print, tour.search, tour.staff],
+    "idle": lambda tour: [tour.idle],
+}

@@ -204,6 +204,7 @@ def error_texts(root: Any) -> list[str]:
 def off_screen(window: Any) -> list[str]:
     """Shown widgets whose rectangle leaves the window (those inside a scroll view are clipped by it)."""
     problems = []
+    outside: set[int] = set()
     for widget in walk(window):
         if widget is window or not shown(widget) or clipped_by(widget):
             continue
@@ -211,6 +212,9 @@ def off_screen(window: Any) -> list[str]:
         if x < -EDGE_TOLERANCE or y < -EDGE_TOLERANCE or x + w > window.width + EDGE_TOLERANCE or (
             y + h > window.height + EDGE_TOLERANCE
         ):
+            outside.add(id(widget))
+            if id(widget.parent) in outside:  # its container was reported already
+                continue
             problems.append(
                 f"{describe(widget)} leaves the window: x {x:.0f}–{x + w:.0f}, y {y:.0f}–{y + h:.0f}"
                 f" in {window.width}×{window.height}"
@@ -266,6 +270,11 @@ def _is_ancestor(ancestor: Any, widget: Any) -> bool:
 
 
 def _full_window_layer(window: Any, widget: Any) -> bool:
-    """An overlay over the whole window (the idle warning): what lies beneath is covered on purpose."""
-    x, y, w, h = window_rect(widget)
-    return x <= 0 and y <= 0 and w >= window.width and h >= window.height and _swallows(widget)
+    """In an overlay over the whole window (the idle warning): what lies beneath is covered on purpose."""
+    node = widget
+    while node is not None and node is not window:
+        x, y, w, h = window_rect(node)
+        if x <= 0 and y <= 0 and w >= window.width and h >= window.height and _swallows(node):
+            return True
+        node = node.parent
+    return False
