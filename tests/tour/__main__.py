@@ -35,7 +35,7 @@ SETTINGS = {
 # The visit runs with the idle warning out of the way however slow the machine; the idle part, alone, with a short one.
 IDLE = {
     "visit": {"KIOSK_SESSION_IDLE_TIMEOUT": "600"},
-    "idle": {"KIOSK_SESSION_IDLE_TIMEOUT": "5", "KIOSK_SESSION_IDLE_WARNING": "8"},
+    "idle": {"KIOSK_SESSION_IDLE_TIMEOUT": "12", "KIOSK_SESSION_IDLE_WARNING": "8"},
 }
 ORIENTATION_LIMIT = 400  # s: a tour that hangs is stopped and reported
 

@@ -85,7 +85,7 @@ def geometry(window: Any) -> Geometry:
     def visit(widget: Any, path: str) -> None:
         for index, child in enumerate(reversed(child_list(widget))):
             key = f"{path}/{index}:{type(child).__name__}"
-            found[key] = (round(child.x, 1), round(child.y, 1), round(child.width, 1), round(child.height, 1))
+            found[key] = (round(child.x, 2), round(child.y, 2), round(child.width, 2), round(child.height, 2))
             visit(child, key)
 
     visit(window, "")
