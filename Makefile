@@ -4,13 +4,17 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test check bench system-run system-test clean
+.PHONY: run test tour check bench system-run system-test clean
 
 run: system-run $(STAMP)
 	$(BIN)/kiosk run
 
 test: system-test $(STAMP)
 	env -u DISPLAY -u WAYLAND_DISPLAY $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Every screen in both orientations by touch; pictures and index in test-artifacts/tour/.
+tour: system-test $(STAMP)
+	env -u DISPLAY -u WAYLAND_DISPLAY $(BIN)/python -m tests.tour
 
 bench: system-test $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

@@ -74,8 +74,8 @@ class IdleTimer(EventDispatcher):
                 self.idle_seconds = 0.0
                 self.dispatch("on_expire")
 
-    def on_warning(self) -> None:
-        """Default handler: nothing."""
+    def on_warning(self, *_args: Any) -> None:
+        """Default handler: nothing (also called with the new value when the `warning` seconds change)."""
 
     def on_resume(self) -> None:
         """Default handler: nothing."""
