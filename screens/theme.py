@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kivy.effects.dampedscroll import DampedScrollEffect
 from kivy.event import EventDispatcher
 from kivy.lang import Builder
 from kivy.metrics import dp
-from kivy.properties import BoundedNumericProperty, NumericProperty
+from kivy.properties import BooleanProperty, BoundedNumericProperty, NumericProperty
 
 FONT_NAME = "CJK"
 
@@ -40,6 +41,18 @@ FONT_BUTTON = dp(36)
 FONT_ROW_TITLE = dp(34)
 FONT_META = dp(28)
 FONT_KEY = dp(40)
+
+class SteadyScrollEffect(DampedScrollEffect):
+    """Kivy's damped scrolling, without rounding where it comes to rest.
+
+    With a content height that is not a whole number of pixels (any text size
+    but the standard one), the rounded resting place lies a fraction of a
+    pixel past the end; the spring pulls it back, the rounding pushes it out
+    again, and the view redraws on every frame for as long as it is shown.
+    """
+
+    round_value = BooleanProperty(False)
+
 
 # Text size: one choice for the whole visit, applied to every citizen screen.
 TEXT_STEPS: tuple[float, ...] = (1.0, 1.2, 1.4, 1.65)  # 标准, 较大, 大, 特大

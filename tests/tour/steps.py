@@ -315,7 +315,7 @@ class Tour(Driver):
     def _enter_pin(self) -> None:
         for digit in self.pin:
             self.tap(self.find(f"the PIN key {digit}", exactly(digit)))
-        self.tap(self.find("the 确定 button", exactly("确定"), exactly("登录"), starting("确定")))
+        self.tap(self.find("the 确认 button", exactly("确认"), exactly("确定"), exactly("登录"), starting("确定")))
         self.find("a job waiting for release", exactly("放行"), timeout=WAIT)
 
     def _job_action(self, label: str) -> None:
@@ -325,6 +325,8 @@ class Tour(Driver):
             raise StepProblem("could not find a job waiting for release (a 放行 button)")
         job_no = self._job_no(held[0])
         self.tap(held[0] if label == "放行" else self._beside(held[0], label))
+        if label == "取消":  # staff confirm a cancel in a dialog of its own
+            self.tap(self.find("the 确认取消 button", exactly("确认取消"), starting("确认")))
         ended = ("已完成", "已打印") if label == "放行" else ("已取消",)
         self.wait(lambda: any(state in self._row_texts(job_no) for state in ended),
                   f"job {job_no} to show {' or '.join(ended)} after {label}")
