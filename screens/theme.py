@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kivy.effects.dampedscroll import DampedScrollEffect
+from kivy.effects.scroll import ScrollEffect
 from kivy.event import EventDispatcher
 from kivy.lang import Builder
 from kivy.metrics import dp
-from kivy.properties import BooleanProperty, BoundedNumericProperty, NumericProperty
+from kivy.properties import BoundedNumericProperty, NumericProperty
 
 FONT_NAME = "CJK"
 
@@ -42,16 +42,16 @@ FONT_ROW_TITLE = dp(34)
 FONT_META = dp(28)
 FONT_KEY = dp(40)
 
-class SteadyScrollEffect(DampedScrollEffect):
-    """Kivy's damped scrolling, without rounding where it comes to rest.
+class SteadyScrollEffect(ScrollEffect):
+    """Scrolling that stops at the ends, with no spring past them.
 
-    With a content height that is not a whole number of pixels (any text size
-    but the standard one), the rounded resting place lies a fraction of a
-    pixel past the end; the spring pulls it back, the rounding pushes it out
-    again, and the view redraws on every frame for as long as it is shown.
+    Kivy's default (DampedScrollEffect) lets the content run past an end and
+    springs it back. Its spring is not scaled by the frame time: on a kiosk
+    that draws in software, where a frame takes tens of milliseconds, a drag
+    past the end throws the text out of sight and the view never comes to
+    rest. Its rounding of the resting place does the same on a smaller scale
+    whenever the content's height is not a whole number of pixels.
     """
-
-    round_value = BooleanProperty(False)
 
 
 # Text size: one choice for the whole visit, applied to every citizen screen.
