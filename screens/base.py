@@ -7,6 +7,7 @@ from typing import Any
 
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
+from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
@@ -75,3 +76,33 @@ class NavBar(BoxLayout):
         screen = self._screen()
         if screen is not None:
             screen.go_home()
+
+
+class _Hideable:
+    """A pane shown or hidden by its opacity. Hidden, it lets every touch through.
+
+    A hidden pane is also disabled, and Kivy lets a disabled widget swallow
+    the touches that land on it, so that a tap on a greyed button does not fall
+    through to what lies beneath. A pane of fixed size that overflows its
+    hidden parent would then swallow the taps meant for the controls it
+    overlaps, 主页 among them.
+    """
+
+    opacity: float
+
+    def on_touch_down(self, touch: Any) -> bool:
+        return False if self.opacity == 0 else super().on_touch_down(touch)  # type: ignore[misc]
+
+    def on_touch_move(self, touch: Any) -> bool:
+        return False if self.opacity == 0 else super().on_touch_move(touch)  # type: ignore[misc]
+
+    def on_touch_up(self, touch: Any) -> bool:
+        return False if self.opacity == 0 else super().on_touch_up(touch)  # type: ignore[misc]
+
+
+class Pane(_Hideable, BoxLayout):
+    """A BoxLayout that a screen shows and hides; hidden, it takes no touch."""
+
+
+class AnchorPane(_Hideable, AnchorLayout):
+    """An AnchorLayout that a screen shows and hides; hidden, it takes no touch."""

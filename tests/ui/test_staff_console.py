@@ -329,3 +329,18 @@ def test_held_jobs_slips_and_test_pages_are_not_counted_as_printed_pages(service
     assert counts.pages == sum(j.pages for j in copies if j.kind == "a4")
     assert counts.slips == sum(j.pages for j in copies if j.kind == "receipt")
     assert counts.jobs == len(services.queue.jobs(today=True))
+
+
+def test_home_and_back_answer_on_the_signed_in_console(app: Any, services: Services, window: Any) -> None:
+    """The hidden PIN pad overflows its pane in portrait; it must not take the taps meant for the top bar."""
+    staff = _open_console_pad(app, window)
+    _enter_pin(staff, STAFF_PIN)
+    wait_until(lambda: staff.phase == "console", timeout=SLOW)
+    home_button = next(w for w in staff.walk() if getattr(w, "text", None) == "主页")
+    tap(home_button)
+    wait_until(lambda: app.current_screen.name == "home", timeout=SLOW)
+    staff = _open_console_pad(app, window)
+    _enter_pin(staff, STAFF_PIN)
+    wait_until(lambda: staff.phase == "console", timeout=SLOW)
+    tap(next(w for w in staff.walk() if getattr(w, "text", None) == "返回"))
+    wait_until(lambda: app.current_screen.name == "home", timeout=SLOW)
