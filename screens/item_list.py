@@ -115,6 +115,18 @@ class ItemList(QuickTap, RecycleView):
         self.data = []
         self.scroll_y = 1
 
+    def show_row(self, index: int) -> None:
+        """Bring row `index` to the top of the view (the first row of a page just added)."""
+        layout = self.layout_manager
+        if layout is None or not self.data:
+            return
+        step = self.row_px + layout.spacing
+        content = len(self.items) * step + (self.footer_px + layout.spacing if self._footer else 0)
+        hidden = content - self.height
+        if self.effect_y is not None:
+            self.effect_y.cancel()
+        self.scroll_y = 1.0 if hidden <= 0 else max(0.0, 1.0 - index * step / hidden)
+
     def scroll_to_top(self) -> None:
         """回到顶部: the first row at the top, at once."""
         self.scroll_y = 1
