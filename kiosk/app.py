@@ -30,6 +30,7 @@ from screens.staff import CornerTaps
 
 # How long Home keeps the last visit's job number (a citizen walking to the desk may look back).
 LAST_JOB_SECONDS = 300.0
+JOBS_SHOWN = 4  # the visit's latest print jobs kept on the idle warning and on Home
 
 
 def register_font(font_path: str) -> None:
@@ -100,7 +101,8 @@ class KioskApp(App):
         self.manager: ScreenManager | None = None
         self.warning = IdleWarning()
         self.banner = LastJobBanner()
-        self.job_note = ""  # the visit's last print: 您的打印任务 0007：请到服务台领取
+        self.job_note = ""  # the visit's prints, a line each: 您的打印任务 0007：请到服务台领取
+        self._visit_notes: list[str] = []
         self._banner_timeout: Any = None
         self.first_frame_after: float | None = None
         self.home_drawn_after: float | None = None
@@ -194,8 +196,10 @@ class KioskApp(App):
         self.idle.touched()
 
     def _on_job_note(self, _screen: Any, note: str) -> None:
-        if note:
-            self.job_note = note
+        # every job of the visit stays findable, not only the last: a visitor may print several
+        if note and note not in self._visit_notes:
+            self._visit_notes = (self._visit_notes + [note])[-JOBS_SHOWN:]
+            self.job_note = "\n".join(self._visit_notes)
 
     def _show_warning(self, *_args: Any) -> None:
         self.warning.job_note = self.job_note
@@ -207,7 +211,7 @@ class KioskApp(App):
             self.warning.parent.remove_widget(self.warning)
 
     def _end_session(self, *_args: Any) -> None:
-        note, self.job_note = self.job_note, ""
+        note, self.job_note, self._visit_notes = self.job_note, "", []
         self._hide_warning()
         assert self.navigator is not None
         self.navigator.reset_session()

@@ -150,16 +150,26 @@ def test_a_damaged_attachment_is_said_on_its_screen(app: Any, services: Services
 
 def test_after_a_print_the_job_number_outlives_the_idle_reset(app: Any, services: Services) -> None:
     screen = _open_print(app)
+    _print(screen, "receipt")
+    app.navigator.back()
+    screen = _open_print(app)
     _print(screen, "a4")
     tap(screen.ids.outcome_title)  # the visitor is here: the idle timer runs
     app.idle.advance(app.idle.timeout + 0.5)
     wait_until(lambda: app.warning.parent is not None)
-    assert app.warning.ids.job.text == "您的打印任务 0001：请到服务台领取"
+    # every job of the visit, not only the last
+    assert app.warning.ids.job.text == "您的打印任务 0001：请在本机出纸口取走\n您的打印任务 0002：请到服务台领取"
+    app.idle.touched()
+    wait_until(lambda: app.warning.parent is None)
+    app.idle.advance(app.idle.timeout + 0.5)
+    wait_until(lambda: app.warning.parent is not None)
+    assert app.warning.ids.job.text.endswith("您的打印任务 0002：请到服务台领取")
     screenshot("47-real-idle-warning-with-job")
 
     app.idle.advance(app.idle.warning)
     wait_until(lambda: app.current_screen.name == "home" and app.current_screen.ready)
-    assert app.banner.parent is not None and app.banner.ids.note.text == "您的打印任务 0001：请到服务台领取"
+    assert app.banner.parent is not None
+    assert app.banner.ids.note.text == "您的打印任务 0001：请在本机出纸口取走\n您的打印任务 0002：请到服务台领取"
     assert screen.outcome_title == ""  # the print screen itself forgot the visit
     screenshot("48-real-home-last-job")
 
