@@ -333,7 +333,7 @@ def _job_row(job: JobView, screen: StaffScreen) -> JobRow:
     unit = "页" if job.kind == "a4" else "张"
     fee = f" · 费用 {job.fee_cents / 100:.2f} 元" if job.fee_cents else ""
     collected = " · 已取件" if job.collected else ""
-    actions = [a for a in ACTIONS.get(job.state, ()) if _offered(a, job.purpose)]
+    actions = [a for a in ACTIONS.get(job.state, ()) if _offered(a, job.purpose, job.collected)]
     return JobRow(
         screen=screen,
         job=job,
@@ -349,10 +349,11 @@ def _job_row(job: JobView, screen: StaffScreen) -> JobRow:
     )
 
 
-def _offered(action: str, purpose: str) -> bool:
-    """已取件 is for a citizen's copy (a 取件凭条 or a test page is nobody's to collect); a test page is not reprinted."""
+def _offered(action: str, purpose: str, collected: bool = False) -> bool:
+    """已取件 is for a citizen's copy not yet collected (a 取件凭条 or a test page is nobody's to collect);
+    a test page is not reprinted."""
     if action == "collected":
-        return purpose in ("copy", "slip")
+        return purpose in ("copy", "slip") and not collected
     return action != "reprint" or purpose != "test"
 
 

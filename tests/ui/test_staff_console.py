@@ -349,3 +349,18 @@ def test_home_and_back_answer_on_the_signed_in_console(app: Any, services: Servi
     wait_until(lambda: staff.phase == "console", timeout=SLOW)
     tap(next(w for w in staff.walk() if getattr(w, "text", None) == "返回"))
     wait_until(lambda: app.current_screen.name == "home", timeout=SLOW)
+
+
+def test_a_collected_copy_offers_no_second_collected(app: Any, services: Services, window: Any) -> None:
+    index_no, title = _titles(services)[0]
+    job_no = _submit(services, index_no, title, "a4", 1)
+    services.queue.work()
+    assert services.queue.get(job_no).state == "done"
+    staff = _open_console_pad(app, window)
+    _enter_pin(staff, STAFF_PIN)
+    wait_until(lambda: staff.phase == "console" and any(r.job_no == job_no for r in staff.ids.jobs.children),
+               timeout=SLOW)
+    _tap_in_list(staff, _button(_row(staff, job_no), "已取件"))
+    wait_until(lambda: services.queue.get(job_no).collected_at is not None, timeout=SLOW)
+    wait_until(lambda: "已取件" not in [b.text for b in _row(staff, job_no).ids.actions.children], timeout=SLOW)
+    assert "重印" in [b.text for b in _row(staff, job_no).ids.actions.children]
