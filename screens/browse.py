@@ -188,14 +188,14 @@ class BrowseScreen(KioskScreen):
 
     def _add_page(self, items: list[ItemSummary]) -> None:
         self._page_task = None
-        item_list = self.ids.item_list
-        first_new = len(item_list.items)
+        rows = self.ids.item_list
+        first_new = len(rows.items)
         if not items:  # the column shrank under us (a sync): what is shown is all there is
-            self.total = len(item_list.items)
-        item_list.add_items(items, self.open_item)
+            self.total = len(rows.items)
+        rows.add_items(items, self.open_item)
         self._update_footer()
         if items:  # the citizen reads on from the first new row, not from the end of the list
-            item_list.show_row(first_new)
+            rows.show_row(first_new)
 
     def _page_failed(self, exc: Exception) -> None:
         self._page_task = None
