@@ -358,7 +358,7 @@ class Services:
         try:
             job = moves[action](job_no, "console")
         except JobError as exc:
-            raise JobError(self._refusal(job_no, action)) from exc
+            raise ActionRefused(self._refusal(job_no, action)) from exc
         if action == "reprint":
             return ActionDone(f"任务 {job_id(job_no):04d} 已重印为任务 {job.job_no}", job.job_no)
         said = f"任务 {job.job_no} 已登记为已取件" if action == "collected" else f"已{ACTION_VERBS[action]}任务 {job.job_no}"
@@ -397,6 +397,10 @@ def validity_warning(doc: PrintDocument) -> str:
     """The warning shown before printing a document that is no longer in force, or ''."""
     mark = withdrawn_mark(doc.validity_label)
     return f"{mark}，打印件仅供查阅参考。" if mark else ""
+
+
+class ActionRefused(JobError, CitizenError):
+    """A staff action the job's state no longer allows; the message is in Chinese for the console."""
 
 
 class PrintRefused(PrintError, CitizenError):

@@ -22,7 +22,16 @@ from kivy.uix.modalview import ModalView
 from screens import theme
 from screens.base import KioskScreen, load_kv
 from screens.navigator import Params
-from screens.services import PURPOSE_NAMES, STATE_NAMES, ActionDone, JobView, PrinterView, SignIn, StaffOverview
+from screens.services import (
+    PURPOSE_NAMES,
+    STATE_NAMES,
+    ActionDone,
+    CitizenError,
+    JobView,
+    PrinterView,
+    SignIn,
+    StaffOverview,
+)
 from screens.worker import Task, run_in_worker
 
 T = TypeVar("T")
@@ -282,13 +291,13 @@ class StaffScreen(KioskScreen):
         self.refresh()
 
     def _refused(self, job_no: str, exc: Exception) -> None:
-        self._followed, self.message_alert = ActionDone(str(exc) or type(exc).__name__, job_no), True
+        self._followed, self.message_alert = ActionDone(_said(exc), job_no), True
         self.message = self._followed.said
         self.refresh()
 
     def _failed(self, exc: Exception) -> None:
         self.checking = False
-        text = str(exc) or type(exc).__name__
+        text = _said(exc)
         if self.phase == "pin":
             self.pin_message = text
         else:
@@ -347,6 +356,13 @@ def _job_row(job: JobView, screen: StaffScreen) -> JobRow:
         can_cancel="cancel" in actions,
         alert=job.state in ALERT_STATES,
     )
+
+
+def _said(exc: Exception) -> str:
+    """What the console says of a failure: the services' own words, or plain Chinese, never an exception's text."""
+    if isinstance(exc, CitizenError) and str(exc):
+        return str(exc)
+    return "操作未能完成，请稍后再试；若一再出现，请查看运行日志。"
 
 
 def _offered(action: str, purpose: str, collected: bool = False) -> bool:
