@@ -71,7 +71,9 @@ def test_numbers_and_codes_stay_whole_when_they_fit(text: str, width: int) -> No
     for whole in WHOLE:
         # With room for the marks that cling to it: up to two on each side (four columns each).
         if whole in text and columns(whole) + 8 <= width and _marks_in_a_row(text) <= 2:
-            assert joined.count(whole) == text.count(whole), (whole, lines)
+            # only where it stands on its own: inside a longer code too wide for the line it may be broken
+            alone = re.compile(rf"(?<![0-9A-Za-z/.\-]){re.escape(whole)}(?![0-9A-Za-z/.\-])")
+            assert joined.count(whole) >= len(alone.findall(text)), (whole, lines)
 
 
 @settings(deadline=None)
