@@ -29,8 +29,7 @@ from sqlalchemy import text
 from content_cache import ContentCache, fts, store
 from content_cache.catalogue_layout import column_records
 from content_cache.demo import iter_items, publisher_records
-from content_cache.records import ItemRecord
-from content_cache.search import Filters
+from content_cache.records import Filters, ItemRecord
 
 Row = tuple[str, str, str]
 CACHE_DIR = Path(__file__).parent / ".cache"

@@ -11,10 +11,16 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from content_cache import candidates, catalogue, demo, search, store
-from content_cache.candidates import Candidate
 from content_cache.catalogue_layout import column_records
 from content_cache.db import make_engine, make_sessionmaker, run_migrations, sqlite_url
-from content_cache.records import AttachmentRecord, ColumnInfo, ItemDetail, ItemSummary, SearchResult
+from content_cache.records import (
+    AttachmentRecord,
+    Candidate,
+    ColumnInfo,
+    ItemDetail,
+    ItemSummary,
+    SearchResult,
+)
 
 MIGRATIONS = "content_cache:migrations"
 

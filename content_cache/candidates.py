@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+
+from content_cache.records import Candidate
 
 MAX_LETTERS = 32
 _LETTERS = re.compile("[a-z]+")
@@ -34,14 +35,6 @@ _QUERY = text(
     ORDER BY covers DESC, titles DESC, word
     """
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A word to offer, and how many of the typed letters it stands for."""
-
-    word: str
-    covers: int
 
 
 def candidates(session: Session, letters: str, limit: int = 12) -> list[Candidate]:

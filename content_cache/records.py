@@ -165,3 +165,28 @@ class ItemRecord:
     keywords: str = ""
     source_url: str = ""
     attachments: tuple[AttachmentRecord, ...] = ()
+
+
+Sort = Literal["relevance", "date"]
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What a citizen narrowed the search to; None leaves a field open."""
+
+    column: str | None = None  # a column code; its sub-columns are included
+    publisher: str | None = None  # a publisher code
+    year: int | None = None  # the year of publication
+    genre: str | None = None  # 体裁
+    validity: str | None = None  # valid, amended, abolished or expired
+
+    def __bool__(self) -> bool:
+        return any(v is not None for v in (self.column, self.publisher, self.year, self.genre, self.validity))
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A word to offer, and how many of the typed letters it stands for."""
+
+    word: str
+    covers: int

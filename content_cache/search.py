@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -23,13 +23,19 @@ from content_cache import fts
 from content_cache.catalogue import summary
 from content_cache.models import CatalogueColumn, Item, Publisher
 from content_cache.pinyin import looks_like_pinyin, pinyin_keys
-from content_cache.records import VALIDITY_LABELS, Facet, SearchResult, Snippet
+from content_cache.records import (
+    VALIDITY_LABELS,
+    Facet,
+    Filters,
+    SearchResult,
+    Snippet,
+    Sort,
+)
 from content_cache.store import INDEX_NO
 
 MAX_QUERY = 200
 MAX_DROPPED = 6  # a query of more words than this is not offered shorter (each try is a search)
 SNIPPET_CHARS = 60
-Sort = Literal["relevance", "date"]
 
 # A query matching more items than this is broad (通知, 政府 on a large cache):
 # ranking every match by bm25 would cost time in proportion to the matches, so
@@ -74,20 +80,6 @@ _SCORED = {
         ON h.id = m.id""",
     "pinyin": "SELECT ids.id, -1000.0 + length(items.title) / 1000.0 FROM ({ids}) AS ids CROSS JOIN items ON items.id = ids.id",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    """What a citizen narrowed the search to; None leaves a field open."""
-
-    column: str | None = None  # a column code; its sub-columns are included
-    publisher: str | None = None  # a publisher code
-    year: int | None = None  # the year of publication
-    genre: str | None = None  # 体裁
-    validity: str | None = None  # valid, amended, abolished or expired
-
-    def __bool__(self) -> bool:
-        return any(v is not None for v in (self.column, self.publisher, self.year, self.genre, self.validity))
 
 
 def search(

@@ -24,9 +24,9 @@ from screens import theme
 from screens.base import KioskScreen
 from screens.idle_overlay import IdleWarning, LastJobBanner
 from screens.navigator import Navigator, Params
-from screens.registry import SCREENS
+from screens.registry import SCREENS, screen_class
 from screens.services import KioskServices
-from screens.staff import CornerTaps
+from screens.corner import CornerTaps
 
 # How long Home keeps the last visit's job number (a citizen walking to the desk may look back).
 LAST_JOB_SECONDS = 300.0
@@ -106,6 +106,7 @@ class KioskApp(App):
         self._banner_timeout: Any = None
         self.first_frame_after: float | None = None
         self.home_drawn_after: float | None = None
+        self.on_first_frame: list[Callable[[], None]] = []  # start-up work that waits for the first frame drawn
         self.after_first_frame: list[Callable[[], None]] = []  # start-up work that waits for Home to be drawn
         self.screenshots: list[Path] = []
         self._shot_pending = False
@@ -126,7 +127,6 @@ class KioskApp(App):
         self.manager.make("home")
         root = FloatLayout()
         root.add_widget(self.manager)
-        self.manager.get_screen("print").bind(job_note=self._on_job_note)
         self._wire_idle()
         self.navigator.bind(on_display=self._on_display)
         self.navigator.home()
@@ -134,8 +134,10 @@ class KioskApp(App):
 
     def _make_screen(self, name: str) -> KioskScreen:
         assert self.navigator is not None
-        screen = SCREENS[name](name=name, services=self.services, navigator=self.navigator)
+        screen = screen_class(name)(name=name, services=self.services, navigator=self.navigator)
         screen.bind(ready=self._on_screen_ready)
+        if name == "print":
+            screen.bind(job_note=self._on_job_note)
         return screen
 
     def _wire_idle(self) -> None:
@@ -254,6 +256,8 @@ class KioskApp(App):
         if self.first_frame_after is None:
             self.first_frame_after = time.monotonic() - self.started_at
             print(f"first frame drawn after {self.first_frame_after:.2f} s", flush=True)
+            for start in self.on_first_frame:
+                start()
         if self.home_drawn_after is None and self.current_screen.ready:
             # The first frame with content (Home's counts, unless the visitor was quicker): what waited for it
             # starts now, not earlier, so that Home's own loading has the processor to itself.

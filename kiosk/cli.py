@@ -13,23 +13,30 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from content_cache import ContentError
-from content_cache.records import ItemSummary, SearchResult, Snippet
-from content_cache.search import Filters
+from content_cache.records import Filters, ItemSummary, SearchResult, Snippet
+from kiosk.bootstrap import (
+    CheckedSettings,
+    ServicesOpening,
+    build_services,
+    check_settings,
+    content_is_empty,
+    ensure_content,
+    open_content,
+    setup_logging,
+    state_url,
+)
 from kiosk.cli_print import add_parsers as add_print_parsers
-from kiosk.print_worker import PrintWorker
-from kiosk.bootstrap import build_services, content_is_empty, ensure_content, open_content, setup_logging, state_url
 from kiosk.config import Config, describe, load_config
-from kiosk.errors import KioskError
+from kiosk.errors import KioskError, is_database_error
+from kiosk.print_worker import PrintWorker
 from kiosk.scheduler import SyncScheduler, parse_time
-from kiosk.services import Services
-from kiosk.state import StateStore, as_local
 from printing.errors import PrintError
 
-if TYPE_CHECKING:  # the sync's modules load with the first sync, not with the CLI
+if TYPE_CHECKING:  # the sync's modules load with the first sync, the stores with a command that opens them
     from content_cache.sync.run import SyncProgress
+    from kiosk.services import Services
+    from kiosk.state import StateStore
 
 
 def _process_started_at() -> float:
@@ -61,20 +68,23 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
     shots = args.screenshots or (config.home / "screenshots" if headless else None)
     if headless:
         print(f"No display found: rendering offscreen; screenshots go to {shots}")
-    services = build_services(config)  # a bad setting (a printer URI) stops here, before anything opens
-    if content_is_empty(services.content):
-        print(f"The content cache is empty: loading the demo content ({int(config.number('content.demo_count'))} items)")
-        ensure_content(services.content, config)
+    checked = check_settings(config)  # a bad setting (a printer URI) stops here, before anything opens
+    if _sync_configured(config):
+        parse_time(config.text("sync.time"))  # and so does a bad sync.time
     size = (int(config.number("display.width")), int(config.number("display.height")))
     size = (size[1], size[0]) if args.landscape else size
     _prepare_kivy(config, size)
+    from kivy.clock import Clock
+
     from kiosk.app import KioskApp  # Kivy is imported only by `kiosk run`
 
-    worker = PrintWorker(services.queue)
-    services.queue.on_change = worker.poke
+    # Home's first frame is drawn before the stores open (and SQLAlchemy loads): they open in the background
+    # after it, while Home says 正在载入…. If they cannot be opened, the kiosk closes and says why, as before.
+    services = ServicesOpening(lambda: _open_services(config, checked),
+                               on_failed=lambda _exc: Clock.schedule_once(lambda _dt: app.stop()))
     app = KioskApp(
-        services,
-        font_path=str(services.settings.font_path),
+        services,  # type: ignore[arg-type]  # the facade's attributes, once open
+        font_path=str(checked.font),
         idle_timeout=config.number("session.idle_timeout"),
         idle_warning=config.number("session.idle_warning"),
         window_size=size,
@@ -83,32 +93,58 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
         started_at=STARTED_AT,
         staff_taps=int(config.number("staff.gesture_taps")),
     )
-    # The print queue's recovery and the nightly sync need no window: they start once Home is on screen.
-    scheduler = _nightly_sync(config, services, app.content_changed, start=False)  # a bad sync.time stops here
-    started: list[SyncScheduler] = []  # a kiosk closed before Home was drawn never started it
+    running: list[PrintWorker | SyncScheduler] = []  # a kiosk closed before Home was drawn started neither
 
-    def start_scheduler() -> None:
+    def start_background() -> None:
+        # The print queue's recovery and the nightly sync need no window: they start once Home is on screen.
+        try:
+            opened = services.opened()
+        except Exception:  # noqa: BLE001 - the kiosk is closing; the error is reported when run() returns
+            return
+        worker = PrintWorker(opened.queue)
+        opened.queue.on_change = worker.poke
+        worker.start()
+        running.append(worker)
+        scheduler = _nightly_sync(config, opened, app.content_changed)
         if scheduler:
-            scheduler.start()
-            started.append(scheduler)
+            running.append(scheduler)
 
-    app.after_first_frame += [worker.start, start_scheduler]
+    app.on_first_frame.append(services.open_in_background)
+    app.after_first_frame.append(start_background)
     try:
         app.run()
     finally:
-        for running in started:
-            running.stop()
-        worker.stop()
+        for part in reversed(running):
+            part.stop()
         services.close()
+    services.raise_failure()  # the stores could not be opened: the kiosk closed, and says why
     if args.exit_after_first_frame:
         _report_peak_memory()
     return 0
 
 
+def _open_services(config: Config, checked: CheckedSettings) -> Services:
+    """The services over the stores, with the demo content loaded into an empty content cache."""
+    services = build_services(config, checked)
+    try:
+        if content_is_empty(services.content):
+            print(f"The content cache is empty: loading the demo content "
+                  f"({int(config.number('content.demo_count'))} items)", flush=True)
+            ensure_content(services.content, config)
+    except BaseException:
+        services.close()
+        raise
+    return services
+
+
+def _sync_configured(config: Config) -> bool:
+    return bool(config.text("sync.source") and config.get("sync.in_app"))
+
+
 def _nightly_sync(config: Config, services: Services, on_synced: Callable[[], None],
                   start: bool = True) -> SyncScheduler | None:
     """The in-app nightly sync, started unless `start` is false, when a feed source is configured."""
-    if not config.text("sync.source") or not config.get("sync.in_app"):
+    if not _sync_configured(config):
         return None
     from kiosk.sync import request_from_config, sync_now
 
@@ -120,6 +156,8 @@ def _nightly_sync(config: Config, services: Services, on_synced: Callable[[], No
             on_synced()
 
     def last_success() -> datetime | None:
+        from kiosk.state import as_local
+
         run = services.state.last_successful_sync()
         return as_local(run.started_at) if run else None
 
@@ -236,6 +274,7 @@ def cmd_search(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_sync(args: argparse.Namespace, config: Config) -> int:
     """Bring the content cache up to the publisher's signed feed, or show the last runs."""
+    from kiosk.state import StateStore
     from kiosk.sync import request_from_config, sync_now
 
     state = StateStore(state_url(config))
@@ -273,6 +312,8 @@ class TerminalProgress:
 
 
 def _print_sync_runs(state: StateStore) -> None:
+    from kiosk.state import as_local
+
     runs = state.sync_runs(10)
     if not runs:
         print("no sync has run yet")
@@ -387,7 +428,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args, config))
     except (KioskError, ContentError, PrintError) as exc:
         return _fail(str(exc))
-    except (OSError, SQLAlchemyError) as exc:
+    except Exception as exc:
+        if not (isinstance(exc, OSError) or is_database_error(exc)):
+            raise
         log.exception("kiosk %s failed", args.command)
         return _fail(f"{type(exc).__name__}: {exc}".splitlines()[0])
     except KeyboardInterrupt:

@@ -10,21 +10,27 @@ import argparse
 import getpass
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk.bootstrap import build_services
 from kiosk.config import Config
 from kiosk.errors import KioskError
-from kiosk.jobs import ACTIVE_STATES, describe_time, job_id
-from kiosk.services import Services
-from kiosk.state import PrintJob, as_local
+
+if TYPE_CHECKING:  # the stores load with a command that uses them, not with every `kiosk` command
+    from kiosk.services import Services
+    from kiosk.state import PrintJob
+
+def _services(config: Config) -> Services:
+    from kiosk.bootstrap import build_services
+
+    return build_services(config)
+
 
 JOB_STATES = ("queued", "awaiting_release", "printing", "done", "failed", "cancelled", "expired", "check_printer")
 
 
 def cmd_print(args: argparse.Namespace, config: Config) -> int:
     """Print a copy of one item: waits for the printer, then prints the job number and outcome."""
-    services = build_services(config)
+    services = _services(config)
     try:
         services.queue.recover()
         outcome = services.print_copy(args.index_no, args.to, attachment=args.attachment, wait=args.wait)
@@ -37,6 +43,8 @@ def cmd_print(args: argparse.Namespace, config: Config) -> int:
 
 
 def _job_json(job: PrintJob) -> dict[str, Any]:
+    from kiosk.state import as_local
+
     stamp = lambda moment: as_local(moment).isoformat(timespec="seconds") if moment else None  # noqa: E731
     return {
         "job_no": job.job_no, "state": job.state, "kind": job.kind, "pages": job.pages, "index_no": job.index_no,
@@ -51,7 +59,9 @@ def _job_json(job: PrintJob) -> dict[str, Any]:
 
 def cmd_jobs(args: argparse.Namespace, config: Config) -> int:
     """List print jobs, or act on one: release, cancel, reprint, collected."""
-    services = build_services(config)
+    from kiosk.jobs import job_id
+
+    services = _services(config)
     try:
         if args.action == "list":
             return _list_jobs(services, args)
@@ -74,6 +84,8 @@ def cmd_jobs(args: argparse.Namespace, config: Config) -> int:
 
 
 def _list_jobs(services: Services, args: argparse.Namespace) -> int:
+    from kiosk.jobs import ACTIVE_STATES, describe_time
+
     states = ACTIVE_STATES if args.state == "active" else (args.state,) if args.state else ()
     jobs = services.queue.jobs(states, today=args.today, limit=args.limit)
     if args.json:
@@ -108,7 +120,7 @@ def vars_of(counts: object) -> dict[str, Any]:
 
 def cmd_printers(args: argparse.Namespace, config: Config) -> int:
     """Show each printer's state, or send a test page to one."""
-    services = build_services(config)
+    services = _services(config)
     try:
         if args.action == "test":
             job = services.test_print(args.printer, "cli")
@@ -137,7 +149,7 @@ def cmd_staff(args: argparse.Namespace, config: Config) -> int:
     """Set the staff console's PIN (4 to 12 digits), asked twice, or read from stdin with --stdin."""
     from kiosk.staff import PinError
 
-    services = build_services(config)
+    services = _services(config)
     try:
         if args.stdin:
             pin = sys.stdin.readline().strip()

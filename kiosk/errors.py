@@ -14,10 +14,9 @@ citizen's job; the log keeps the detail.
 from __future__ import annotations
 
 import errno
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-from sqlalchemy.exc import SQLAlchemyError
 
 from content_cache.errors import AttachmentNotFound
 from printing.errors import FontNotFound, PrinterUnavailable, PrintError, RenderError
@@ -75,8 +74,14 @@ def trouble(exc: BaseException) -> Trouble:
     return UNEXPECTED
 
 
+def is_database_error(exc: BaseException) -> bool:
+    """Whether `exc` is SQLAlchemy's; without importing SQLAlchemy, which no error of a process without it can be."""
+    loaded = sys.modules.get("sqlalchemy.exc")
+    return loaded is not None and isinstance(exc, loaded.SQLAlchemyError)
+
+
 def _by_kind(exc: BaseException) -> Trouble | None:
-    if isinstance(exc, SQLAlchemyError):
+    if is_database_error(exc):
         return BUSY  # locked, or the state store briefly out of reach
     if isinstance(exc, FontNotFound):
         return NO_FONT

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import TYPE_CHECKING
 
-from kiosk.jobs import JobQueue
+if TYPE_CHECKING:
+    from kiosk.jobs import JobQueue
 
 log = logging.getLogger(__name__)
 

@@ -9,23 +9,31 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
+import printing
 from content_cache import ContentCache
-from content_cache.candidates import Candidate
-from content_cache.search import Filters, Sort
-from content_cache.records import ColumnInfo, ItemDetail, ItemSummary, SearchResult
-from kiosk.state import StateStore
-from kiosk.sync import SyncStatus
+from content_cache.records import (
+    Candidate,
+    ColumnInfo,
+    Filters,
+    ItemDetail,
+    ItemSummary,
+    SearchResult,
+    Sort,
+)
 from kiosk.console import ROLE_NAMES, job_view, printer_view
+from kiosk.errors import ASK_STAFF, UNEXPECTED, Trouble, trouble
 from kiosk.jobs import JobError, JobQueue, describe_time, job_id
+from kiosk.print_outcome import NO_JOB, job_words, made_but_unfollowed, release_reason
 from kiosk.staff import StaffAccess
-from kiosk.state import PrintJob
+from kiosk.state import PrintJob, StateStore
+from kiosk.sync import SyncStatus
 from printing import (  # the renderers (count_a4_pages, render_a4, render_receipt) load on first use
     CopyStamp,
     PrintDocument,
@@ -35,17 +43,12 @@ from printing import (  # the renderers (count_a4_pages, render_a4, render_recei
     PrintQuote,
     ReceiptWidth,
 )
-import printing
 from printing.base import PrinterStatus
-from printing.pdf import page_image, pdf_pages
-from printing.document import withdrawn_mark
-from printing.uri import TextMode
-from kiosk.errors import ASK_STAFF, UNEXPECTED, Trouble, trouble
-from kiosk.print_outcome import NO_JOB, job_words, made_but_unfollowed, release_reason
-from printing.document import TICKET_LABEL
+from printing.document import TICKET_LABEL, withdrawn_mark
 from printing.errors import RenderError
+from printing.pdf import page_image, pdf_pages
+from printing.uri import TextMode
 from screens.services import ActionDone, CitizenError, SignIn, StaffOverview
-
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -240,7 +243,9 @@ class Services:
         """An attachment's bytes as the sync stored them, checked against their SHA-256 and size."""
         record = self.content.attachment(index_no, name)
         try:
-            from content_cache.sync.run import attachment_file  # the sync's module loads httpx
+            from content_cache.sync.run import (
+                attachment_file,  # the sync's module loads httpx
+            )
 
             data = attachment_file(self.attachments, record.sha256).read_bytes()
         except OSError as exc:

@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING
 
 from kiosk.config import Config, attachments_dir
 from kiosk.errors import KioskError
-from kiosk.state import StateStore
 
-if TYPE_CHECKING:  # the sync's modules (cryptography, httpx) load when a sync runs, not when the kiosk starts
+if TYPE_CHECKING:  # the sync's modules (cryptography, httpx) and the stores load when a sync runs, not at start
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
     from content_cache import ContentCache
     from content_cache.sync.run import ProgressCallback, SyncProgress, SyncReport
+    from kiosk.state import StateStore
 
 log = logging.getLogger(__name__)
 

@@ -1,22 +1,28 @@
-"""The one list of screens: name → class. The App builds them from here."""
+"""The one list of screens: name → the module and class that make it. The App builds them from here.
+
+A screen's module (and its `.kv` rules) is imported when the screen is first
+made, so the kiosk's first frame waits only for Home's.
+"""
 
 from __future__ import annotations
 
-from screens.attachment import AttachmentScreen
-from screens.base import KioskScreen
-from screens.browse import BrowseScreen
-from screens.document import DocumentScreen
-from screens.home import HomeScreen
-from screens.print_copy import PrintScreen
-from screens.search import SearchScreen
-from screens.staff import StaffScreen
+from importlib import import_module
 
-SCREENS: dict[str, type[KioskScreen]] = {
-    "home": HomeScreen,
-    "browse": BrowseScreen,
-    "document": DocumentScreen,
-    "print": PrintScreen,
-    "attachment": AttachmentScreen,
-    "search": SearchScreen,
-    "staff": StaffScreen,
+from screens.base import KioskScreen
+
+SCREENS: dict[str, str] = {
+    "home": "screens.home:HomeScreen",
+    "browse": "screens.browse:BrowseScreen",
+    "document": "screens.document:DocumentScreen",
+    "print": "screens.print_copy:PrintScreen",
+    "attachment": "screens.attachment:AttachmentScreen",
+    "search": "screens.search:SearchScreen",
+    "staff": "screens.staff:StaffScreen",
 }
+
+
+def screen_class(name: str) -> type[KioskScreen]:
+    """The class of the screen `name`, its module imported now if it was not yet."""
+    module, cls = SCREENS[name].split(":")
+    found: type[KioskScreen] = getattr(import_module(module), cls)
+    return found

@@ -11,11 +11,11 @@ from kivy.clock import Clock
 from kivy.factory import Factory
 from kivy.properties import BooleanProperty, StringProperty
 
-from content_cache.candidates import Candidate
-from content_cache.records import Facet, SearchResult
-from content_cache.search import Filters, Sort
-from screens import chip_rows  # noqa: F401  (registers ChipRows for the .kv)
-from screens import keyboard  # noqa: F401  (registers OnScreenKeyboard for the .kv)
+from content_cache.records import Candidate, Facet, Filters, SearchResult, Sort
+from screens import (
+    chip_rows,  # noqa: F401  (registers ChipRows for the .kv)
+    keyboard,  # noqa: F401  (registers OnScreenKeyboard for the .kv)
+)
 from screens.base import KioskScreen, load_kv
 from screens.item_list import row_data
 from screens.navigator import Params

@@ -11,9 +11,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from content_cache.candidates import Candidate
-from content_cache.search import Filters, Sort
-from content_cache.records import ColumnInfo, ItemDetail, ItemSummary, SearchResult
+from content_cache.records import (
+    Candidate,
+    ColumnInfo,
+    Filters,
+    ItemDetail,
+    ItemSummary,
+    SearchResult,
+    Sort,
+)
 from printing.document import PrintKind, PrintOutcome, PrintQuote
 
 

@@ -1,6 +1,6 @@
 """The staff console: a PIN pad, then jobs with their actions, printers with a test page, today's counts.
 
-Opened by the hidden gesture (taps on the top-right corner, see `CornerTaps`);
+Opened by the hidden gesture (taps on the top-right corner, see `screens.corner.CornerTaps`);
 leaving it signs staff out. Cancelling and reprinting ask first. While the PIN
 is locked after wrong tries the pad is disabled and counts down to the next try.
 """
@@ -52,26 +52,6 @@ ACTION_NAMES = {"release": "放行", "cancel": "取消", "reprint": "重印", "c
 ALERT_STATES = ("check_printer", "failed", "awaiting_release")
 ERROR_STATES = ("queued", "printing", "check_printer", "failed")  # where a job's last error still matters
 monotonic: Callable[[], float] = time.monotonic  # the lockout countdown's clock (tests move it)
-
-
-class CornerTaps:
-    """`count` taps inside the top-right corner within `within` seconds: the staff gesture."""
-
-    def __init__(self, count: int = 5, within: float = 3.0, size: float = theme.STAFF_CORNER) -> None:
-        self.count, self.within, self.size = count, within, size
-        self._times: list[float] = []
-
-    def tap(self, x: float, y: float, width: float, height: float, at: float | None = None) -> bool:
-        """Record a touch at window coordinates (origin bottom-left); True when the gesture is complete."""
-        moment = time.monotonic() if at is None else at
-        if x < width - self.size or y < height - self.size:
-            self._times.clear()
-            return False
-        self._times = [t for t in self._times if moment - t <= self.within] + [moment]
-        if len(self._times) >= self.count:
-            self._times.clear()
-            return True
-        return False
 
 
 class JobRow(BoxLayout):

@@ -87,7 +87,7 @@ ODD = st.lists(
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query=ODD, sort=st.sampled_from(["relevance", "date"]), year=st.sampled_from([None, 2008, 2009]))
 def test_odd_queries_with_filters_and_facets_never_raise(demo_cache: ContentCache, query: str, sort, year) -> None:
-    from content_cache.search import Filters
+    from content_cache.records import Filters
 
     result = demo_cache.search(query, 5, filters=Filters(year=year), sort=sort, facets=True)
     assert result.total >= len(result.hits) == len(result.snippets)
@@ -107,7 +107,7 @@ def test_snippets_mark_the_query_in_title_and_body(demo_cache: ContentCache) -> 
 
 
 def test_filters_narrow_and_facets_count(demo_cache: ContentCache) -> None:
-    from content_cache.search import Filters
+    from content_cache.records import Filters
 
     every = demo_cache.search("通知", 1000, facets=True)
     for name in ("column", "publisher", "year", "validity"):
@@ -121,7 +121,7 @@ def test_filters_narrow_and_facets_count(demo_cache: ContentCache) -> None:
 
 
 def test_a_section_filter_takes_its_sub_columns(demo_cache: ContentCache) -> None:
-    from content_cache.search import Filters
+    from content_cache.records import Filters
 
     section = next(s for s in demo_cache.sections() if demo_cache.subcolumns(s.code))
     inside = {c.code for c in demo_cache.subcolumns(section.code)} | {section.code}

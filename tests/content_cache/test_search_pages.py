@@ -6,7 +6,7 @@ import pytest
 
 from content_cache import ContentCache
 from content_cache import search as search_module
-from content_cache.search import Filters, Sort
+from content_cache.records import Filters, Sort
 
 PAGE = 7
 

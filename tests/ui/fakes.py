@@ -14,12 +14,18 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from content_cache.catalogue_layout import SECTIONS
-from content_cache.candidates import Candidate
-from content_cache.records import ColumnInfo, Facet, ItemDetail, ItemSummary, SearchResult
-from content_cache.search import Filters
+from content_cache.records import (
+    Candidate,
+    ColumnInfo,
+    Facet,
+    Filters,
+    ItemDetail,
+    ItemSummary,
+    SearchResult,
+)
 from printing.document import PrintKind, PrintOutcome, PrintQuote
-from screens.services import ActionDone, JobView, PrinterView, SignIn, StaffOverview
 from printing.errors import PrinterUnavailable
+from screens.services import ActionDone, JobView, PrinterView, SignIn, StaffOverview
 
 ORG = "01404553-7"  # 宿州市人民政府办公室, a 9-character organisation code
 BIG_COLUMN = "normative-documents"

@@ -22,7 +22,7 @@ from kiosk.services import Services
 from kiosk.state import PrintJob, StaffPin, now
 from printing.document import PrintKind
 from printing.spool import SpoolPrinter
-from screens.staff import CornerTaps
+from screens.corner import CornerTaps
 from screens.worker import pending_tasks
 from tests.ui.conftest import LANDSCAPE, PORTRAIT, frame, screenshot, tap, wait_until
 
