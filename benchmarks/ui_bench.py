@@ -6,7 +6,8 @@ the real KioskApp over the real services in the offscreen window, driven as
 the UI tests drive it. A tap is a touch down, one frame, a touch up, on the
 widget found by its visible text. A screen change ends at the first frame drawn
 after the new screen says `ready` (its content is in place); a text-size step
-ends at the first frame drawn after the tap on A+. Prints one JSON object:
+ends at the first frame drawn after the tap on A+. A frame is drawn when its
+pixels are (after glFinish), not when its drawing was handed to the renderer. Prints one JSON object:
 name → list of milliseconds.
 """
 
@@ -37,7 +38,15 @@ class Driver:
         self.app = app
         self.flips: list[float] = []
         self.ready_at: dict[str, float] = {}
-        Window.bind(on_flip=lambda _w: self.flips.append(time.perf_counter()))
+        Window.bind(on_flip=self._flipped)
+
+    def _flipped(self, _window: Any) -> None:
+        # A frame counts as drawn when its pixels are: a software renderer may still be drawing it when the
+        # buffers are swapped, so the time is taken after glFinish().
+        from kivy.graphics.opengl import glFinish
+
+        glFinish()
+        self.flips.append(time.perf_counter())
 
     def frame(self) -> None:
         """Advance one frame: clock, input, layout, draw."""

@@ -40,6 +40,32 @@ def register_font(font_path: str) -> None:
     LabelBase.register(name=theme.FONT_NAME, fn_regular=font_path, fn_bold=font_path)
 
 
+def software_renderer() -> bool:
+    """True when OpenGL is drawn by the processor (Mesa llvmpipe or softpipe, SwiftShader), as on a kiosk PC
+    without a graphics driver, and in tests."""
+    from kivy.graphics.opengl import GL_RENDERER, glGetString
+
+    try:
+        renderer = bytes(glGetString(GL_RENDERER)).decode("ascii", "replace").lower()
+    except Exception:  # noqa: BLE001 - no answer: assume a real driver
+        return False
+    return any(name in renderer for name in ("llvmpipe", "softpipe", "swiftshader", "software"))
+
+
+def finish_frame(*_args: Any) -> None:
+    """Wait until the frame just drawn is in pixels, before it is shown.
+
+    A software renderer draws a frame in threads of its own after Kivy has
+    handed it over; Kivy then prepares the next one, so frames pile up and a
+    later texture upload waits for all of them at once (0.2–0.6 s after a tap
+    on a 1080×1920 window). Finishing each frame keeps a tap's answer one frame
+    away.
+    """
+    from kivy.graphics.opengl import glFinish
+
+    glFinish()
+
+
 class LazyScreens(ScreenManager):
     """A ScreenManager that makes a registered screen the first time it is asked for.
 
@@ -154,6 +180,8 @@ class KioskApp(App):
         from kivy.core.window import Window
 
         Window.bind(on_touch_down=self._on_touch, on_key_down=self._on_key, on_flip=self._on_flip)
+        if software_renderer():
+            Window.bind(on_flip=finish_frame)  # bound last, so called first: _on_flip sees the frame's pixels
         self.idle.start()
 
     def on_stop(self) -> None:
@@ -161,6 +189,7 @@ class KioskApp(App):
         from kivy.core.window import Window
 
         Window.unbind(on_touch_down=self._on_touch, on_key_down=self._on_key, on_flip=self._on_flip)
+        Window.unbind(on_flip=finish_frame)
         self.idle.stop()
 
     def content_changed(self) -> None:

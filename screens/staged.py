@@ -9,13 +9,14 @@ paragraph at the top of the view in place while those above it change height.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from kivy.clock import Clock
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
-PER_FRAME = 1  # labels laid out per frame once the visible ones are done
+FRAME_BUDGET = 0.010  # seconds of a frame given to the labels not in view, once the visible ones are done
 SETTLE_FRAMES = 4  # frames to keep the place after the last change (heights follow textures a frame later)
 
 
@@ -47,7 +48,7 @@ class StagedText:
         """Add `widgets` to the box: the first `first` now, the rest a few per frame."""
         for widget in widgets[:first]:
             self.box.add_widget(widget)
-        self._jobs.extend((lambda w=w: self.box.add_widget(w)) for w in widgets[first:])
+        self._jobs.extend((lambda w=w: (self.box.add_widget(w), _lay_out(w))) for w in widgets[first:])
         self._start()
 
     def resize(self, font_size: float, is_text: Callable[[Widget], bool]) -> None:
@@ -63,7 +64,7 @@ class StagedText:
             widget.font_size = font_size
         below = paragraphs[bottom + 1 :]
         above = list(reversed(paragraphs[:top]))
-        self._jobs.extend((lambda w=w: setattr(w, "font_size", font_size)) for w in below + above)
+        self._jobs.extend((lambda w=w: (setattr(w, "font_size", font_size), _lay_out(w))) for w in below + above)
         self._start()
 
     # the place on the page
@@ -104,9 +105,13 @@ class StagedText:
     def _tick(self, _dt: float) -> bool:
         self._keep_place()
         if self._jobs:
-            for job in self._jobs[:PER_FRAME]:
-                job()
-            del self._jobs[:PER_FRAME]
+            # at least one label a frame, more while the frame's budget lasts: a frame drawn in software is
+            # slow (40–60 ms at 1080×1920), so one label a frame would leave a long text moving for seconds
+            until = time.perf_counter() + FRAME_BUDGET
+            while self._jobs:
+                self._jobs.pop(0)()
+                if time.perf_counter() >= until:
+                    break
             self._settle = SETTLE_FRAMES
             return True
         self._settle -= 1
@@ -114,3 +119,10 @@ class StagedText:
             return True
         self._anchor = None
         return False
+
+
+def _lay_out(widget: Widget) -> None:
+    """Lay the label out now, so that the frame's budget counts its cost (else it falls on the next frame)."""
+    lay_out_now = getattr(widget, "lay_out_now", None)
+    if lay_out_now is not None:
+        lay_out_now()

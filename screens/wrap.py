@@ -76,6 +76,13 @@ class BreakLabel(Label):
             self._label.text = self._broken
             self._trigger_texture()
 
+    def lay_out_now(self) -> None:
+        """Break the lines and render them now, not at the next frame: for a caller that paces the work itself."""
+        self._trigger_break.cancel()
+        self._break()
+        self._trigger_texture.cancel()
+        self.texture_update()
+
     # Kivy's Label hands its `text` straight to the core label; here the broken text goes instead.
 
     def _trigger_texture_update(self, name: str | None = None, source: Any = None, value: Any = None) -> None:

@@ -46,6 +46,9 @@ def window() -> Any:
     Window.initialized = True
     EventLoop.ensure_window()
     Window.size = PORTRAIT
+    from screens import theme
+
+    Window.clearcolor = theme.PAPER  # the screens' page colour, as the App clears the window
     return Window
 
 
