@@ -42,7 +42,6 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
-from uniseg.linebreak import line_break, line_break_boundaries
 
 __all__ = ["CLOSING", "OPENING", "CharWidths", "break_units", "clip_lines", "fill_lines"]
 
@@ -204,11 +203,15 @@ def _uniseg_breaks(run: str) -> tuple[int, ...]:
 
 @lru_cache(maxsize=8192)
 def _uniseg_breaks_of(run: str) -> tuple[int, ...]:
+    from uniseg.linebreak import line_break_boundaries  # loaded by the first text that needs breaking
+
     return tuple(position for position in line_break_boundaries(run) if 0 < position < len(run))
 
 
 @lru_cache(maxsize=4096)
 def _line_break_class(ch: str) -> str:
+    from uniseg.linebreak import line_break
+
     return str(line_break(ch))
 
 
@@ -275,6 +278,8 @@ class _Filler:
 
 
 def _fill_paragraph(paragraph: str, max_width: float, width: CharWidths, first_indent: float) -> list[str]:
+    if first_indent + width(paragraph) <= max_width:  # it fits: no break to look for
+        return [paragraph]
     filler = _Filler(paragraph, max_width, width)
     filler.line_width = first_indent
     filler.feed(0, len(paragraph), FREE)
