@@ -146,3 +146,12 @@ def test_yearly_versions_exist_with_older_ones_withdrawn() -> None:
     """The set holds expired and abolished versions that must rank below the valid one."""
     validities = Counter(item["validity"] for item in ITEMS)
     assert validities["expired"] >= 5 and validities["abolished"] >= 5
+
+
+@pytest.mark.parametrize("item", [i for i in ITEMS if i["doc_no"]], ids=lambda i: i["doc_no"])
+def test_doc_numbers_carry_the_publishers_prefix_and_year(item: dict[str, Any]) -> None:
+    prefixes = {p.code: p.doc_prefix for p in PUBLISHERS}
+    match = re.fullmatch(r"(?P<prefix>.+?)〔(?P<year>\d{4})〕\d+号", item["doc_no"])
+    assert match, item["doc_no"]
+    assert match["prefix"] == prefixes[item["publisher_code"]]
+    assert match["year"] == item["published_on"][:4]
