@@ -111,9 +111,11 @@ class ContentCache:
         sort: search.Sort = "relevance",
         facets: bool = False,
         offset: int = 0,
+        partial_ok: bool = True,
     ) -> SearchResult:
         with self.session() as s:
-            return search.search(s, query, limit, filters=filters, sort=sort, facets=facets, offset=offset)
+            return search.search(s, query, limit, filters=filters, sort=sort, facets=facets, offset=offset,
+                                 partial_ok=partial_ok)
 
     def candidates(self, letters: str, limit: int = 12) -> list[Candidate]:
         """Words of the titles that typed pinyin letters may stand for (the pinyin keyboard)."""

@@ -98,7 +98,8 @@ def tokens(value: str) -> list[str]:
 
 
 def match_expression(query: str) -> str | None:
-    """The FTS5 MATCH expression for a user's query, or None when it has no searchable token.
+    """The FTS5 MATCH expression for a user's query taken word by word as typed, or None when it has no
+    searchable token.
 
     Every run of CJK characters and every Latin word must match (AND); a run of
     two or more characters is a phrase of its pairs. A lone character is a
@@ -107,18 +108,40 @@ def match_expression(query: str) -> str | None:
     too, so the token itself is asked for, which is far cheaper than every token
     it starts.
     """
-    phrases: list[str] = []
-    for word in normalise(query).split():
-        runs = _RUNS.findall(word)
-        with_digits = any(run.isdigit() for run in runs)
-        for run in runs:
-            if run.isascii():
-                phrases.append(f'"{run}"')
-            elif len(run) == 1:
-                phrases.append(f'"{run}"' if with_digits else f'"{run}"*')
-            else:
-                phrases.append('"' + " ".join(run[i : i + 2] for i in range(len(run) - 1)) + '"')
+    phrases = [phrase for word in normalise(query).split() for phrase in _phrases(word)]
     return " AND ".join(dict.fromkeys(phrases)) if phrases else None
+
+
+def _phrases(word: str) -> list[str]:
+    """The quoted phrases a word (no spaces, normalised) must match, all of them."""
+    runs = _RUNS.findall(word)
+    with_digits = any(run.isdigit() for run in runs)
+    phrases: list[str] = []
+    for run in runs:
+        if run.isascii():
+            phrases.append(f'"{run}"')
+        elif len(run) == 1:
+            phrases.append(f'"{run}"' if with_digits else f'"{run}"*')
+        else:
+            phrases.append('"' + " ".join(run[i : i + 2] for i in range(len(run) - 1)) + '"')
+    return list(dict.fromkeys(phrases))
+
+
+def match_words(groups: Sequence[Sequence[str]], *, any_group: bool = False) -> str | None:
+    """The MATCH for word groups (a query understood by content_cache.query): an item must hold one term of
+    every group, wherever it stands, or with `any_group` one term of any group; None when nothing is searchable."""
+    parts: list[str] = []
+    for terms in groups:
+        alternatives = []
+        for term in terms:
+            phrases = _phrases(normalise(term).replace(" ", ""))
+            if phrases:
+                alternatives.append(phrases[0] if len(phrases) == 1 else "(" + " AND ".join(phrases) + ")")
+        alternatives = list(dict.fromkeys(alternatives))
+        if alternatives:
+            parts.append(alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")")
+    parts = list(dict.fromkeys(parts))
+    return (" OR " if any_group else " AND ").join(parts) if parts else None
 
 
 def doc_key(value: str) -> str | None:

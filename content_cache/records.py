@@ -6,7 +6,7 @@ a record stays valid after its database session has closed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
@@ -108,11 +108,10 @@ class SearchResult:
     suggestions: tuple[str, ...] = ()
     more: bool = False  # a broad query: `total` (and the facet counts) stop at a cap, newest hits first
     browse: str | None = None  # nothing matched and nothing to suggest: the column code likeliest to help
+    partial: bool = False  # no item holds every word: the hits hold most of them
 
     def with_suggestions(self, suggestions: tuple[str, ...], browse: str | None = None) -> SearchResult:
-        return SearchResult(
-            self.query, self.total, self.hits, self.snippets, self.facets, suggestions, self.more, browse
-        )
+        return replace(self, suggestions=suggestions, browse=browse)
 
 
 @dataclass(frozen=True, slots=True)

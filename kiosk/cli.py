@@ -355,6 +355,18 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def cmd_synonyms(args: argparse.Namespace, config: Config) -> int:
+    """Print the synonym groups search uses (formal term first) and the words a query leaves out."""
+    from content_cache.query import default_vocabulary
+
+    vocabulary = default_vocabulary()
+    for group in vocabulary.groups:
+        print("\t".join(group))
+    print(f"# {len(vocabulary.groups)} groups (built in); words a query leaves out: "
+          + " ".join(sorted(vocabulary.query_words)))
+    return 0
+
+
 def cmd_config(args: argparse.Namespace, config: Config) -> int:
     """Print the effective settings and where each came from."""
     print(describe(config))
@@ -413,6 +425,9 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="export the cache as publisher input", description=cmd_export.__doc__)
     export.add_argument("dir", type=Path, metavar="DIR", help="folder to write")
     export.set_defaults(func=cmd_export)
+
+    synonyms = sub.add_parser("synonyms", help="show the synonym list search uses", description=cmd_synonyms.__doc__)
+    synonyms.set_defaults(func=cmd_synonyms)
 
     cfg = sub.add_parser("config", help="show the effective settings", description=cmd_config.__doc__)
     cfg.set_defaults(func=cmd_config)

@@ -144,6 +144,11 @@ class Services:
     def candidates(self, letters: str, limit: int = 10) -> list[Candidate]:
         return self.content.candidates(letters, limit)
 
+    def prepare_search(self) -> None:
+        from content_cache.query import warm
+
+        warm()
+
     def content_updated_on(self) -> date | None:
         return self.content.updated_on()
 

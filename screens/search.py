@@ -52,14 +52,21 @@ class SearchScreen(KioskScreen):
         self.filters = Filters()
         self.sort: Sort = "relevance"
         self._browse_code: str | None = None
+        self._prepared = False
         self._offered: dict[Any, Candidate] = {}
         self._total = 0
         self._broad = False
         self._failed = False
 
     def enter(self, params: Params) -> None:
-        """Keep the visitor's query and hits when coming back from a document."""
+        """Keep the visitor's query and hits when coming back from a document; ready the query segmenter."""
         self.ready = True
+        if not self._prepared:  # while the visitor types the first letters
+            self._prepared = True
+            run_in_worker(self.services.prepare_search, lambda _done: None, self._prepare_failed)
+
+    def _prepare_failed(self, _exc: Exception) -> None:
+        self._prepared = False  # the next visit tries again; a search loads it anyway
 
     def reset(self) -> None:
         """Forget the query and the hits."""
@@ -245,7 +252,7 @@ class SearchScreen(KioskScreen):
         self._shown_query = result.query.strip()
         self.ids.results.set_items(result.hits, self.open_item, result.snippets)
         self._show_filters(result)
-        self.suggestion = result.suggestions[0] if result.total == 0 and result.suggestions else ""
+        self.suggestion = result.suggestions[0] if result.suggestions else ""
         self._offer_column(result.browse if result.total == 0 and not self.suggestion else None)
         self.summary = self._summary(result)
         self._set_pager(len(result.hits), result.total, result.more)
@@ -259,6 +266,8 @@ class SearchScreen(KioskScreen):
     def _summary(self, result: SearchResult) -> str:
         if result.total == 0:
             return f"没有找到与“{result.query}”相关的信息。"
+        if result.partial:
+            return f"未找到含全部字词的信息，以下 {result.total:,} 条含部分字词"
         if result.more:
             return f"找到 {result.total:,} 条以上，最新的在前；加字词或点筛选可缩小范围"
         return f"找到 {result.total:,} 条" + ("，最新的在前" if self.sort == "date" else "")
@@ -328,8 +337,10 @@ class SearchScreen(KioskScreen):
         """The buttons under an empty or failed search: each leads somewhere."""
         if self._failed:
             return [("再试一次", self.retry), ("回到主页", self.go_home)]
-        if self._shown_query is None or self._total > 0:
+        if self._shown_query is None:
             return []
+        if self._total > 0:  # hits holding part of the query: the respelt or shorter query, if there is one
+            return [(f"试试：{self.suggestion}", self.try_suggestion)] if self.suggestion else []
         ways: list[tuple[str, Callable[[], None]]] = []
         if self.suggestion:
             ways.append((f"试试：{self.suggestion}", self.try_suggestion))

@@ -157,3 +157,11 @@ def test_a_broken_config_file_is_one_line(tmp_path: Path) -> None:
 def test_every_command_has_help(tmp_path: Path, command: str) -> None:
     done = kiosk(tmp_path, *([command] if command else []), "--help")
     assert done.returncode == 0 and "usage: kiosk" in done.stdout
+
+
+def test_synonyms_shows_the_groups_formal_term_first(home: Path) -> None:
+    done = kiosk(home, "synonyms")
+    assert done.returncode == 0
+    lines = done.stdout.splitlines()
+    assert "社会保险\t社保" in "\n".join(lines) and any(line.startswith("最低生活保障\t") for line in lines)
+    assert lines[-1].startswith("# ") and "groups (built in)" in lines[-1]

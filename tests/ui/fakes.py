@@ -197,6 +197,9 @@ class FakeServices:
         found = {"year": tuple(Facet(str(y), f"{y}年", n) for y, n in years.most_common())} if facets and hits else {}
         return SearchResult(query=query, total=len(hits), hits=tuple(hits[offset:offset + limit]), facets=found)
 
+    def prepare_search(self) -> None:
+        self._record("prepare_search")
+
     def candidates(self, letters: str, limit: int = 10) -> list[Candidate]:
         self._record("candidates", letters, limit)
         words = [("财政", "caizheng", "cz"), ("材质", "caizhi", "cz"), ("财", "cai", "c"), ("预算", "yusuan", "ys")]

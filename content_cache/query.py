@@ -1,0 +1,182 @@
+"""What a citizen's query asks for: its words, each with the other names of the same thing.
+
+Citizens type Chinese without spaces (社保转移), in everyday words and
+abbreviations (社保 for 社会保险, 上户口 for 户籍登记), and as questions
+(低保在哪里办). Before anything is matched, a query is understood here:
+
+1. question and filler words are left out (怎么, 在哪里, 请问 …:
+   `data/query_words.txt`), unless nothing else is left;
+2. each run of Chinese characters is cut into words by jieba, a well-kept
+   segmenter with a dictionary of its own, told the synonym list's terms so that
+   新农合 or 上户口 stays one word;
+3. each word brings its synonyms (`data/synonyms.tsv`: a formal term first,
+   then its abbreviations and everyday names; any of a group's terms brings the
+   others).
+
+The result is a list of word groups: an item matches a group when it holds any
+of the group's terms, wherever it stands; `fts.match_words` writes the MATCH.
+A part of the query with Latin letters, digits or marks (pinyin, a 文号, 2019年)
+passes through as typed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jieba import Tokenizer
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+MIN_SEGMENTED = 3  # a run this long or longer may hold several words; a shorter one is one word
+
+
+@dataclass(frozen=True, slots=True)
+class WordGroup:
+    """A word of the query and the other names of the same thing; an item matches when it holds any of them."""
+
+    word: str
+    synonyms: tuple[str, ...] = ()
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """The word, then its synonyms."""
+        return (self.word, *self.synonyms)
+
+
+@dataclass(frozen=True, slots=True)
+class UnderstoodQuery:
+    """A query cut into word groups, with the question and filler words it left out."""
+
+    groups: tuple[WordGroup, ...]
+    dropped: tuple[str, ...] = ()  # question and filler words
+    left_out: tuple[str, ...] = ()  # single characters the cut left alone (办 of 办低保, 材 and 政 of 材政预算)
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The query's own words, in order."""
+        return tuple(group.word for group in self.groups)
+
+
+# -- the data ------------------------------------------------------------------
+
+
+def _data_lines(name: str) -> list[str]:
+    """The non-comment lines of a file in content_cache/data/."""
+    text = resources.files("content_cache").joinpath("data", name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """The synonym groups and the words a query leaves out."""
+
+    groups: tuple[tuple[str, ...], ...]
+    query_words: frozenset[str]
+
+    @classmethod
+    def built_in(cls) -> Vocabulary:
+        """The lists shipped with the kiosk."""
+        groups = tuple(tuple(term.strip() for term in line.split("\t") if term.strip())
+                       for line in _data_lines("synonyms.tsv"))
+        return cls(tuple(group for group in groups if len(group) > 1), frozenset(_data_lines("query_words.txt")))
+
+    def synonyms_of(self, word: str) -> tuple[str, ...]:
+        """The other terms of every group that holds `word`, formal terms first."""
+        return self._index().get(word, ())
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one index per list, kept as long as the list
+    def _index(self) -> dict[str, tuple[str, ...]]:
+        index: dict[str, list[str]] = {}
+        for group in self.groups:
+            for term in group:
+                others = index.setdefault(term, [])
+                others.extend(other for other in group if other != term and other not in others)
+        return {term: tuple(others) for term, others in index.items()}
+
+    def terms(self) -> set[str]:
+        """Every term of every group and every query word: words the segmenter must keep whole."""
+        return {term for group in self.groups for term in group} | set(self.query_words)
+
+
+# -- the segmenter ---------------------------------------------------------------
+
+_lock = threading.Lock()
+_segmenter: dict[Vocabulary, Tokenizer] = {}
+
+
+def _tokenizer(vocabulary: Vocabulary) -> Tokenizer:
+    """jieba's segmenter, told the vocabulary's terms; made once (about 0.7 s), then shared."""
+    with _lock:
+        found = _segmenter.get(vocabulary)
+        if found is None:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            found = jieba.Tokenizer()
+            found.initialize()
+            for term in vocabulary.terms():
+                if _CJK_RUN.fullmatch(term):
+                    found.add_word(term, freq=max(found.suggest_freq(term, tune=False), 10_000))
+            _segmenter[vocabulary] = found
+        return found
+
+
+def warm(vocabulary: Vocabulary | None = None) -> None:
+    """Load the segmenter now (the kiosk does it when the search screen opens, so the first search is quick)."""
+    _tokenizer(vocabulary or default_vocabulary())
+
+
+@lru_cache(maxsize=1)
+def default_vocabulary() -> Vocabulary:
+    """The built-in lists, read once."""
+    return Vocabulary.built_in()
+
+
+# -- understanding -------------------------------------------------------------------
+
+
+@lru_cache(maxsize=512)  # a search asks several times (matching, ranking, marks, suggestions)
+def understand(query: str, vocabulary: Vocabulary | None = None) -> UnderstoodQuery:
+    """`query` (already normalised: NFKC, lower case) as word groups, question and filler words left out."""
+    vocabulary = vocabulary or default_vocabulary()
+    words: list[str] = []
+    dropped: list[str] = []
+    left_out: list[str] = []
+    for part in query.split():
+        if not _CJK_RUN.fullmatch(part):  # with letters, digits or marks (pinyin, a 文号, 2019年): as typed
+            words.append(part)
+            continue
+        cut = _cut(part, vocabulary)
+        kept = _without_single_characters([word for word in cut if word not in vocabulary.query_words])
+        if kept:
+            words.extend(kept)
+            dropped.extend(word for word in cut if word in vocabulary.query_words)
+            left_out.extend(word for word in cut if len(word) == 1 and word not in vocabulary.query_words)
+        else:  # nothing but question words and single characters (怎么办): the part as typed
+            words.append(part)
+    groups = tuple(WordGroup(word, vocabulary.synonyms_of(word)) for word in dict.fromkeys(words))
+    return UnderstoodQuery(groups, tuple(dict.fromkeys(dropped)), tuple(dict.fromkeys(left_out)))
+
+
+def _cut(run: str, vocabulary: Vocabulary) -> list[str]:
+    """A run of Chinese characters as words; a short run, or a term of the lists, is one word."""
+    if len(run) < MIN_SEGMENTED or vocabulary.synonyms_of(run):
+        return [run]
+    return [word for word in _tokenizer(vocabulary).lcut(run, HMM=False) if word.strip()]
+
+
+def _without_single_characters(words: list[str]) -> list[str]:
+    """The words of two characters or more, when there are any: 办低保 → 低保, 上户口 → 户口.
+
+    A lone character left by the cut is a verb or a particle (办, 交, 在, 的); on
+    its own it matches nearly every text, and joined to a neighbour it makes a
+    phrase the citizen did not type. A run of single characters only is kept whole.
+    """
+    return [word for word in words if len(word) > 1]
