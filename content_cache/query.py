@@ -100,6 +100,30 @@ class Vocabulary:
                 others.extend(other for other in group if other != term and other not in others)
         return {term: tuple(others) for term, others in index.items()}
 
+    def read_as(self, letters: str) -> tuple[str, ...]:
+        """The terms whose full pinyin, or (for three letters or more) whose initials, are `letters`:
+        shebao → 社保, gjj → 公积金. Formal terms of a group come before its short names."""
+        full, initials = self._pinyin_index()
+        found = list(full.get(letters, ()))
+        if len(letters) >= 3:
+            found += [term for term in initials.get(letters, ()) if term not in found]
+        return tuple(found)
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one index per list, kept as long as the list
+    def _pinyin_index(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        from content_cache.pinyin import pinyin_keys
+
+        full: dict[str, list[str]] = {}
+        initials: dict[str, list[str]] = {}
+        for group in self.groups:
+            for term in group:
+                if not _CJK_RUN.fullmatch(term):
+                    continue
+                spelt, first = pinyin_keys(term)
+                full.setdefault(spelt, []).append(term)
+                initials.setdefault(first, []).append(term)
+        return full, initials
+
     def terms(self) -> set[str]:
         """Every term of every group and every query word: words the segmenter must keep whole."""
         return {term for group in self.groups for term in group} | set(self.query_words)

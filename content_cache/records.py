@@ -109,6 +109,7 @@ class SearchResult:
     more: bool = False  # a broad query: `total` (and the facet counts) stop at a cap, newest hits first
     browse: str | None = None  # nothing matched and nothing to suggest: the column code likeliest to help
     partial: bool = False  # no item holds every word: the hits hold most of them
+    respelt_from: str = ""  # the query as typed found nothing: these are the hits of `query`, its respelling
 
     def with_suggestions(self, suggestions: tuple[str, ...], browse: str | None = None) -> SearchResult:
         return replace(self, suggestions=suggestions, browse=browse)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select, text
@@ -23,7 +23,7 @@ from content_cache import fts
 from content_cache.catalogue import summary
 from content_cache.models import CatalogueColumn, Item, Publisher
 from content_cache.pinyin import looks_like_pinyin, pinyin_keys
-from content_cache.query import understand
+from content_cache.query import default_vocabulary, understand
 from content_cache.records import (
     VALIDITY_LABELS,
     Facet,
@@ -111,7 +111,7 @@ def search(
         first = offset == 0 and limit > 0
         return SearchResult(query=query, total=1, hits=(summary(exact),) if first else (),
                             snippets=(snippet(exact.title, exact.body, ()),) if first else (), facets=found)
-    plan = _plan(query)
+    plan = _plan(session, query)
     if plan is None:
         return SearchResult(query=query, total=0, hits=())
     sources, params = plan
@@ -121,7 +121,7 @@ def search(
     counted = _count(session, sources, where, params)
     partial = False
     if counted == 0 and partial_ok and _word_count(query) > 1:  # not every word is found: what holds most
-        anyway = _plan(query, any_group=True)
+        anyway = _plan(session, query, any_group=True)
         if anyway is not None:
             sources, params = anyway
             params |= filter_params
@@ -151,6 +151,12 @@ def search(
         more=broad,
         partial=partial,
     )
+    if counted == 0 and suggest and partial_ok and offset == 0:  # a misspelling: the respelt query's hits
+        respelt = respell(session, query)
+        if respelt != query:
+            instead = search(session, respelt, limit, filters=filters, sort=sort, facets=facets, suggest=False)
+            if instead.total:
+                return replace(instead, respelt_from=query)
     if (counted == 0 or partial or _left_out_characters(query)) and suggest and offset == 0:
         suggestions = _suggestions(session, query, filters)
         browse = likely_column(session, query) if counted == 0 and not suggestions else None
@@ -168,7 +174,7 @@ def _by_index_no(session: Session, query: str) -> Item | None:
     ).first()
 
 
-def _plan(query: str, *, any_group: bool = False) -> tuple[list[_Source], dict[str, Any]] | None:
+def _plan(session: Session, query: str, *, any_group: bool = False) -> tuple[list[_Source], dict[str, Any]] | None:
     """What a query matches through ("fts", and the SQL of its pinyin matches), with the parameters;
     None when it can match nothing.
 
@@ -179,6 +185,11 @@ def _plan(query: str, *, any_group: bool = False) -> tuple[list[_Source], dict[s
     """
     groups = [group.terms for group in understand(fts.normalise(query)).groups]
     expression = fts.match_words(groups, any_group=any_group)
+    spelt = _pinyin_words(session, query) if looks_like_pinyin(query) else []
+    if spelt:  # the words the letters read as, wherever they stand (the body too), besides the letters themselves
+        as_words = fts.match_words(spelt, any_group=any_group)
+        expression = as_words if expression is None else f"({expression}) OR ({as_words})"
+        groups = spelt
     sources: list[_Source] = []
     params: dict[str, Any] = {}
     if expression:
@@ -197,6 +208,30 @@ def _plan(query: str, *, any_group: bool = False) -> tuple[list[_Source], dict[s
     if looks_like_pinyin(query) and not any_group:
         sources.append(_pinyin_source(fts.normalise(query).split(), params))
     return (sources, params) if sources else None
+
+
+def _pinyin_words(session: Session, query: str) -> list[tuple[str, ...]]:
+    """For a pinyin query, the Chinese words each part reads as, each with its synonyms: shebao → 社保 (社会保险);
+    none when some part reads as no word the synonym list or the titles know.
+
+    The synonym list's terms come first (the words citizens use), then up to three
+    words of the titles' vocabulary read the same, the commonest first.
+    """
+    vocabulary = default_vocabulary()
+    groups: list[tuple[str, ...]] = []
+    for part in fts.normalise(query).split():
+        words = list(vocabulary.read_as(part))
+        rows = session.execute(
+            text("SELECT word FROM vocabulary WHERE (pinyin = :p OR (length(:p) >= 3 AND initials = :p)) "
+                 "AND length(word) >= 2 ORDER BY titles DESC LIMIT 3"),
+            {"p": part},
+        )
+        words += [row[0] for row in rows if row[0] not in words]
+        if not words:
+            return []
+        terms = [term for word in words for term in (word, *vocabulary.synonyms_of(word))]
+        groups.append(tuple(dict.fromkeys(terms)))
+    return groups
 
 
 def _left_out_characters(query: str) -> bool:
@@ -436,9 +471,17 @@ _CJK_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
 
 
 def respell(session: Session, query: str) -> str:
-    """The query with each pair of characters no title holds replaced by the commonest pair read alike."""
+    """The query with each word no title holds respelt: a word of the synonym list read alike (低包 → 低保,
+    公基金 → 公积金), else each pair of characters replaced by the commonest pair of the titles read alike."""
+    vocabulary = default_vocabulary()
+
     def fix(match: re.Match[str]) -> str:
-        run = list(match.group(0))
+        whole = match.group(0)
+        if not vocabulary.synonyms_of(whole):
+            alike_terms = [t for t in vocabulary.read_as(pinyin_keys(whole)[0]) if len(t) == len(whole)]
+            if alike_terms:
+                return alike_terms[0]
+        run = list(whole)
         for i in range(len(run) - 1):
             pair = run[i] + run[i + 1]
             if session.execute(text("SELECT 1 FROM vocabulary WHERE word = :w"), {"w": pair}).first():

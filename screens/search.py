@@ -266,6 +266,8 @@ class SearchScreen(KioskScreen):
     def _summary(self, result: SearchResult) -> str:
         if result.total == 0:
             return f"没有找到与“{result.query}”相关的信息。"
+        if result.respelt_from:
+            return f"没有找到“{result.respelt_from}”，以下是“{result.query}”的 {result.total:,} 条结果"
         if result.partial:
             return f"未找到含全部字词的信息，以下 {result.total:,} 条含部分字词"
         if result.more:

@@ -182,3 +182,15 @@ def test_nothing_to_suggest_offers_the_likeliest_column(demo_cache: ContentCache
 def test_many_unknown_words_end_quickly_without_suggestions(demo_cache: ContentCache) -> None:
     result = demo_cache.search(" ".join(["量子"] * 40), 5)
     assert result.total == 0 and result.suggestions == ()
+
+
+def test_pinyin_finds_the_words_it_reads_as_in_the_body_too(demo_cache: ContentCache) -> None:
+    # gongjijin reads as 公积金, a word of the synonym list: items holding it (or 住房公积金) anywhere are found
+    result = demo_cache.search("gongjijin", 20)
+    assert result.total > 0
+    assert all("公积金" in hit.title or "公积金" in demo_cache.item(hit.index_no).body for hit in result.hits)
+
+
+def test_a_misspelling_that_finds_nothing_searches_its_respelling(demo_cache: ContentCache) -> None:
+    result = demo_cache.search("公基金", 5)
+    assert (result.respelt_from, result.query) == ("公基金", "公积金") and result.total > 0

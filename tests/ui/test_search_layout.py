@@ -204,3 +204,13 @@ def test_words_not_all_found_together_show_what_holds_most_of_them(app: Any, win
     wait_until(lambda: search.showing() == "年度报告养猪" and search.summary.startswith("未找到含全部字词的信息"))
     assert search.ids.results.items and all("年度报告" in row["title"] for row in search.ids.results.items)
     _check(app, search, PORTRAIT)
+
+
+def test_a_misspelling_that_finds_nothing_shows_the_respelt_words_hits(app: Any, window: Any) -> None:
+    # 公基金 reads as 公积金 (gongjijin), which the synonym list knows and the demo's titles hold
+    search = _open_search(app, window, PORTRAIT)
+    search.ids.field.text = "公基金"
+    wait_until(lambda: search.showing() == "公积金")
+    assert search.summary.startswith("没有找到“公基金”，以下是“公积金”的")
+    assert search.ids.results.items and search.ids.field.text == "公基金"
+    _check(app, search, PORTRAIT)
