@@ -111,6 +111,11 @@ def search(
         first = offset == 0 and limit > 0
         return SearchResult(query=query, total=1, hits=(summary(exact),) if first else (),
                             snippets=(snippet(exact.title, exact.body, ()),) if first else (), facets=found)
+    respelt = _respell_unknown_words(query) if partial_ok and suggest else query
+    if respelt != query:  # 公基金: a word the segmenter did not know, read alike as one the list knows
+        instead = search(session, respelt, limit, filters=filters, sort=sort, facets=facets, suggest=False, offset=offset)
+        if instead.total:
+            return replace(instead, respelt_from=query)
     plan = _plan(session, query)
     if plan is None:
         return SearchResult(query=query, total=0, hits=())
@@ -137,7 +142,7 @@ def search(
         matched = "SELECT value AS id FROM json_each(:sample)"
         params["sample"] = json.dumps(sample)
     else:
-        ids = _ranked(session, sources, filtered, where, params, limit, sort, offset)
+        ids = _ranked(session, sources, filtered, where, params, limit, sort, offset, typed=query.strip())
         matched = filtered
     items = {item.id: item for item in session.scalars(select(Item).where(Item.id.in_(ids)))}
     page = [items[i] for i in ids if i in items]
@@ -232,6 +237,20 @@ def _pinyin_words(session: Session, query: str) -> list[tuple[str, ...]]:
         terms = [term for word in words for term in (word, *vocabulary.synonyms_of(word))]
         groups.append(tuple(dict.fromkeys(terms)))
     return groups
+
+
+def _respell_unknown_words(query: str) -> str:
+    """The query with each part the segmenter could not cut into known words (公基金 → 公 基金) replaced by
+    the synonym list's word of the same length read alike (公积金), when there is one."""
+    vocabulary = default_vocabulary()
+    parts = []
+    for part in query.split():
+        if _CJK_RUN.fullmatch(part) and understand(fts.normalise(part)).left_out:
+            alike = [term for term in vocabulary.read_as(pinyin_keys(part)[0]) if len(term) == len(part)]
+            parts.append(alike[0] if alike else part)
+        else:
+            parts.append(part)
+    return " ".join(parts) if parts != query.split() else query
 
 
 def _left_out_characters(query: str) -> bool:
@@ -329,9 +348,10 @@ def _ranked(
     limit: int,
     sort: Sort,
     offset: int = 0,
+    typed: str = "",
 ) -> list[int]:
     """A page of a narrow query's matches, best first (bm25) or newest first; ties broken by id, so pages never overlap."""
-    page = params | {"limit": limit, "offset": offset}
+    page = params | {"limit": limit, "offset": offset, "typed": typed}
     if sort == "date":
         sql = f"{filtered} ORDER BY items.published_on DESC, items.id DESC LIMIT :limit OFFSET :offset"
         return [row[0] for row in session.execute(text(sql), page)]
@@ -347,7 +367,8 @@ def _ranked(
         f"WITH matched AS MATERIALIZED ({' UNION ALL '.join(scored)}), "
         f"best AS (SELECT id, min(score) AS score FROM matched GROUP BY id){cover} "
         f"SELECT items.id FROM best {join}JOIN items ON items.id = best.id {where} "
-        f"ORDER BY {first}best.score * {_PRIOR}, items.published_on DESC, items.id DESC LIMIT :limit OFFSET :offset"
+        f"ORDER BY {first}items.title = :typed DESC, best.score * {_PRIOR}, items.published_on DESC, items.id DESC "
+        "LIMIT :limit OFFSET :offset"
     )
     return [row[0] for row in session.execute(text(sql), page)]
 
