@@ -570,3 +570,55 @@ def snippet(title: str, body: str, runs: tuple[str, ...]) -> Snippet:
     suffix = "…" if start + SNIPPET_CHARS < len(body) else ""
     spans = tuple((s + len(prefix), e + len(prefix)) for s, e in shifted)
     return Snippet(title_marks, prefix + window + suffix, spans)
+
+
+# Why a hit ranks where it does --------------------------------------------------------------
+
+
+def explain(session: Session, query: str, index_nos: list[str]) -> list[str]:
+    """For each hit, in order, one line: the query's words it holds, its title and body scores, its prior.
+
+    The words are the understood query's (content_cache.query), each with its
+    synonyms; a score is bm25 (lower is better) as the ranking uses it.
+    """
+    normal = fts.normalise(query)
+    understood = understand(normal)
+    groups = [group.terms for group in understood.groups]
+    spelt = _pinyin_words(session, query) if looks_like_pinyin(query) else []
+    groups = spelt or groups
+    head = fts.match_words(groups) or ""
+    lines = []
+    head_line = "words: " + " + ".join("/".join(terms[:4]) for terms in groups)
+    if understood.dropped:
+        head_line += f"; left out: {' '.join(understood.dropped)}"
+    if understood.left_out:
+        head_line += f"; single characters left out: {' '.join(understood.left_out)}"
+    lines.append(head_line)
+    for index_no in index_nos:
+        item = session.scalars(select(Item).where(Item.index_no == index_no)).first()
+        if item is None:
+            continue
+        held = []
+        for terms in groups:
+            match = fts.match_words([terms])
+            found = match and session.execute(
+                text("SELECT 1 FROM item_fts WHERE item_fts MATCH :m AND rowid = :id"), {"m": match, "id": item.id}
+            ).first()
+            held.append("/".join(terms[:2]) if found else f"-{terms[0]}")
+        scores = session.execute(
+            text("SELECT (SELECT bm25(title_fts, 10.0, 8.0, 4.0, 3.0) FROM title_fts WHERE title_fts MATCH :h "
+                 "AND rowid = :id), (SELECT bm25(item_fts, 0.0, 0.0, 0.0, 0.0, 1.0) FROM item_fts "
+                 "WHERE item_fts MATCH :h AND rowid = :id)"),
+            {"h": head, "id": item.id},
+        ).first() if head else None
+        title, body = (scores or (None, None))
+        year = item.published_on.year
+        prior = (1.0 + 0.05 * max(0, year - 2008)) * (0.5 if item.validity in ("abolished", "expired") else 1.0)
+        parts = [f"{index_no}  holds {' '.join(held)}",
+                 f"title {title:.2f}" if title is not None else "title -",
+                 f"body {body:.2f}" if body is not None else "body -",
+                 f"prior ×{prior:.2f} ({year}, {item.validity})"]
+        if item.title == query.strip():
+            parts.append("the whole title")
+        lines.append("; ".join(parts))
+    return lines

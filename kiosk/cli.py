@@ -257,14 +257,21 @@ def cmd_search(args: argparse.Namespace, config: Config) -> int:
                 print(json.dumps(_result_json(result) | {"took_ms": round(took, 3)}, ensure_ascii=False), flush=True)
             return 0
         result = content.search(args.query, args.limit, filters=filters, sort=args.sort, facets=args.facets)
+        explained = content.explain(result.query, [hit.index_no for hit in result.hits]) if args.explain else []
     finally:
         content.close()
     if args.json:
         print(json.dumps(_result_json(result), ensure_ascii=False))
         return 0
-    print(f"{result.total}{'+' if result.more else ''} items match {args.query!r}")
-    for hit in result.hits:
+    found_as = f" (searched as {result.query!r})" if result.respelt_from else ""
+    part = ", holding part of the words" if result.partial else ""
+    print(f"{result.total}{'+' if result.more else ''} items match {args.query!r}{found_as}{part}")
+    if explained:
+        print(explained[0])
+    for i, hit in enumerate(result.hits, 1):
         print(f"{hit.published_on}  {hit.index_no}  {hit.title}  ({hit.doc_no or '-'}, {hit.publisher})")
+        if i < len(explained):
+            print(f"    {explained[i].split('  ', 1)[1]}")
     if result.suggestions:
         print("try: " + " | ".join(result.suggestions))
     for name, values in result.facets.items():
@@ -401,6 +408,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--validity", choices=("valid", "amended", "abolished", "expired"), help="only this validity")
     search.add_argument("--sort", choices=("relevance", "date"), default="relevance", help="best first (default) or newest first")
     search.add_argument("--facets", action="store_true", help="add counts per column, publisher, year, 体裁 and validity")
+    search.add_argument("--explain", action="store_true", help="show the words searched and why each hit ranks there")
     search.set_defaults(func=cmd_search)
 
     add_print_parsers(sub)

@@ -165,3 +165,11 @@ def test_synonyms_shows_the_groups_formal_term_first(home: Path) -> None:
     lines = done.stdout.splitlines()
     assert "社会保险\t社保" in "\n".join(lines) and any(line.startswith("最低生活保障\t") for line in lines)
     assert lines[-1].startswith("# ") and "groups (built in)" in lines[-1]
+
+
+def test_search_explain_shows_the_words_and_why_each_hit_ranks(home: Path) -> None:
+    done = kiosk(home, "search", "怎么查财政预算", "--limit", "2", "--explain")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[1].startswith("words: ") and "left out: 怎么" in lines[1]
+    assert any(line.strip().startswith("holds ") and "prior ×" in line for line in lines[2:])
