@@ -26,6 +26,7 @@ from screens.idle_overlay import IdleWarning, LastJobBanner
 from screens.navigator import Navigator, Params
 from screens.registry import SCREENS, screen_class
 from screens.services import KioskServices
+from screens.worker import run_in_worker
 from screens.corner import CornerTaps
 
 # How long Home keeps the last visit's job number (a citizen walking to the desk may look back).
@@ -129,6 +130,7 @@ class KioskApp(App):
         self.banner = LastJobBanner()
         self.job_note = ""  # the visit's prints, a line each: 您的打印任务 0007：请到服务台领取
         self._visit_notes: list[str] = []
+        self._visit_jobs: list[str] = []  # their job numbers: each note is read again from its job's state when shown
         self._banner_timeout: Any = None
         self.first_frame_after: float | None = None
         self.home_drawn_after: float | None = None
@@ -226,29 +228,49 @@ class KioskApp(App):
     def _on_key(self, *_args: Any) -> None:
         self.idle.touched()
 
-    def _on_job_note(self, _screen: Any, note: str) -> None:
+    def _on_job_note(self, screen: Any, note: str) -> None:
         # every job of the visit stays findable, not only the last: a visitor may print several
         if note and note not in self._visit_notes:
             self._visit_notes = (self._visit_notes + [note])[-JOBS_SHOWN:]
+            job_no = getattr(screen, "job_no", "")
+            if job_no and job_no not in self._visit_jobs:
+                self._visit_jobs = (self._visit_jobs + [job_no])[-JOBS_SHOWN:]
             self.job_note = "\n".join(self._visit_notes)
 
     def _show_warning(self, *_args: Any) -> None:
         self.warning.job_note = self.job_note
+        self._refresh_notes(self._visit_jobs, self.warning, visit_over=False)
         if self.warning.parent is None and self.root is not None:
             self.root.add_widget(self.warning)
+
+    def _refresh_notes(self, job_nos: list[str], shown: Any, *, visit_over: bool) -> None:
+        """Read the jobs' states again (staff may have cancelled one) and put their notes on `shown`."""
+        if not job_nos:
+            return
+
+        def show(notes: list[str]) -> None:
+            if shown is self.banner and not notes:
+                self.hide_last_job()  # nothing left to collect: a slip already taken
+            elif shown.job_note:  # not dismissed meanwhile
+                shown.job_note = "\n".join(notes)
+
+        run_in_worker(lambda: self.services.job_notes(list(job_nos), visit_over=visit_over), show,
+                      lambda _exc: None)  # the note as printed stays
 
     def _hide_warning(self, *_args: Any) -> None:
         if self.warning.parent is not None:
             self.warning.parent.remove_widget(self.warning)
 
     def _end_session(self, *_args: Any) -> None:
-        note, self.job_note, self._visit_notes = self.job_note, "", []
+        note, jobs = self.job_note, self._visit_jobs
+        self.job_note, self._visit_notes, self._visit_jobs = "", [], []
         self._hide_warning()
         assert self.navigator is not None
         self.navigator.reset_session()
         self.services.new_visit()
         if note:
             self.show_last_job(note)
+            self._refresh_notes(jobs, self.banner, visit_over=True)
 
     def show_last_job(self, note: str) -> None:
         """Home keeps the ended visit's job number at its foot until a touch or LAST_JOB_SECONDS."""

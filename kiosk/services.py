@@ -30,7 +30,7 @@ from content_cache.records import (
 from kiosk.console import ROLE_NAMES, job_view, printer_view
 from kiosk.errors import ASK_STAFF, UNEXPECTED, Trouble, trouble
 from kiosk.jobs import JobError, JobQueue, describe_time, job_id
-from kiosk.print_outcome import NO_JOB, job_words, made_but_unfollowed, release_reason
+from kiosk.print_outcome import NO_JOB, job_words, later_note, made_but_unfollowed, release_reason
 from kiosk.staff import StaffAccess
 from kiosk.state import PrintJob, StateStore
 from kiosk.sync import SyncStatus
@@ -185,7 +185,8 @@ class Services:
         quote = self.queue.quote(kind, pages, self.visitor)
         reason = ""
         if quote.needs_release:
-            reason = f"{release_reason(self.queue.policy.release_above)}\n确认后请到{self.settings.collect_at}领取。"
+            reason = (f"{release_reason(self.queue.policy.release_above)}\n"
+                      f"确认后本机出纸口会打出取件凭条，请持凭条到{self.settings.collect_at}领取。")
         return PrintQuote(kind, pages, quote.fee_cents, quote.needs_release, validity_warning(doc), quote.refusal,
                           reason)
 
@@ -270,6 +271,24 @@ class Services:
         return _for_citizen(lambda: page_image(self.attachment_bytes(index_no, name), page, width),
                             ATTACHMENT_UNREADABLE)
 
+    def job_notes(self, job_nos: list[str], *, visit_over: bool = False) -> list[str]:
+        """A line for each job of a visit, from its state now: 您的打印任务 0007：请到服务台领取 (or 已由工作人员取消…).
+
+        Once the visit is over (Home's banner), a slip already printed is left out: it came out of the kiosk.
+        """
+        notes = []
+        for job_no in job_nos:
+            try:
+                job = self.queue.get(job_no)
+            except Exception:  # noqa: BLE001 - an unreadable job keeps a neutral line
+                log.exception("print job %s: its state could not be read for the visit's note", job_no)
+                notes.append(f"您的打印任务 {job_no}：请到{self.settings.collect_at}出示任务号")
+                continue
+            if visit_over and job.kind == "receipt" and job.state == "done":
+                continue
+            notes.append(f"您的打印任务 {job.job_no}：{later_note(job.kind, job.state, self.settings.collect_at)}")  # type: ignore[arg-type]
+        return notes
+
     def wait_for(self, job_no: str, seconds: float) -> PrintJob:
         """Send due jobs and follow this one until it settles or `seconds` pass."""
         deadline = time.monotonic() + seconds
@@ -291,7 +310,7 @@ class Services:
         fee = f"，费用 {fee_cents / 100:.2f} 元" if fee_cents else ""
         ticket = replace(  # a slip prints the title and the metadata, not the body
             doc,
-            title=f"取件凭条 任务号 {job_no}：A4 复印件共 {pages} 页{fee}，需工作人员放行。"
+            title=f"取件凭条 任务号 {job_no}：A4 复印件共 {pages} 页{fee}，由工作人员核对后打印。"
             f"请到{self.settings.collect_at}出示本凭条。《{doc.title}》",
         )
         try:

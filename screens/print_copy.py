@@ -47,6 +47,7 @@ class PrintScreen(KioskScreen):
     outcome_text = StringProperty("")
     hint_text = StringProperty(CHOOSE_FIRST)  # why 确认打印 cannot be pressed yet, or what is going on
     job_note = StringProperty("")  # 您的打印任务 0007：请到服务台领取; outlives the screen (the App keeps it)
+    job_no = StringProperty("")  # the job of job_note (the App reads its state again when it shows the note)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -99,7 +100,7 @@ class PrintScreen(KioskScreen):
         self.pages_text = f"{KIND_NAMES[self.kind]}共 {quote.pages} {UNITS[self.kind]}"
         terms = [fee_text(quote.fee_cents)]
         if quote.needs_release:
-            terms.append(quote.release_reason or "这份复印件需工作人员放行，确认后请到服务台领取。")
+            terms.append(quote.release_reason or "这份复印件由工作人员核对后打印，确认后请持取件凭条到服务台领取。")
         self.terms_text = "\n".join(terms)
         self.hint_text = ""
         self.phase = "ready"
@@ -133,6 +134,7 @@ class PrintScreen(KioskScreen):
         self.outcome_title = f"打印任务号 {outcome.job_no}"
         done = f"{KIND_NAMES[outcome.kind]} {outcome.pages} {UNITS[outcome.kind]}，{fee_text(outcome.fee_cents)}"
         self.outcome_text = f"{done}\n{outcome.message or f'请到{outcome.collect_at}领取。'}"
+        self.job_no = outcome.job_no
         self.job_note = f"您的打印任务 {outcome.job_no}：{outcome.pickup or '请到服务台出示任务号'}"
         self.phase = "done"
 

@@ -151,6 +151,10 @@ class KioskServices(Protocol):
     def candidates(self, letters: str, limit: int = 10) -> list[Candidate]:
         """Words of the catalogue that typed pinyin letters may stand for, best first."""
 
+    def job_notes(self, job_nos: list[str], *, visit_over: bool = False) -> list[str]:
+        """A line for each of a visit's print jobs, from its state now (a job staff cancelled says so); once the
+        visit is over, slips already printed are left out."""
+
     def prepare_search(self) -> None:
         """Load what understanding a query needs (its segmenter, about 0.7 s once), so the first search is quick."""
 

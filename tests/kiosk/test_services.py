@@ -68,7 +68,7 @@ def test_a_long_copy_is_held_and_its_citizen_gets_a_slip_with_the_job_number(
 ) -> None:
     services.queue.policy = type(services.queue.policy)(release_above=1)
     outcome = services.print_item(SEED_INDEX_NO, "a4", wait=5)
-    assert outcome.state == "awaiting_release" and "需工作人员放行" in outcome.message
+    assert outcome.state == "awaiting_release" and "由工作人员核对后打印" in outcome.message and "取件凭条" in outcome.message
     ticket = next(j for j in services.queue.jobs() if j.source == f"ticket:{outcome.job_no}")
     assert ticket.state == "done"
     slip = (kiosk_home / "spool" / f"{ticket.job_no}.escpos").read_bytes()

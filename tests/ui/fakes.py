@@ -197,6 +197,10 @@ class FakeServices:
         found = {"year": tuple(Facet(str(y), f"{y}年", n) for y, n in years.most_common())} if facets and hits else {}
         return SearchResult(query=query, total=len(hits), hits=tuple(hits[offset:offset + limit]), facets=found)
 
+    def job_notes(self, job_nos: list[str], *, visit_over: bool = False) -> list[str]:
+        self._record("job_notes", tuple(job_nos), visit_over)
+        return [f"您的打印任务 {job_no}：请到服务台领取" for job_no in job_nos]
+
     def prepare_search(self) -> None:
         self._record("prepare_search")
 

@@ -86,13 +86,13 @@ def test_every_a4_copy_waits_for_staff_when_the_room_says_so(app: Any, services:
     wait_until(lambda: screen.phase == "ready")
     pages = services.print_pages(SEED_INDEX_NO, "a4")
     fee = f"{pages * 0.5:.2f}"
-    assert screen.ids.terms.text == f"费用 {fee} 元\n本阅览室的A4复印件都需工作人员放行。\n确认后请到服务台领取。"
+    assert screen.ids.terms.text == f"费用 {fee} 元\n本阅览室的A4复印件都由工作人员核对后打印。\n确认后本机出纸口会打出取件凭条，请持凭条到服务台领取。"
     assert "页数较多" not in screen.ids.terms.text
     screenshot("43-real-print-release-fee")
     tap(screen.ids.confirm)
     wait_until(lambda: screen.phase == "done", timeout=60)
     assert screen.ids.outcome.text == (f"A4 复印件 {pages} 页，费用 {fee} 元\n"
-                                       "本阅览室的A4复印件都需工作人员放行。\n请到服务台领取，工作人员核对后为您打印。")
+                                       "本阅览室的A4复印件都由工作人员核对后打印。\n请在本机出纸口取走取件凭条，到服务台出示，工作人员核对后为您打印。")
     assert screen.ids.outcome_title.text == "打印任务号 0001" and services.queue.get("1").state == "awaiting_release"
 
 
@@ -169,12 +169,28 @@ def test_after_a_print_the_job_number_outlives_the_idle_reset(app: Any, services
     app.idle.advance(app.idle.warning)
     wait_until(lambda: app.current_screen.name == "home" and app.current_screen.ready)
     assert app.banner.parent is not None
-    assert app.banner.ids.note.text == "您的打印任务 0001：请在本机出纸口取走\n您的打印任务 0002：请到服务台领取"
+    # the visit is over: the slip came out of the kiosk and is left out; the copy at the desk stays
+    wait_until(lambda: app.banner.ids.note.text == "您的打印任务 0002：请到服务台领取")
     assert screen.outcome_title == ""  # the print screen itself forgot the visit
     screenshot("48-real-home-last-job")
 
     tap(app.banner)  # a tap on the banner closes it and presses nothing beneath
     assert app.banner.parent is None and app.current_screen.name == "home"
+
+
+def test_a_copy_staff_cancelled_is_said_cancelled_on_the_warning_and_on_home(app: Any, services: Services) -> None:
+    services.queue.policy = QueuePolicy(release_above=0)
+    screen = _open_print(app)
+    _print(screen, "a4")
+    assert services.queue.get("1").state == "awaiting_release"
+    services.queue.cancel("1", "console")  # at the desk, while the visitor is still at the kiosk
+    tap(screen.ids.outcome_title)
+    app.idle.advance(app.idle.timeout + 0.5)
+    wait_until(lambda: app.warning.parent is not None
+               and app.warning.ids.job.text == "您的打印任务 0001：已由工作人员取消，不会打印")
+    app.idle.advance(app.idle.warning)
+    wait_until(lambda: app.current_screen.name == "home" and app.banner.parent is not None
+               and app.banner.ids.note.text == "您的打印任务 0001：已由工作人员取消，不会打印")
 
 
 def test_the_next_visitor_s_first_tap_elsewhere_clears_the_banner(app: Any, services: Services) -> None:
