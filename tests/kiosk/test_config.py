@@ -62,3 +62,27 @@ def test_every_setting_and_command_is_documented_in_the_readme() -> None:
                     "jobs list", "jobs release", "printers status", "printers test", "staff set-pin"):
         command = f"kiosk {command}"
         assert command in readme
+
+
+def test_kivy_s_missing_cut_buffer_is_one_info_line_in_the_log(tmp_path: Path) -> None:
+    import logging
+
+    from kiosk.bootstrap import setup_logging
+    from kiosk.config import load_config
+
+    config = load_config({"KIOSK_HOME": str(tmp_path)})
+    root = logging.getLogger()
+    before = list(root.handlers)
+    setup_logging(config)
+    try:
+        logging.getLogger("kivy").critical("Cutbuffer: Unable to find any valuable Cutbuffer provider. Please …\n"
+                                           "xclip - FileNotFoundError: [Errno 2] No such file or directory: 'xclip'")
+        for handler in root.handlers:
+            handler.flush()
+        text = (tmp_path / "logs" / "kiosk.log").read_text(encoding="utf-8")
+    finally:
+        for handler in [h for h in root.handlers if h not in before]:
+            root.removeHandler(handler)
+            handler.close()
+    assert "CRITICAL" not in text and "FileNotFoundError" not in text
+    assert "INFO kivy: Cutbuffer: none" in text
