@@ -162,7 +162,8 @@ class SearchScreen(KioskScreen):
         self.ids.field.do_backspace()
 
     def clear(self) -> None:
-        """清空: an empty query."""
+        """清空: an empty query, and no filter left on (a new query must not be narrowed by one no longer shown)."""
+        self.filters = Filters()
         self.ids.field.text = ""
 
     def search_now(self) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from content_cache.records import Filters
 from kiosk.services import Services
 from screens import theme
 from screens.search import PAGE_SIZE
@@ -214,3 +215,14 @@ def test_a_misspelling_that_finds_nothing_shows_the_respelt_words_hits(app: Any,
     assert search.summary.startswith("没有找到“公基金”，以下是“公积金”的")
     assert search.ids.results.items and search.ids.field.text == "公基金"
     _check(app, search, PORTRAIT)
+
+
+def test_clearing_the_query_turns_its_filters_off(app: Any, window: Any) -> None:
+    search = _open_search(app, window, PORTRAIT)
+    search.ids.field.text = "财政"
+    wait_until(lambda: search.showing() == "财政" and bool(search.ids.filters.children))
+    chip = next(c for c in reversed(search.ids.filters.children) if "年" in c.text)
+    tap(chip)
+    wait_until(lambda: search.filters.year is not None and search.showing() == "财政")
+    search.clear()
+    assert search.filters == Filters() and search.ids.field.text == ""
