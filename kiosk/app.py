@@ -277,6 +277,8 @@ class KioskApp(App):
         self.banner.job_note = note
         if self.banner.parent is None and self.root is not None:
             self.root.add_widget(self.banner)
+            self.banner.bind(height=self._keep_room)
+        self._keep_room()
         if self._banner_timeout is not None:
             self._banner_timeout.cancel()
         self._banner_timeout = Clock.schedule_once(lambda _dt: self.hide_last_job(), LAST_JOB_SECONDS)
@@ -288,7 +290,15 @@ class KioskApp(App):
             self._banner_timeout = None
         if self.banner.parent is not None:
             self.banner.parent.remove_widget(self.banner)
+            self.banner.unbind(height=self._keep_room)
         self.banner.job_note = ""
+        self._keep_room()
+
+    def _keep_room(self, *_args: Any) -> None:
+        """Home's tiles end above the banner while it is shown."""
+        if self.manager is not None:
+            home = self.manager.get_screen("home")
+            home.foot_room = self.banner.height if self.banner.parent is not None else 0
 
     # frames and screenshots
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from kivy.properties import BooleanProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
@@ -30,6 +30,7 @@ class HomeScreen(KioskScreen):
     updated_text = StringProperty("")
     notice = StringProperty("正在载入…")
     failed = BooleanProperty(False)  # the sections could not be read: offer 重新载入
+    foot_room = NumericProperty(0)  # height kept free at the foot for the last visit's job banner
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

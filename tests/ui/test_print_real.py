@@ -20,7 +20,7 @@ from kiosk.services import Services
 from screens import theme
 from screens.print_copy import CHOOSE_FIRST
 from tests.kiosk.test_attachments import NAME, _attach, _pdf
-from tests.ui.conftest import LANDSCAPE, PORTRAIT, screenshot, tap, wait_for_workers, wait_until
+from tests.ui.conftest import LANDSCAPE, PORTRAIT, frame, screenshot, tap, wait_for_workers, wait_until
 
 SEED_TITLE = "宿州市2008年政府信息公开工作年度报告"
 SEED_INDEX_NO = "003232741/2008-00001"
@@ -227,3 +227,16 @@ def test_every_button_of_the_print_screen_and_the_warning_looks_pressed_when_pre
         pressed = tuple(button.background_color)
         button.state = "normal"
         assert pressed != normal and pressed != tuple(button.color), button.text
+
+
+def test_the_banner_leaves_the_tiles_and_the_content_date_uncovered(app: Any, services: Services) -> None:
+    app.show_last_job("您的打印任务 0003：请到服务台领取\n您的打印任务 0004：请到服务台领取")
+    home = app.current_screen
+    wait_until(lambda: home.foot_room == app.banner.height and app.banner.height > 0)
+    for _ in range(5):
+        frame()
+    banner_top = app.banner.top
+    for widget in [*home.ids.tiles.children, home.ids.updated]:
+        assert widget.to_window(widget.x, widget.y)[1] >= banner_top - 1, widget
+    app.hide_last_job()
+    assert home.foot_room == 0
