@@ -94,6 +94,7 @@ def test_every_a4_copy_waits_for_staff_when_the_room_says_so(app: Any, services:
     assert screen.ids.outcome.text == (f"A4 复印件 {pages} 页，费用 {fee} 元\n"
                                        "本阅览室的A4复印件都由工作人员核对后打印。\n请在本机出纸口取走取件凭条，到服务台出示，工作人员核对后为您打印。")
     assert screen.ids.outcome_title.text == "打印任务号 0001" and services.queue.get("1").state == "awaiting_release"
+    assert screen.ids.terms.text == screen.ids.pages.text == ""  # the card says it all: no stale terms below it
 
 
 def test_a_locked_store_is_said_in_plain_words_and_the_citizen_may_try_again(
