@@ -68,6 +68,7 @@ def test_a_document_reads_at_every_text_size(app: Any, services: Services, windo
     name = "portrait" if size == PORTRAIT else "landscape"
     screenshot(f"50-document-{name}")
     nav = doc.children[0].children[-1]
+    assert doc.ids.title.font_size == theme.text.row_title
     for step in range(1, len(theme.TEXT_STEPS)):  # the NavBar's A+ drives the body and the card alike
         tap(nav.ids.bigger)
         assert theme.text.step == step and doc.size_step == step
@@ -83,6 +84,8 @@ def test_a_document_reads_at_every_text_size(app: Any, services: Services, windo
     _laid_out(doc)
     assert all(p.font_size == theme.text.body for p in _paragraphs(doc))
     assert doc.ids.smaller.disabled and not doc.ids.bigger.disabled
+    # back at the first size, the title is as it opened: larger than the other values, not at their size
+    assert doc.ids.title.font_size == theme.text.row_title > doc.ids.validity.font_size == theme.text.meta
     window.size = PORTRAIT
 
 
