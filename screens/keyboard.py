@@ -1,4 +1,4 @@
-"""An on-screen keyboard for pinyin initials, 文号 digits and letters.
+"""An on-screen keyboard for pinyin initials, 文号 digits and letters, and the "-" and "/" of an 索引号.
 
 Big keys; it knows nothing of search: it fires `on_key(char)`, `on_backspace`,
 `on_clear` and `on_search`, and the owning screen edits its own text field.
@@ -13,7 +13,8 @@ from kivy.uix.boxlayout import BoxLayout
 
 from screens.base import load_kv
 
-KEY_ROWS: tuple[str, ...] = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
+# "-" and "/" make an 索引号 typable (003232741/2009-00296)
+KEY_ROWS: tuple[str, ...] = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm-/")
 
 
 class OnScreenKeyboard(BoxLayout):

@@ -226,3 +226,16 @@ def test_clearing_the_query_turns_its_filters_off(app: Any, window: Any) -> None
     wait_until(lambda: search.filters.year is not None and search.showing() == "财政")
     search.clear()
     assert search.filters == Filters() and search.ids.field.text == ""
+
+
+@ORIENTATIONS
+def test_an_index_number_is_typed_on_the_keys_and_finds_its_document(app: Any, window: Any,
+                                                                      size: tuple[int, int]) -> None:
+    search = _open_search(app, window, size)
+    keyboard = search.ids.keyboard
+    for char in "003232741/2008-00001":
+        tap(keyboard.key(char))
+    wait_until(lambda: search.showing() == "003232741/2008-00001")
+    assert [row["index_no"] for row in search.ids.results.items] == ["003232741/2008-00001"]
+    _check(app, search, size)
+    window.size = PORTRAIT
