@@ -62,6 +62,8 @@ class DocumentScreen(KioskScreen):
         """Show the item `params["index_no"]` (kept as is when unchanged)."""
         index_no = str(params["index_no"])
         if index_no == self.index_no and self.ready:
+            if not self.navigator.returning:  # opened again from a list: from its beginning
+                self.ids.scroller.scroll_y = 1
             return
         self._clear_item()
         self.index_no = index_no

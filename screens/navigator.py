@@ -28,6 +28,7 @@ class Navigator(EventDispatcher):
 
     def __init__(self, manager: ScreenManager, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.returning = False  # the screen being entered is reached by 返回 (back), not opened anew
         self._manager = manager
         self._history: list[tuple[str, dict[str, Any]]] = []
         self._current: tuple[str, dict[str, Any]] = (HOME, {})
@@ -48,7 +49,7 @@ class Navigator(EventDispatcher):
             self.home()
             return
         name, params = self._history.pop()
-        self._display(name, params)
+        self._display(name, params, returning=True)
 
     def up_to(self, name: str, **params: Any) -> None:
         """Go back to `name` with `params`, dropping what lies after it."""
@@ -57,7 +58,7 @@ class Navigator(EventDispatcher):
             self._history.pop()
         if self._history:
             self._history.pop()
-        self._display(name, dict(params))
+        self._display(name, dict(params), returning=True)
 
     def home(self) -> None:
         """Show Home and forget the trail."""
@@ -72,7 +73,8 @@ class Navigator(EventDispatcher):
                 reset()
         self.home()
 
-    def _display(self, name: str, params: dict[str, Any]) -> None:
+    def _display(self, name: str, params: dict[str, Any], *, returning: bool = False) -> None:
+        self.returning = returning  # a screen's enter() may keep its place on the way back, and start afresh else
         screen = self._manager.get_screen(name)
         enter = getattr(screen, "enter", None)
         if enter is not None:

@@ -108,3 +108,15 @@ def test_a_withdrawn_item_says_so_in_words_in_its_row_and_on_its_page(app: Any, 
     assert doc.abolished and doc.validity.startswith("已废止")
     assert doc.ids.abolished_banner.text == "本文件已废止，仅供查阅参考"
     screenshot("53-document-withdrawn")
+
+
+def test_a_document_opened_again_starts_at_its_beginning_and_back_keeps_the_place(app: Any, services: Services) -> None:
+    doc = _open(app, SEED_INDEX_NO)
+    _laid_out(doc)
+    doc.ids.scroller.scroll_y = 0.5
+    app.navigator.show("print", index_no=SEED_INDEX_NO, title=doc.title)
+    app.navigator.back()  # back from the print screen: the place is kept
+    assert app.current_screen is doc and doc.ids.scroller.scroll_y == 0.5
+    app.navigator.home()
+    app.navigator.show("document", index_no=SEED_INDEX_NO)  # opened again: from the top
+    assert doc.ids.scroller.scroll_y == 1
