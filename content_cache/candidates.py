@@ -16,9 +16,11 @@ import re
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from content_cache.query import default_vocabulary
 from content_cache.records import Candidate
 
 MAX_LETTERS = 32
+CITIZEN_WORDS = 3  # candidates from the synonym list, before the titles' words
 _LETTERS = re.compile("[a-z]+")
 
 _QUERY = text(
@@ -46,10 +48,16 @@ def candidates(session: Session, letters: str, limit: int = 12) -> list[Candidat
     rows = session.execute(
         _QUERY, {"letters": letters, "past": letters + "{", "n": len(letters), "prefixes": json.dumps(prefixes)}
     )
-    found: dict[str, Candidate] = {}
+    # The synonym list's terms (低保, 社保, 公积金) are the words citizens look for: those the letters spell
+    # whole come first, then the titles' words that take all the letters, then terms the letters begin.
+    whole, begun = default_vocabulary().spelt_from(letters)
+    found: dict[str, Candidate] = {word: Candidate(word, len(letters)) for word in whole[:CITIZEN_WORDS]}
+    later = begun[:CITIZEN_WORDS]
     for word, covers, _titles in rows:
+        if later and covers < len(letters):
+            found |= {w: Candidate(w, len(letters)) for w in later if w not in found}
+            later = []
         if word not in found:
             found[word] = Candidate(word, covers)
-            if len(found) == limit:
-                break
-    return list(found.values())
+    found |= {w: Candidate(w, len(letters)) for w in later if w not in found}
+    return list(found.values())[:limit]

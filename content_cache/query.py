@@ -109,6 +109,17 @@ class Vocabulary:
             found += [term for term in initials.get(letters, ()) if term not in found]
         return tuple(found)
 
+    def spelt_from(self, letters: str) -> tuple[list[str], list[str]]:
+        """The terms the letters spell whole, and those they begin to spell (shortest first), as full pinyin or
+        (two letters or more) as initials: the citizen's words for the keyboard (dibao → 低保, gjj → 公积金)."""
+        full, initials = self._pinyin_index()
+        whole = full.get(letters, []) + (initials.get(letters, []) if len(letters) >= 2 else [])
+        begun = [t for key, terms in full.items() if key.startswith(letters) and key != letters for t in terms]
+        if len(letters) >= 2:
+            begun += [t for key, terms in initials.items() if key.startswith(letters) and key != letters for t in terms]
+        whole = list(dict.fromkeys(whole))
+        return whole, [t for t in dict.fromkeys(sorted(begun, key=len)) if t not in whole]
+
     @lru_cache(maxsize=1)  # noqa: B019 - one index per list, kept as long as the list
     def _pinyin_index(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         from content_cache.pinyin import pinyin_keys

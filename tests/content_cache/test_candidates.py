@@ -63,3 +63,9 @@ def test_updates_and_withdrawals_keep_the_counts(empty_cache: ContentCache) -> N
 def test_any_input_gives_candidates_covering_at_most_the_letters(demo_cache: ContentCache, letters: str) -> None:
     for candidate in demo_cache.candidates(letters):
         assert 0 < candidate.covers <= len(letters)
+
+
+def test_the_citizens_words_of_the_synonym_list_come_first(demo_cache: ContentCache) -> None:
+    assert [c.word for c in demo_cache.candidates("dibao", 5)][0] == "低保"
+    assert [c.word for c in demo_cache.candidates("gjj", 5)][0] == "公积金"
+    assert {"养老保险", "医疗保险"} <= {c.word for c in demo_cache.candidates("ylbx", 5)}
