@@ -26,13 +26,14 @@ from typing import Any
 
 from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
+from kivy.properties import BooleanProperty
 from kivy.uix.label import Label
 
 from content_cache.linebreak import CharWidths, clip_lines, fill_lines
 
 __all__ = ["BreakLabel", "break_lines", "text_widths"]
 
-_REWRAP_ON = ("width", "text", "font_size", "font_name", "bold", "max_lines", "padding")
+_REWRAP_ON = ("width", "text", "font_size", "font_name", "bold", "max_lines", "padding", "balanced")
 
 
 @functools.lru_cache(maxsize=64)
@@ -42,16 +43,31 @@ def text_widths(font_name: str, font_size: float, bold: bool = False) -> CharWid
     return CharWidths(lambda text: float(core.get_extents(text)[0]))
 
 
-def break_lines(text: str, width: float, measure: CharWidths, max_lines: int = 0) -> str:
-    """`text` with a line break wherever a line of `width` ends (and "…" past `max_lines` lines)."""
+def break_lines(text: str, width: float, measure: CharWidths, max_lines: int = 0, balanced: bool = False) -> str:
+    """`text` with a line break wherever a line of `width` ends (and "…" past `max_lines` lines).
+
+    `balanced` (for a short heading) gives its lines even lengths: the narrowest width that needs no more
+    lines, so 政府各部门信息 at a large size is 政府各部 / 门信息, not 政府各部门信 / 息.
+    """
     if width <= 0:
         return text
     lines = clip_lines(text, width, measure, max_lines) if max_lines > 0 else fill_lines(text, width, measure)
+    if balanced and len(lines) > 1 and "\n" not in text and not lines[-1].endswith("…"):
+        narrow, wide = 0.0, width
+        for _ in range(10):  # halve the interval: the narrowest width within about 0.1 % of it
+            middle = (narrow + wide) / 2
+            if len(fill_lines(text, middle, measure)) <= len(lines):
+                wide = middle
+            else:
+                narrow = middle
+        lines = fill_lines(text, wide, measure)
     return "\n".join(line.rstrip(" ") for line in lines)
 
 
 class BreakLabel(Label):
-    """A Label that wraps at its width by the rules of Chinese typesetting."""
+    """A Label that wraps at its width by the rules of Chinese typesetting; `balanced` evens out its lines."""
+
+    balanced = BooleanProperty(False)
 
     def __init__(self, **kwargs: Any) -> None:
         self._broken = ""  # what is drawn: the text with its line breaks
@@ -69,7 +85,7 @@ class BreakLabel(Label):
     def _break(self, *_args: Any) -> None:
         padding = self.padding[0] + self.padding[2]
         measure = text_widths(self.font_name, self.font_size, self.bold)
-        self._broken = break_lines(self.text, self.width - padding, measure, int(self.max_lines))
+        self._broken = break_lines(self.text, self.width - padding, measure, int(self.max_lines), self.balanced)
         if self.text_size[0] != self.width or self.text_size[1] is not None:
             self.text_size = (self.width, None)
         if self._label.text != self._broken:

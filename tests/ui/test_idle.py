@@ -33,9 +33,9 @@ def test_idle_warns_then_returns_home_and_forgets_the_visitor(app: Any) -> None:
 
     app.idle.advance(1.5)
     wait_until(lambda: app.warning.parent is not None)
-    wait_until(lambda: app.warning.ids.countdown.text == "10 秒后将清除本次查阅记录并返回首页")
+    wait_until(lambda: app.warning.ids.countdown.text == "10\u00a0秒后将清除本次查阅记录并返回首页")
     app.idle.advance(1.0)
-    wait_until(lambda: app.warning.ids.countdown.text == "9 秒后将清除本次查阅记录并返回首页")
+    wait_until(lambda: app.warning.ids.countdown.text == "9\u00a0秒后将清除本次查阅记录并返回首页")
     screenshot("12-idle-warning")
 
     app.idle.advance(9.0)

@@ -162,3 +162,16 @@ def test_chunk_text_cuts_long_paragraphs_after_a_sentence_or_between_units() -> 
     assert all(chunk.endswith("。") and len(chunk) <= 300 for chunk in chunks)
     numbers = chunk_text("政" * 290 + "2008200820082008，" + "政" * 30)
     assert numbers[1].startswith("2008200820082008，") and numbers[0] == "政" * 290
+
+
+def test_a_balanced_heading_has_even_lines_and_no_character_alone() -> None:
+    from screens.wrap import break_lines, text_widths
+    from tests.ui.conftest import FONT_PATH
+    from kivy.core.text import LabelBase
+
+    LabelBase.register(name="balanced-test", fn_regular=FONT_PATH)
+    measure = text_widths("balanced-test", 40)
+    width = measure("政府各部门信") + 1  # greedy: 政府各部门信 / 息
+    assert break_lines("政府各部门信息", width, measure) == "政府各部门信\n息"
+    balanced = break_lines("政府各部门信息", width, measure, balanced=True).split("\n")
+    assert len(balanced) == 2 and abs(len(balanced[0]) - len(balanced[1])) <= 1
