@@ -12,7 +12,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
 from screens import theme  # noqa: F401  (loads theme.kv before any screen's rules)
-from screens import wrap  # noqa: F401  (registers BreakLabel, the base of wrapping labels in the rules)
+from screens.wrap import BreakLabel  # registers BreakLabel, the base of wrapping labels in the rules
 from screens.navigator import Navigator, Params
 from screens.services import KioskServices
 
@@ -38,6 +38,12 @@ class KioskScreen(Screen):
 
     def reset(self) -> None:
         """Forget the visitor's state (the kiosk fell idle)."""
+
+    def on_pre_enter(self, *_args: Any) -> None:
+        """About to be shown: text whose line breaking waited while the screen was away is broken now."""
+        for widget in self.walk(restrict=True):
+            if isinstance(widget, BreakLabel):
+                widget.break_if_pending()
 
     def go_home(self) -> None:
         """The 主页 button on every screen."""

@@ -53,14 +53,13 @@ def break_lines(text: str, width: float, measure: CharWidths, max_lines: int = 0
         return text
     lines = clip_lines(text, width, measure, max_lines) if max_lines > 0 else fill_lines(text, width, measure)
     if balanced and len(lines) > 1 and "\n" not in text and not lines[-1].endswith("…"):
-        narrow, wide = 0.0, width
-        for _ in range(10):  # halve the interval: the narrowest width within about 0.1 % of it
-            middle = (narrow + wide) / 2
-            if len(fill_lines(text, middle, measure)) <= len(lines):
-                wide = middle
-            else:
-                narrow = middle
-        lines = fill_lines(text, wide, measure)
+        # from an even share of the text's width, a little wider each time, until the lines are as few
+        share = measure(text) / len(lines)
+        for step in range(8):
+            even = fill_lines(text, min(width, share * (1 + 0.04 * step)), measure)
+            if len(even) <= len(lines):
+                lines = even
+                break
     return "\n".join(line.rstrip(" ") for line in lines)
 
 
@@ -71,6 +70,7 @@ class BreakLabel(Label):
 
     def __init__(self, **kwargs: Any) -> None:
         self._broken = ""  # what is drawn: the text with its line breaks
+        self.break_pending = False  # a change came while its screen was not shown
         self._trigger_break = Clock.create_trigger(self._break, -1)
         super().__init__(**kwargs)
         for name in _REWRAP_ON:
@@ -83,6 +83,10 @@ class BreakLabel(Label):
         return self._broken.split("\n") if self._broken else []
 
     def _break(self, *_args: Any) -> None:
+        if _on_a_screen_not_shown(self):  # a text-size step need not break every screen's text at once
+            self.break_pending = True
+            return
+        self.break_pending = False
         padding = self.padding[0] + self.padding[2]
         measure = text_widths(self.font_name, self.font_size, self.bold)
         self._broken = break_lines(self.text, self.width - padding, measure, int(self.max_lines), self.balanced)
@@ -91,6 +95,13 @@ class BreakLabel(Label):
         if self._label.text != self._broken:
             self._label.text = self._broken
             self._trigger_texture()
+
+    def break_if_pending(self) -> None:
+        """Break the lines now if a change came while the label's screen was not shown (its screen calls this)."""
+        if self.break_pending:
+            self._trigger_break.cancel()
+            self.break_pending = False
+            self._break()
 
     def lay_out_now(self) -> None:
         """Break the lines and render them now, not at the next frame: for a caller that paces the work itself."""
@@ -110,3 +121,16 @@ class BreakLabel(Label):
     def _create_label(self) -> None:
         super()._create_label()
         self._label.text = self._broken
+
+
+def _on_a_screen_not_shown(widget: Any) -> bool:
+    """True when `widget` lies on a Screen that its ScreenManager does not show now."""
+    from kivy.uix.screenmanager import Screen
+
+    node = widget.parent
+    while node is not None and node is not node.parent:
+        if isinstance(node, Screen):
+            manager = node.manager
+            return manager is not None and manager.current_screen is not node
+        node = node.parent
+    return False
