@@ -27,6 +27,7 @@ from screens.navigator import Navigator, Params
 from screens.registry import SCREENS, screen_class
 from screens.services import KioskServices
 from screens.worker import run_in_worker
+from screens.wrap import lay_out_labels_when_shown
 from screens.corner import CornerTaps
 
 # How long Home keeps the last visit's job number (a citizen walking to the desk may look back).
@@ -147,6 +148,7 @@ class KioskApp(App):
         from kivy.core.window import Window
 
         register_font(self.font_path)
+        lay_out_labels_when_shown()
         if self.window_size is not None:
             Window.size = self.window_size
         Window.clearcolor = theme.PAPER

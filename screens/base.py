@@ -40,10 +40,12 @@ class KioskScreen(Screen):
         """Forget the visitor's state (the kiosk fell idle)."""
 
     def on_pre_enter(self, *_args: Any) -> None:
-        """About to be shown: text whose line breaking waited while the screen was away is broken now."""
+        """About to be shown: text whose line breaking or layout waited while the screen was away is done now."""
         for widget in self.walk(restrict=True):
             if isinstance(widget, BreakLabel):
                 widget.break_if_pending()
+            if getattr(widget, "layout_pending", False):
+                widget.texture_update()
 
     def go_home(self) -> None:
         """The 主页 button on every screen."""

@@ -83,7 +83,7 @@ class BreakLabel(Label):
         return self._broken.split("\n") if self._broken else []
 
     def _break(self, *_args: Any) -> None:
-        if _on_a_screen_not_shown(self):  # a text-size step need not break every screen's text at once
+        if on_a_screen_not_shown(self):  # a text-size step need not break every screen's text at once
             self.break_pending = True
             return
         self.break_pending = False
@@ -123,7 +123,7 @@ class BreakLabel(Label):
         self._label.text = self._broken
 
 
-def _on_a_screen_not_shown(widget: Any) -> bool:
+def on_a_screen_not_shown(widget: Any) -> bool:
     """True when `widget` lies on a Screen that its ScreenManager does not show now."""
     from kivy.uix.screenmanager import Screen
 
@@ -134,3 +134,32 @@ def _on_a_screen_not_shown(widget: Any) -> bool:
             return manager is not None and manager.current_screen is not node
         node = node.parent
     return False
+
+
+_laid_out_later: list[Any] = []
+
+
+def lay_out_labels_when_shown() -> None:
+    """From now on, a Label on a screen not shown is laid out when its screen is entered, not at once.
+
+    A text-size step changes the font size of every label of every screen; Kivy
+    lays each one out again at the next frame, which made the step wait for
+    screens nobody sees (the keyboard's keys, the console, the lists). Such a
+    label only notes that it is due (`layout_pending`); `KioskScreen` lays out
+    its due labels as it is entered. A label asked for its size directly
+    (`texture_update()` called by code) is laid out as before.
+    """
+    if _laid_out_later:
+        return
+    laid_out = Label.texture_update
+
+    def texture_update(self: Label, *args: Any) -> None:
+        if args and on_a_screen_not_shown(self):  # from the frame's trigger, for a screen away
+            self.layout_pending = True
+            return
+        self.layout_pending = False
+        laid_out(self, *args)
+
+    Label.layout_pending = False  # type: ignore[attr-defined]
+    Label.texture_update = texture_update  # type: ignore[method-assign]
+    _laid_out_later.append(laid_out)
