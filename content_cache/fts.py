@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -127,14 +127,17 @@ def _phrases(word: str) -> list[str]:
     return list(dict.fromkeys(phrases))
 
 
-def match_words(groups: Sequence[Sequence[str]], *, any_group: bool = False) -> str | None:
+def match_words(groups: Sequence[Sequence[str]], *, any_group: bool = False,
+                cut: Callable[[str], list[str]] | None = None) -> str | None:
     """The MATCH for word groups (a query understood by content_cache.query): an item must hold one term of
-    every group, wherever it stands, or with `any_group` one term of any group; None when nothing is searchable."""
+    every group, wherever it stands, or with `any_group` one term of any group; None when nothing is searchable.
+    With `cut`, a term is held when its words are, each wherever it stands (换领 … 居民身份证)."""
     parts: list[str] = []
     for terms in groups:
         alternatives = []
         for term in terms:
-            phrases = _phrases(normalise(term).replace(" ", ""))
+            words = cut(term) if cut else [term]
+            phrases = [p for word in words for p in _phrases(normalise(word).replace(" ", ""))]
             if phrases:
                 alternatives.append(phrases[0] if len(phrases) == 1 else "(" + " AND ".join(phrases) + ")")
         alternatives = list(dict.fromkeys(alternatives))

@@ -204,6 +204,25 @@ def understand(query: str, vocabulary: Vocabulary | None = None) -> UnderstoodQu
     return UnderstoodQuery(groups, tuple(dict.fromkeys(dropped)), tuple(dict.fromkeys(left_out)))
 
 
+def words_of(term: str, vocabulary: Vocabulary | None = None) -> list[str]:
+    """A term cut into its words of two characters or more, ignoring the lists (换领居民身份证 → 换领 居民身份证);
+    the term itself when it cannot be cut so."""
+    vocabulary = vocabulary or default_vocabulary()
+    if not _CJK_RUN.fullmatch(term) or len(term) < MIN_SEGMENTED:
+        return [term]
+    segmenter = _tokenizer(vocabulary)
+    dag = segmenter.get_DAG(term)  # where each word may end; the term itself is one of them: leave it out
+    dag[0] = [end for end in dag[0] if end != len(term) - 1] or [0]
+    route: dict[int, tuple[float, int]] = {}
+    segmenter.calc(term, dag, route)
+    words, start = [], 0
+    while start < len(term):
+        end = route[start][1] + 1
+        words.append(term[start:end])
+        start = end
+    return _without_single_characters(words) or [term]
+
+
 def _cut(run: str, vocabulary: Vocabulary) -> list[str]:
     """A run of Chinese characters as words; a short run, or a term of the lists, is one word."""
     if len(run) < MIN_SEGMENTED or vocabulary.synonyms_of(run):

@@ -23,7 +23,7 @@ from content_cache import fts
 from content_cache.catalogue import summary
 from content_cache.models import CatalogueColumn, Item, Publisher
 from content_cache.pinyin import looks_like_pinyin, pinyin_keys
-from content_cache.query import default_vocabulary, understand
+from content_cache.query import default_vocabulary, understand, words_of
 from content_cache.records import (
     VALIDITY_LABELS,
     Facet,
@@ -125,6 +125,12 @@ def search(
     limit = max(limit, 0)
     counted = _count(session, sources, where, params)
     partial = False
+    if counted == 0 and partial_ok:  # a phrase of the lists (换身份证) found nowhere whole: its words apart
+        loosened = _plan(session, query, loose=True)
+        if loosened is not None and loosened[1].get("all") != params.get("all"):
+            sources, params = loosened
+            params |= filter_params
+            counted = _count(session, sources, where, params)
     if counted == 0 and partial_ok and _word_count(query) > 1:  # not every word is found: what holds most
         anyway = _plan(session, query, any_group=True)
         if anyway is not None:
@@ -179,7 +185,8 @@ def _by_index_no(session: Session, query: str) -> Item | None:
     ).first()
 
 
-def _plan(session: Session, query: str, *, any_group: bool = False) -> tuple[list[_Source], dict[str, Any]] | None:
+def _plan(session: Session, query: str, *, any_group: bool = False,
+          loose: bool = False) -> tuple[list[_Source], dict[str, Any]] | None:
     """What a query matches through ("fts", and the SQL of its pinyin matches), with the parameters;
     None when it can match nothing.
 
@@ -189,7 +196,7 @@ def _plan(session: Session, query: str, *, any_group: bool = False) -> tuple[lis
     groups' own MATCHes (`g0`, `g1` …) count how many words an item holds.
     """
     groups = [group.terms for group in understand(fts.normalise(query)).groups]
-    expression = fts.match_words(groups, any_group=any_group)
+    expression = fts.match_words(groups, any_group=any_group, cut=words_of if loose else None)
     spelt = _pinyin_words(session, query) if looks_like_pinyin(query) else []
     if spelt:  # the words the letters read as, wherever they stand (the body too), besides the letters themselves
         as_words = fts.match_words(spelt, any_group=any_group)

@@ -6,11 +6,11 @@ from pathlib import Path
 
 from benchmarks.relevance import build_cache, queries, score
 
-# Found within k now: 160 of 184 (87 %), MRR 0.856. Raise these as search improves.
-SUCCESS_FLOOR = 0.86
+# Found within k now: 161 of 184 (88 %), MRR 0.864. Raise these as search improves.
+SUCCESS_FLOOR = 0.87
 MRR_FLOOR = 0.84
 CLASS_FLOORS = {"unspaced": 16, "spaced": 18, "doc_no": 18, "title_exact": 18, "question": 13, "current_version": 15,
-                "abbreviation": 12, "everyday": 15, "pinyin": 13, "homophone": 15}
+                "abbreviation": 12, "everyday": 16, "pinyin": 13, "homophone": 15}
 
 
 def test_the_relevance_set_scores_at_or_above_its_floor(tmp_path: Path) -> None:
