@@ -170,7 +170,7 @@ def search(
                 return replace(instead, respelt_from=query)
     if (counted == 0 or partial or _left_out_characters(query)) and suggest and offset == 0:
         suggestions = _suggestions(session, query, filters)
-        browse = likely_column(session, query) if counted == 0 and not suggestions else None
+        browse = likely_column(session, query) if counted == 0 else None  # offered beside any suggestion
         result = result.with_suggestions(suggestions, browse)
     return result
 

@@ -28,6 +28,9 @@ FACET_CHIPS = 3  # values of each facet offered as chips
 FACET_ORDER = ("column", "publisher", "year", "genre", "validity")
 _PENDING = re.compile("[a-z]+$")
 HINT = "可输入汉字、拼音首字母（如 czys）、文号或索引号"
+OFFER = "试试："  # a way on that searches another query
+BROWSE_OFFER = "按栏目浏览："
+MAX_OFFERS = 2  # the respelt query and the query with a word fewer
 
 
 class SearchScreen(KioskScreen):
@@ -52,6 +55,7 @@ class SearchScreen(KioskScreen):
         self.filters = Filters()
         self.sort: Sort = "relevance"
         self._browse_code: str | None = None
+        self._suggestions: list[str] = []
         self._prepared = False
         self._offered: dict[Any, Candidate] = {}
         self._total = 0
@@ -77,7 +81,7 @@ class SearchScreen(KioskScreen):
         self._shown_query = None
         self.ids.results.clear()
         self.summary = HINT
-        self.suggestion = ""
+        self.suggestion, self._suggestions = "", []
         self._offer_column(None)
         self.filters = Filters()
         self.sort = "relevance"
@@ -233,7 +237,7 @@ class SearchScreen(KioskScreen):
             self._shown_query = None
             self.ids.results.clear()
             self.summary = HINT
-            self.suggestion = ""
+            self.suggestion, self._suggestions = "", []
             self._offer_column(None)
             self.ids.filters.show([])
             self._set_pager(0, 0, False)
@@ -253,8 +257,9 @@ class SearchScreen(KioskScreen):
         self._shown_query = result.query.strip()
         self.ids.results.set_items(result.hits, self.open_item, result.snippets)
         self._show_filters(result)
-        self.suggestion = result.suggestions[0] if result.suggestions else ""
-        self._offer_column(result.browse if result.total == 0 and not self.suggestion else None)
+        self._suggestions = list(result.suggestions[:MAX_OFFERS])
+        self.suggestion = self._suggestions[0] if self._suggestions else ""
+        self._offer_column(result.browse if result.total == 0 else None)
         self.summary = self._summary(result)
         self._set_pager(len(result.hits), result.total, result.more)
         # with a column to offer, the buttons wait for its name: they must not move under a finger
@@ -342,35 +347,35 @@ class SearchScreen(KioskScreen):
             return [("再试一次", self.retry), ("回到主页", self.go_home)]
         if self._shown_query is None:
             return []
-        if self._total > 0:  # hits holding part of the query: the respelt or shorter query, if there is one
-            return [(f"试试：{self.suggestion}", self.try_suggestion)] if self.suggestion else []
-        ways: list[tuple[str, Callable[[], None]]] = []
-        if self.suggestion:
-            ways.append((f"试试：{self.suggestion}", self.try_suggestion))
-        elif self.browse_name:
-            ways.append((f"按栏目浏览：{self.browse_name}", self.try_suggestion))
+        # each offer of its own: the respelt query, the query with a word fewer, the column to browse
+        offers = [(f"{OFFER}{query}", lambda q=query: self._try_query(q)) for query in self._suggestions]
+        if self._total > 0:  # hits holding part of the query: the offers only
+            return offers
+        ways: list[tuple[str, Callable[[], None]]] = offers
+        if self.browse_name:
+            ways.append((f"{BROWSE_OFFER}{self.browse_name}", self.browse_offered))
         if self.filters:
             ways.append(("清除筛选", self.clear_filters))
         ways.append(("清空重输", self.clear))
-        if len(ways) < 3:
+        if sum(1 for label, _ in ways if not label.startswith((OFFER, BROWSE_OFFER))) < 2:
             ways.append(("回到主页", self.go_home))
         return ways
 
     def _show_actions(self, ways: list[tuple[str, Callable[[], None]]]) -> None:
-        """The first way on across the width (a suggestion or a column name may be long), the others in a row."""
+        """Each offer across the width (a query or a column name may be long), the commands in a row below."""
         box = self.ids.actions
         box.clear_widgets()
-        buttons = []
+        commands = []
         for label, act in ways:
             button = Factory.WayOnButton(text=label)
             button.bind(on_release=lambda _b, act=act: act())
-            buttons.append(button)
-        lead = 1 if len(buttons) == 3 else 0
-        for button in buttons[:lead]:
-            box.add_widget(button)
-        if buttons[lead:]:
-            row = Factory.WayOnRow(cols=len(buttons) - lead)
-            for button in buttons[lead:]:
+            if label.startswith((OFFER, BROWSE_OFFER)):
+                box.add_widget(button)
+            else:
+                commands.append(button)
+        if commands:
+            row = Factory.WayOnRow(cols=len(commands))
+            for button in commands:
                 row.add_widget(button)
             box.add_widget(row)
 
@@ -401,11 +406,19 @@ class SearchScreen(KioskScreen):
         self._show_actions(self._ways_on())
 
     def try_suggestion(self) -> None:
-        """The suggested query (or the offered column) was tapped: search for it (or browse it)."""
+        """The first offer was tapped: search for the suggested query (or, with none, browse the column)."""
         if self.suggestion:
-            self.ids.field.text = self.suggestion
-            self.suggestion = ""
-        elif self.browse_name and self._browse_code:
+            self._try_query(self.suggestion)
+        else:
+            self.browse_offered()
+
+    def _try_query(self, query: str) -> None:
+        self._suggestions, self.suggestion = [], ""
+        self.ids.field.text = query
+
+    def browse_offered(self) -> None:
+        """按栏目浏览: the column most of the query's words belong to."""
+        if self.browse_name and self._browse_code:
             self.navigator.show("browse", code=self._browse_code)
 
     def retry(self) -> None:

@@ -194,3 +194,8 @@ def test_pinyin_finds_the_words_it_reads_as_in_the_body_too(demo_cache: ContentC
 def test_a_misspelling_that_finds_nothing_searches_its_respelling(demo_cache: ContentCache) -> None:
     result = demo_cache.search("公基金", 5)
     assert (result.respelt_from, result.query) == ("公基金", "公积金") and result.total > 0
+
+
+def test_nothing_found_offers_the_shorter_query_and_the_column_together(demo_cache: ContentCache) -> None:
+    result = demo_cache.search("年度报告 量子引力", 5, partial_ok=False)
+    assert result.total == 0 and result.suggestions == ("年度报告",) and result.browse is not None
