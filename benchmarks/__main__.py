@@ -15,6 +15,7 @@ from pathlib import Path
 from content_cache import ContentCache
 from kiosk.services import print_document
 from benchmarks.app_bench import bench_cold_start, bench_screens
+from benchmarks.relevance import bench_relevance
 from benchmarks.search_bench import bench_search_large
 from benchmarks.sync_bench import bench_sync
 from printing import CopyStamp, find_cjk_font, render_a4
@@ -103,6 +104,7 @@ def main() -> int:
     args = parser.parse_args()
     rows: list[Row] = []
     if args.only in (None, "search"):
+        rows += bench_relevance()
         rows += bench_search_large(args.search_items)
     if args.only in (None, "sync"):  # after search: its delta reuses the search cache of the same size
         rows += bench_sync(args.import_items, args.cache_items)

@@ -111,6 +111,72 @@ def score(search: Any, the_queries: list[Query]) -> Scores:
                   {kind: (n[0], n[1]) for kind, n in sorted(by_class.items())}, tuple(missed))
 
 
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    index_no: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    hits: tuple[_Hit, ...]
+
+
+def tantivy_search(cache: Any) -> Any:
+    """The peer the issue names: tantivy over the same items, cut into the same pairs, BM25, any term.
+
+    Returns a `search(text, limit)` like the kiosk's, for `score`.
+    """
+    import tantivy
+    from sqlalchemy import text
+
+    from content_cache import fts
+
+    builder = tantivy.SchemaBuilder()
+    builder.add_integer_field("id", stored=True, indexed=True)
+    builder.add_text_field("title", stored=False, tokenizer_name="whitespace")
+    builder.add_text_field("body", stored=False, tokenizer_name="whitespace")
+    schema = builder.build()
+    index = tantivy.Index(schema)
+    writer = index.writer()
+    numbers: dict[int, str] = {}
+    with cache.session() as session:
+        for row_id, index_no, title, body in session.execute(text("SELECT id, index_no, title, body FROM items")):
+            numbers[row_id] = index_no
+            writer.add_document(tantivy.Document(id=row_id, title=fts.indexed_text(title), body=fts.indexed_text(body)))
+    writer.commit()
+    index.reload()
+
+    def search(query: str, limit: int) -> _Found:
+        tokens = fts.tokens(query)
+        if not tokens:
+            return _Found(())
+        parsed = index.parse_query(" ".join(dict.fromkeys(tokens)), ["title", "body"])  # any term: Should
+        found = index.searcher().search(parsed, limit)
+        searcher = index.searcher()
+        return _Found(tuple(_Hit(numbers[searcher.doc(address)["id"][0]]) for _score, address in found.hits))
+
+    return search
+
+
+def bench_relevance(demo: int = 3000) -> list[tuple[str, str, str]]:
+    """The `make bench` rows: the set scored on the kiosk and on tantivy, overall and per class."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="kiosk-relevance-") as tmp:
+        cache = build_cache(Path(tmp) / "content.db", demo)
+        try:
+            ours, peer = score(cache.search, queries()), score(tantivy_search(cache), queries())
+        finally:
+            cache.close()
+    workload = f"{ours.queries} queries, {len(items())} hand-written items among {demo:,} generated"
+    rows = [("relevance: success@k, MRR", workload,
+             f"kiosk {ours.success:.0%} ({ours.found}/{ours.queries}), {ours.mrr:.3f}; "
+             f"tantivy bigrams BM25 any-term {peer.success:.0%} ({peer.found}/{peer.queries}), {peer.mrr:.3f}")]
+    for kind, (ok, total) in ours.by_class.items():
+        rows.append((f"relevance: {kind}", f"{total} queries", f"kiosk {ok}/{total}; tantivy {peer.by_class[kind][0]}/{total}"))
+    return rows
+
+
 def main() -> None:
     """Print the set's scores on the kiosk's search."""
     import tempfile
@@ -118,16 +184,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.relevance")
     parser.add_argument("--demo", type=int, default=5000, help="generated items around the set (default 5000)")
     parser.add_argument("--missed", action="store_true", help="list the queries that missed")
+    parser.add_argument("--tantivy", action="store_true", help="score tantivy (bigrams, BM25, any term) beside")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kiosk-relevance-") as tmp:
         cache = build_cache(Path(tmp) / "content.db", args.demo)
         try:
             result = score(cache.search, queries())
+            peer = score(tantivy_search(cache), queries()) if args.tantivy else None
         finally:
             cache.close()
-    print(f"success@k {result.found}/{result.queries} ({result.success:.0%}), MRR {result.mrr:.3f}")
+    print(f"kiosk:   success@k {result.found}/{result.queries} ({result.success:.0%}), MRR {result.mrr:.3f}")
+    if peer is not None:
+        print(f"tantivy: success@k {peer.found}/{peer.queries} ({peer.success:.0%}), MRR {peer.mrr:.3f}")
     for kind, (ok, total) in result.by_class.items():
-        print(f"  {kind:<16} {ok}/{total}")
+        beside = f"   tantivy {peer.by_class[kind][0]}/{total}" if peer is not None else ""
+        print(f"  {kind:<16} {ok}/{total}{beside}")
     if args.missed:
         for kind, text, rank in result.missed:
             print(f"  missed [{kind}] {text!r}: first expected at {rank}")
