@@ -151,8 +151,8 @@ def tantivy_search(cache: Any) -> Any:
         if not tokens:
             return _Found(())
         parsed = index.parse_query(" ".join(dict.fromkeys(tokens)), ["title", "body"])  # any term: Should
-        found = index.searcher().search(parsed, limit)
         searcher = index.searcher()
+        found = searcher.search(parsed, limit)
         return _Found(tuple(_Hit(numbers[searcher.doc(address)["id"][0]]) for _score, address in found.hits))
 
     return search

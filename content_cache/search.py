@@ -111,12 +111,13 @@ def search(
         first = offset == 0 and limit > 0
         return SearchResult(query=query, total=1, hits=(summary(exact),) if first else (),
                             snippets=(snippet(exact.title, exact.body, ()),) if first else (), facets=found)
-    respelt = _respell_unknown_words(query) if partial_ok and suggest else query
-    if respelt != query:  # 公基金: a word the segmenter did not know, read alike as one the list knows
-        instead = search(session, respelt, limit, filters=filters, sort=sort, facets=facets, suggest=False, offset=offset)
-        if instead.total:
-            return replace(instead, respelt_from=query)
-    plan = _plan(session, query)
+    options = {"filters": filters, "sort": sort, "facets": facets, "offset": offset}
+    if partial_ok and suggest:  # 公基金: a word the segmenter did not know, read alike as one the list knows
+        instead = _respelt(session, query, _respell_unknown_words(query), limit, options)
+        if instead is not None:
+            return instead
+    spelt = _pinyin_words(session, query) if looks_like_pinyin(query) else []
+    plan = _plan(query, spelt)
     if plan is None:
         return SearchResult(query=query, total=0, hits=())
     sources, params = plan
@@ -125,19 +126,18 @@ def search(
     limit = max(limit, 0)
     counted = _count(session, sources, where, params)
     partial = False
-    if counted == 0 and partial_ok:  # a phrase of the lists (换身份证) found nowhere whole: its words apart
-        loosened = _plan(session, query, loose=True)
-        if loosened is not None and loosened[1].get("all") != params.get("all"):
-            sources, params = loosened
-            params |= filter_params
-            counted = _count(session, sources, where, params)
-    if counted == 0 and partial_ok and _word_count(query) > 1:  # not every word is found: what holds most
-        anyway = _plan(session, query, any_group=True)
-        if anyway is not None:
-            sources, params = anyway
-            params |= filter_params
-            counted = _count(session, sources, where, params)
-            partial = counted > 0
+    # Found nowhere as understood: a phrase of the lists by its words apart (换身份证), then, for two words or
+    # more, the items holding most of them.
+    wider_ways = ({"loose": True}, {"any_group": True}) if partial_ok else ()
+    for way in wider_ways:
+        if counted or (way.get("any_group") and _word_count(query) < 2):
+            break
+        wider = _plan(query, spelt, **way)
+        if wider is None or wider[1].get("all") == params.get("all"):
+            continue
+        sources, params = wider[0], wider[1] | filter_params
+        counted = _count(session, sources, where, params)
+        partial = bool(counted and way.get("any_group"))
     broad = counted > BROAD
     ids_sql = " UNION ".join(source.ids for source in sources)
     filtered = f"SELECT items.id FROM ({ids_sql}) AS ids CROSS JOIN items ON items.id = ids.id {where}"
@@ -163,16 +163,22 @@ def search(
         partial=partial,
     )
     if counted == 0 and suggest and partial_ok and offset == 0:  # a misspelling: the respelt query's hits
-        respelt = respell(session, query)
-        if respelt != query:
-            instead = search(session, respelt, limit, filters=filters, sort=sort, facets=facets, suggest=False)
-            if instead.total:
-                return replace(instead, respelt_from=query)
+        instead = _respelt(session, query, respell(session, query), limit, options)
+        if instead is not None:
+            return instead
     if (counted == 0 or partial or _left_out_characters(query)) and suggest and offset == 0:
         suggestions = _suggestions(session, query, filters)
         browse = likely_column(session, query) if counted == 0 else None  # offered beside any suggestion
         result = result.with_suggestions(suggestions, browse)
     return result
+
+
+def _respelt(session: Session, query: str, respelt: str, limit: int, options: dict[str, Any]) -> SearchResult | None:
+    """The hits of `respelt` in place of the query's, said so (`respelt_from`), when it differs and finds any."""
+    if respelt == query:
+        return None
+    found = search(session, respelt, limit, suggest=False, **options)
+    return replace(found, respelt_from=query) if found.total else None
 
 
 def _by_index_no(session: Session, query: str) -> Item | None:
@@ -185,7 +191,7 @@ def _by_index_no(session: Session, query: str) -> Item | None:
     ).first()
 
 
-def _plan(session: Session, query: str, *, any_group: bool = False,
+def _plan(query: str, spelt: list[tuple[str, ...]], *, any_group: bool = False,
           loose: bool = False) -> tuple[list[_Source], dict[str, Any]] | None:
     """What a query matches through ("fts", and the SQL of its pinyin matches), with the parameters;
     None when it can match nothing.
@@ -194,10 +200,10 @@ def _plan(session: Session, query: str, *, any_group: bool = False,
     question words left out, each word with its synonyms. An item must hold
     every word (or, with `any_group`, any of them), wherever it stands; the
     groups' own MATCHes (`g0`, `g1` …) count how many words an item holds.
+    `spelt` holds the Chinese words a pinyin query reads as (`_pinyin_words`, read once a search).
     """
     groups = [group.terms for group in understand(fts.normalise(query)).groups]
     expression = fts.match_words(groups, any_group=any_group, cut=words_of if loose else None)
-    spelt = _pinyin_words(session, query) if looks_like_pinyin(query) else []
     if spelt:  # the words the letters read as, wherever they stand (the body too), besides the letters themselves
         as_words = fts.match_words(spelt, any_group=any_group)
         expression = as_words if expression is None else f"({expression}) OR ({as_words})"

@@ -28,6 +28,7 @@ from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
 from kivy.properties import BooleanProperty
 from kivy.uix.label import Label
+from kivy.uix.screenmanager import Screen
 
 from content_cache.linebreak import CharWidths, clip_lines, fill_lines
 
@@ -125,8 +126,6 @@ class BreakLabel(Label):
 
 def on_a_screen_not_shown(widget: Any) -> bool:
     """True when `widget` lies on a Screen that its ScreenManager does not show now."""
-    from kivy.uix.screenmanager import Screen
-
     node = widget.parent
     while node is not None and node is not node.parent:
         if isinstance(node, Screen):
