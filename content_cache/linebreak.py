@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 
-__all__ = ["CLOSING", "OPENING", "CharWidths", "break_units", "clip_lines", "fill_lines"]
+__all__ = ["CLOSING", "OPENING", "CharWidths", "break_units", "clip_lines", "fill_lines", "is_ideograph"]
 
 # Marks that must not begin a line, and marks that must not end one.
 CLOSING = frozenset("。，、；：？！）》」』〕】］｝〉…”’．,.;:?!)]}")
@@ -123,7 +123,7 @@ class CharWidths:
         return total
 
     def _measure_char(self, ch: str) -> float:
-        if _is_ideograph(ch):
+        if is_ideograph(ch):
             ideograph = self._widths.get("中")
             if ideograph is None:
                 ideograph = self._widths["中"] = self._measure("中")
@@ -219,7 +219,7 @@ def _inseparable(ch: str) -> bool:
     return ch in _JOINERS or unicodedata.combining(ch) > 0 or "\udc00" <= ch <= "\udfff"
 
 
-def _is_ideograph(ch: str) -> bool:
+def is_ideograph(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 

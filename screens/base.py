@@ -12,7 +12,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
 from screens import theme  # noqa: F401  (loads theme.kv before any screen's rules)
-from screens.wrap import BreakLabel  # registers BreakLabel, the base of wrapping labels in the rules
+from screens.wrap import BreakLabel, lay_out_pending  # BreakLabel: registered, the base of wrapping labels in the rules
 from screens.navigator import Navigator, Params
 from screens.services import KioskServices
 
@@ -41,11 +41,7 @@ class KioskScreen(Screen):
 
     def on_pre_enter(self, *_args: Any) -> None:
         """About to be shown: text whose line breaking or layout waited while the screen was away is done now."""
-        for widget in self.walk(restrict=True):
-            if isinstance(widget, BreakLabel):
-                widget.break_if_pending()
-            if getattr(widget, "layout_pending", False):
-                widget.texture_update()
+        lay_out_pending(self)
 
     def go_home(self) -> None:
         """The 主页 button on every screen."""

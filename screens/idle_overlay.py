@@ -13,9 +13,10 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 
 from screens.base import load_kv
+from screens.wrap import ShownLater
 
 
-class IdleWarning(FloatLayout):
+class IdleWarning(ShownLater, FloatLayout):
     """即将返回首页, a countdown, the visit's print job if any, and 继续使用; fires `on_continue`.
 
     It covers the whole window and swallows touches, so a tap meant for the
@@ -42,7 +43,7 @@ class IdleWarning(FloatLayout):
         """Default handler: nothing (the App hides the warning)."""
 
 
-class LastJobBanner(BoxLayout):
+class LastJobBanner(ShownLater, BoxLayout):
     """At the foot of Home after a visit that printed: its job number and where to collect it.
 
     Any touch dismisses it (the App decides when: a tap, or the time is up); a tap on the banner

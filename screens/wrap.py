@@ -30,9 +30,9 @@ from kivy.properties import BooleanProperty
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
 
-from content_cache.linebreak import CharWidths, clip_lines, fill_lines
+from content_cache.linebreak import CharWidths, is_ideograph, clip_lines, fill_lines
 
-__all__ = ["BreakLabel", "break_lines", "text_widths"]
+__all__ = ["BreakLabel", "ShownLater", "break_lines", "lay_out_pending", "not_shown", "text_widths"]
 
 _REWRAP_ON = ("width", "text", "font_size", "font_name", "bold", "max_lines", "padding", "balanced")
 
@@ -42,6 +42,45 @@ def text_widths(font_name: str, font_size: float, bold: bool = False) -> CharWid
     """Widths of text in `font_name` at `font_size` as Kivy draws it, each character measured once."""
     core = CoreLabel(font_name=font_name, font_size=font_size, bold=bold)
     return CharWidths(lambda text: float(core.get_extents(text)[0]))
+
+
+class _Heights:
+    """The height Kivy's core text gives a line of text: the tallest of its characters', each measured once."""
+
+    def __init__(self, core: CoreLabel) -> None:
+        self._core = core
+        self._ideograph = int(core.get_extents("中")[1])
+        self._heights: dict[str, int] = {"": int(core.get_extents("")[1])}
+
+    def __call__(self, text: str) -> int:
+        heights = self._heights
+        tallest = heights[""]
+        for ch in set(text):
+            height = heights.get(ch)
+            if height is None:
+                height = heights[ch] = self._ideograph if is_ideograph(ch) else int(self._core.get_extents(ch)[1])
+            if height > tallest:
+                tallest = height
+        return tallest
+
+
+@functools.lru_cache(maxsize=64)
+def _line_heights(font_name: str, font_size: float, bold: bool = False) -> _Heights:
+    return _Heights(CoreLabel(font_name=font_name, font_size=font_size, bold=bold))
+
+
+class _MeasuredCoreLabel(CoreLabel):  # type: ignore[misc, valid-type]
+    """Kivy's core label, measuring a line from its characters' widths and heights, each measured once.
+
+    Kivy measures every line again as it lays a label out, and that asks the
+    font for each glyph at the label's size: after a text-size step, a page of
+    text meant a few hundred font calls that the line breaking had already made.
+    """
+
+    def get_extents(self, text: str) -> tuple[int, int]:
+        options = self.options
+        key = (options["font_name"], options["font_size"], options["bold"])
+        return int(text_widths(*key)(text)), _line_heights(*key)(text)
 
 
 def break_lines(text: str, width: float, measure: CharWidths, max_lines: int = 0, balanced: bool = False) -> str:
@@ -72,22 +111,27 @@ class BreakLabel(Label):
     def __init__(self, **kwargs: Any) -> None:
         self._broken = ""  # what is drawn: the text with its line breaks
         self.break_pending = False  # a change came while its screen was not shown
+        self._break_due = True  # the lines drawn are not those of the text, width and size now
         self._trigger_break = Clock.create_trigger(self._break, -1)
         super().__init__(**kwargs)
         for name in _REWRAP_ON:
-            self.fbind(name, self._trigger_break)
-        self._trigger_break()
+            self.fbind(name, self._rewrap)
+        self._rewrap()
 
     @property
     def lines(self) -> list[str]:
         """The lines as drawn (after the last re-wrap)."""
         return self._broken.split("\n") if self._broken else []
 
+    def _rewrap(self, *_args: Any) -> None:
+        self._break_due = True
+        self._trigger_break()
+
     def _break(self, *_args: Any) -> None:
-        if on_a_screen_not_shown(self):  # a text-size step need not break every screen's text at once
+        if not_shown(self):  # a text-size step need not break the text of every screen and overlay at once
             self.break_pending = True
             return
-        self.break_pending = False
+        self.break_pending = self._break_due = False
         padding = self.padding[0] + self.padding[2]
         measure = text_widths(self.font_name, self.font_size, self.bold)
         self._broken = break_lines(self.text, self.width - padding, measure, int(self.max_lines), self.balanced)
@@ -111,28 +155,70 @@ class BreakLabel(Label):
         self._trigger_texture.cancel()
         self.texture_update()
 
+    def texture_update(self, *args: Any) -> None:
+        """Lay out the lines; after a change of text, width or size they are broken again first.
+
+        Kivy may come to the texture before the break in the same frame: the old
+        lines at a new, larger size would not fit, and Kivy would wrap them
+        itself, one character at a time, only for the new lines to be laid out
+        once more.
+        """
+        if self._break_due:
+            self._trigger_break.cancel()
+            self._break()
+            self._trigger_texture.cancel()
+        super().texture_update(*args)
+
     # Kivy's Label hands its `text` straight to the core label; here the broken text goes instead.
 
     def _trigger_texture_update(self, name: str | None = None, source: Any = None, value: Any = None) -> None:
         if name == "text" and source:
-            self._trigger_break()
+            self._rewrap()
             return
         super()._trigger_texture_update(name, source, value)
 
     def _create_label(self) -> None:
-        super()._create_label()
+        if self.markup:  # content text only: markup stays off, but Kivy's own core label would do
+            super()._create_label()
+        elif not isinstance(self._label, _MeasuredCoreLabel):
+            options = {name: getattr(self, name) for name in self._font_properties}
+            if self.disabled:
+                options["color"], options["outline_color"] = self.disabled_color, self.disabled_outline_color
+            self._label = _MeasuredCoreLabel(usersize=self.text_size, **options)
         self._label.text = self._broken
 
 
-def on_a_screen_not_shown(widget: Any) -> bool:
-    """True when `widget` lies on a Screen that its ScreenManager does not show now."""
-    node = widget.parent
-    while node is not None and node is not node.parent:
+class ShownLater:
+    """Mixed into a widget that is added to the window now and then (an overlay, a dialog kept for reuse).
+
+    While it is out of the window its labels are not laid out (a text-size step
+    would otherwise lay out a warning nobody sees); they are as it is added.
+    """
+
+    def on_parent(self, _widget: Any, parent: Any) -> None:
+        if parent is not None:
+            lay_out_pending(self)
+
+
+def not_shown(widget: Any) -> bool:
+    """True when `widget` lies on a Screen that its ScreenManager does not show now, or in a ShownLater
+    widget that is out of the window."""
+    below, node = widget, widget.parent
+    while node is not None and node is not node.parent:  # the Window is its own parent
         if isinstance(node, Screen):
             manager = node.manager
             return manager is not None and manager.current_screen is not node
-        node = node.parent
-    return False
+        below, node = node, node.parent
+    return node is None and isinstance(below, ShownLater)
+
+
+def lay_out_pending(root: Any) -> None:
+    """Lay out the labels under `root` whose line breaking or layout waited while they were not shown."""
+    for widget in root.walk(restrict=True):
+        if isinstance(widget, BreakLabel):
+            widget.break_if_pending()
+        if getattr(widget, "layout_pending", False):
+            widget.texture_update()
 
 
 _laid_out_later: list[Any] = []
@@ -143,9 +229,10 @@ def lay_out_labels_when_shown() -> None:
 
     A text-size step changes the font size of every label of every screen; Kivy
     lays each one out again at the next frame, which made the step wait for
-    screens nobody sees (the keyboard's keys, the console, the lists). Such a
-    label only notes that it is due (`layout_pending`); `KioskScreen` lays out
-    its due labels as it is entered. A label asked for its size directly
+    screens nobody sees (the keyboard's keys, the console, the lists) and for the
+    idle warning out of the window. Such a label only notes that it is due
+    (`layout_pending`); `KioskScreen` lays out its due labels as it is entered, a
+    `ShownLater` overlay as it is added to the window. A label asked for its size directly
     (`texture_update()` called by code) is laid out as before.
     """
     if _laid_out_later:
@@ -153,7 +240,7 @@ def lay_out_labels_when_shown() -> None:
     laid_out = Label.texture_update
 
     def texture_update(self: Label, *args: Any) -> None:
-        if args and on_a_screen_not_shown(self):  # from the frame's trigger, for a screen away
+        if args and not_shown(self):  # from the frame's trigger, for a screen away or an overlay out of the window
             self.layout_pending = True
             return
         self.layout_pending = False

@@ -175,3 +175,36 @@ def test_a_balanced_heading_has_even_lines_and_no_character_alone() -> None:
     assert break_lines("政府各部门信息", width, measure) == "政府各部门信\n息"
     balanced = break_lines("政府各部门信息", width, measure, balanced=True).split("\n")
     assert len(balanced) == 2 and abs(len(balanced[0]) - len(balanced[1])) <= 1
+
+
+def test_a_size_change_lays_out_the_new_lines_once_even_when_the_texture_comes_first(page: Any) -> None:
+    """The old lines at a larger size would not fit: Kivy must never get them, to wrap them one character at a time."""
+    text = max(annual_report_2008().body.splitlines(), key=len)
+    label = _label(text, 700, 30)
+    page.add_widget(label)
+    wait_until(lambda: bool(label.lines))
+    frame()
+    label.font_size = 42
+    label.texture_update()  # the texture before the line break's trigger, as Kivy's Clock may order them
+    lines = label.lines
+    assert len(lines) > 1 and all(label._label.get_extents(line)[0] <= 700 for line in lines)
+    assert [line.words[0].text if line.words else "" for line in label._label._cached_lines] == lines
+    _assert_by_the_rules(label, text)
+
+
+def test_the_measured_core_label_agrees_with_the_font(page: Any) -> None:
+    """BreakLabel's core label measures a line from its characters: the same as the font measures it whole."""
+    from kivy.core.text import Label as CoreLabel
+
+    label = _label("x", 600, 30)
+    page.add_widget(label)
+    samples = ["关于进一步做好企业退休人员基本养老金工作的通知", "2008年度，本市共受理申请373件。", "《条例》“第九条”",
+               "索引号 003232741/2008-00001", "gjy ÅÉ ①② ——", ""]
+    for size in (24, 30, 41.4, 57.96):
+        label.font_size = size
+        real = CoreLabel(font_name=label._label.options["font_name"], font_size=size)
+        for sample in samples:
+            measured, actual = label._label.get_extents(sample), real.get_extents(sample)
+            # kerning is left out: Latin text may measure a little wider, never narrower, than it is drawn
+            assert -2 <= measured[0] - actual[0] <= max(2, actual[0] * 0.02), (size, sample, measured, actual)
+            assert measured[1] == actual[1], (size, sample, measured, actual)
