@@ -128,23 +128,37 @@ def _phrases(word: str) -> list[str]:
 
 
 def match_words(groups: Sequence[Sequence[str]], *, any_group: bool = False,
-                cut: Callable[[str], list[str]] | None = None) -> str | None:
+                cut: Callable[[str], list[str]] | None = None,
+                alike: Callable[[str], Sequence[str]] | None = None) -> str | None:
     """The MATCH for word groups (a query understood by content_cache.query): an item must hold one term of
     every group, wherever it stands, or with `any_group` one term of any group; None when nothing is searchable.
-    With `cut`, a term is held when its words are, each wherever it stands (换领 … 居民身份证)."""
+    With `cut`, a term is held when its words are, each wherever it stands (换领 … 居民身份证), and with
+    `alike` as well, each word or one of its other names (办残疾证 → 残疾证 or 残疾人证)."""
     parts: list[str] = []
     for terms in groups:
         alternatives = []
         for term in terms:
-            words = cut(term) if cut else [term]
-            phrases = [p for word in words for p in _phrases(normalise(word).replace(" ", ""))]
-            if phrases:
-                alternatives.append(phrases[0] if len(phrases) == 1 else "(" + " AND ".join(phrases) + ")")
+            pieces = []
+            for word in cut(term) if cut else [term]:
+                forms = [word, *(alike(word) if alike and cut else ())]
+                held = list(dict.fromkeys(filter(None, (_all_of(form) for form in forms))))
+                if held:
+                    pieces.append(held[0] if len(held) == 1 else "(" + " OR ".join(held) + ")")
+            if pieces:
+                alternatives.append(pieces[0] if len(pieces) == 1 else "(" + " AND ".join(pieces) + ")")
         alternatives = list(dict.fromkeys(alternatives))
         if alternatives:
             parts.append(alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")")
     parts = list(dict.fromkeys(parts))
     return (" OR " if any_group else " AND ").join(parts) if parts else None
+
+
+def _all_of(word: str) -> str | None:
+    """The MATCH for one word: its phrase, or its phrases all held when it mixes scripts; None when empty."""
+    phrases = _phrases(normalise(word).replace(" ", ""))
+    if not phrases:
+        return None
+    return phrases[0] if len(phrases) == 1 else "(" + " AND ".join(phrases) + ")"
 
 
 def doc_key(value: str) -> str | None:

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from content_cache import fts
+from content_cache import fts, lexicon
 from content_cache.catalogue import summary
 from content_cache.models import CatalogueColumn, Item, Publisher
 from content_cache.pinyin import looks_like_pinyin, pinyin_keys
@@ -34,6 +34,7 @@ from content_cache.records import (
 )
 from content_cache.store import INDEX_NO
 
+LEXICON_TRIES = 5  # common words read as a pinyin part or a misspelling, tried against the index, commonest first
 MAX_QUERY = 200
 MAX_DROPPED = 6  # a query of more words than this is not offered shorter (each try is a search)
 SNIPPET_CHARS = 60
@@ -113,7 +114,7 @@ def search(
                             snippets=(snippet(exact.title, exact.body, ()),) if first else (), facets=found)
     options = {"filters": filters, "sort": sort, "facets": facets, "offset": offset}
     if partial_ok and suggest:  # 公基金: a word the segmenter did not know, read alike as one the list knows
-        instead = _respelt(session, query, _respell_unknown_words(query), limit, options)
+        instead = _respelt(session, query, _respell_unknown_words(session, query), limit, options)
         if instead is not None:
             return instead
     spelt = _pinyin_words(session, query) if looks_like_pinyin(query) else []
@@ -203,7 +204,8 @@ def _plan(query: str, spelt: list[tuple[str, ...]], *, any_group: bool = False,
     `spelt` holds the Chinese words a pinyin query reads as (`_pinyin_words`, read once a search).
     """
     groups = [group.terms for group in understand(fts.normalise(query)).groups]
-    expression = fts.match_words(groups, any_group=any_group, cut=words_of if loose else None)
+    expression = fts.match_words(groups, any_group=any_group, cut=words_of if loose else None,
+                                 alike=default_vocabulary().synonyms_of)
     if spelt:  # the words the letters read as, wherever they stand (the body too), besides the letters themselves
         as_words = fts.match_words(spelt, any_group=any_group)
         expression = as_words if expression is None else f"({expression}) OR ({as_words})"
@@ -233,7 +235,9 @@ def _pinyin_words(session: Session, query: str) -> list[tuple[str, ...]]:
     none when some part reads as no word the synonym list or the titles know.
 
     The synonym list's terms come first (the words citizens use), then up to three
-    words of the titles' vocabulary read the same, the commonest first.
+    words of the titles' vocabulary read the same, the commonest first; failing
+    both, the common words read the same that the documents' text holds (luohu →
+    落户, a word of the bodies alone).
     """
     vocabulary = default_vocabulary()
     groups: list[tuple[str, ...]] = []
@@ -246,21 +250,43 @@ def _pinyin_words(session: Session, query: str) -> list[tuple[str, ...]]:
         )
         words += [row[0] for row in rows if row[0] not in words]
         if not words:
+            words = _held_words(session, lexicon.read_as(part), 3)
+        if not words:
             return []
         terms = [term for word in words for term in (word, *vocabulary.synonyms_of(word))]
         groups.append(tuple(dict.fromkeys(terms)))
     return groups
 
 
-def _respell_unknown_words(query: str) -> str:
-    """The query with each part the segmenter could not cut into known words (公基金 → 公 基金) replaced by
-    the synonym list's word of the same length read alike (公积金), when there is one."""
-    vocabulary = default_vocabulary()
+def _held_words(session: Session, words: tuple[str, ...], wanted: int) -> list[str]:
+    """Up to `wanted` of the first LEXICON_TRIES `words` that some item's text holds."""
+    held = []
+    for word in words[:LEXICON_TRIES]:
+        match = fts.match_words([(word,)])
+        if match and session.execute(text("SELECT 1 FROM item_fts WHERE item_fts MATCH :m LIMIT 1"), {"m": match}).first():
+            held.append(word)
+            if len(held) >= wanted:
+                break
+    return held
+
+
+def _read_alike(session: Session, run: str) -> str | None:
+    """A word of the same length read as `run` is: the synonym list's, else a common word the documents hold."""
+    reading = pinyin_keys(run)[0]
+    alike = [term for term in default_vocabulary().read_as(reading) if len(term) == len(run) and term != run]
+    if alike:
+        return alike[0]
+    held = _held_words(session, tuple(w for w in lexicon.read_as(reading) if len(w) == len(run) and w != run), 1)
+    return held[0] if held else None
+
+
+def _respell_unknown_words(session: Session, query: str) -> str:
+    """The query with each part the segmenter could not cut into known words (公基金 → 公 基金, 廉租放 → 廉租 放)
+    replaced by a word of the same length read alike (公积金, 廉租房), when there is one."""
     parts = []
     for part in query.split():
         if _CJK_RUN.fullmatch(part) and understand(fts.normalise(part)).left_out:
-            alike = [term for term in vocabulary.read_as(pinyin_keys(part)[0]) if len(term) == len(part)]
-            parts.append(alike[0] if alike else part)
+            parts.append(_read_alike(session, part) or part)
         else:
             parts.append(part)
     return " ".join(parts) if parts != query.split() else query
@@ -512,9 +538,9 @@ def respell(session: Session, query: str) -> str:
     def fix(match: re.Match[str]) -> str:
         whole = match.group(0)
         if not vocabulary.synonyms_of(whole):
-            alike_terms = [t for t in vocabulary.read_as(pinyin_keys(whole)[0]) if len(t) == len(whole)]
-            if alike_terms:
-                return alike_terms[0]
+            alike = _read_alike(session, whole)
+            if alike:
+                return alike
         run = list(whole)
         for i in range(len(run) - 1):
             pair = run[i] + run[i + 1]

@@ -145,9 +145,11 @@ class Services:
         return self.content.candidates(letters, limit)
 
     def prepare_search(self) -> None:
+        from content_cache import lexicon
         from content_cache.query import warm
 
         warm()
+        lexicon.warm()
 
     def content_updated_on(self) -> date | None:
         return self.content.updated_on()

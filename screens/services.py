@@ -156,7 +156,8 @@ class KioskServices(Protocol):
         visit is over, slips already printed are left out."""
 
     def prepare_search(self) -> None:
-        """Load what understanding a query needs (its segmenter, about 0.7 s once), so the first search is quick."""
+        """Load what understanding a query needs (its segmenter and the common words' pinyin, about 2 s once),
+        so the first search is quick."""
 
     def content_updated_on(self) -> date | None:
         """The date of the cached content, shown as 内容更新于 … on Home."""
