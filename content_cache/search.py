@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -43,6 +44,7 @@ SNIPPET_CHARS = 60
 # ranking every match by bm25 would cost time in proportion to the matches, so
 # its hits come newest first, title hits before body hits, and its total and
 # facet counts stop at this number.
+FEW_HITS = 10  # fewer items than this hold the query's phrases: those holding their words apart come too
 BROAD = 5000
 
 # What matches: item_fts (every field) and, for Latin letters, pinyin_fts (the
@@ -127,18 +129,22 @@ def search(
     limit = max(limit, 0)
     counted = _count(session, sources, where, params)
     partial = False
-    # Found nowhere as understood: a phrase of the lists by its words apart (换身份证), then, for two words or
-    # more, the items holding most of them.
-    wider_ways = ({"loose": True}, {"any_group": True}) if partial_ok else ()
+    # Found nowhere as understood, or in a few items only: a phrase of the lists also by its words apart
+    # (换身份证, 社保转移 → 社会保险关系 … 转移), then, found nowhere still, for two words or more, the items
+    # holding most of them.
+    wider_ways = ({"loose": True}, {"any_group": True, "loose": True}) if partial_ok else ()
     for way in wider_ways:
-        if counted or (way.get("any_group") and _word_count(query) < 2):
+        if counted >= FEW_HITS or (counted and way.get("any_group")) or (way.get("any_group") and _word_count(query) < 2):
             break
+        if counted and way.get("loose"):  # found a few: a phrase by its words apart only when they are the whole of it
+            way = {"loose": "whole"}
         wider = _plan(query, spelt, **way)
         if wider is None or wider[1].get("all") == params.get("all"):
             continue
-        sources, params = wider[0], wider[1] | filter_params
-        counted = _count(session, sources, where, params)
-        partial = bool(counted and way.get("any_group"))
+        more = _count(session, wider[0], where, wider[1] | filter_params)
+        if more > counted:
+            sources, params, counted = wider[0], wider[1] | filter_params, more
+            partial = bool(way.get("any_group"))
     broad = counted > BROAD
     ids_sql = " UNION ".join(source.ids for source in sources)
     filtered = f"SELECT items.id FROM ({ids_sql}) AS ids CROSS JOIN items ON items.id = ids.id {where}"
@@ -193,7 +199,7 @@ def _by_index_no(session: Session, query: str) -> Item | None:
 
 
 def _plan(query: str, spelt: list[tuple[str, ...]], *, any_group: bool = False,
-          loose: bool = False) -> tuple[list[_Source], dict[str, Any]] | None:
+          loose: bool | str = False) -> tuple[list[_Source], dict[str, Any]] | None:
     """What a query matches through ("fts", and the SQL of its pinyin matches), with the parameters;
     None when it can match nothing.
 
@@ -203,9 +209,11 @@ def _plan(query: str, spelt: list[tuple[str, ...]], *, any_group: bool = False,
     groups' own MATCHes (`g0`, `g1` …) count how many words an item holds.
     `spelt` holds the Chinese words a pinyin query reads as (`_pinyin_words`, read once a search).
     """
-    groups = [group.terms for group in understand(fts.normalise(query)).groups]
-    expression = fts.match_words(groups, any_group=any_group, cut=words_of if loose else None,
-                                 alike=default_vocabulary().synonyms_of)
+    understood = understand(fts.normalise(query))
+    groups = [group.terms for group in understood.groups]
+    cut = (_typed_words_apart(understood.words) if loose == "whole" else words_of) if loose else None
+    alike = default_vocabulary().synonyms_of
+    expression = fts.match_words(groups, any_group=any_group, cut=cut, alike=alike)
     if spelt:  # the words the letters read as, wherever they stand (the body too), besides the letters themselves
         as_words = fts.match_words(spelt, any_group=any_group)
         expression = as_words if expression is None else f"({expression}) OR ({as_words})"
@@ -216,18 +224,33 @@ def _plan(query: str, spelt: list[tuple[str, ...]], *, any_group: bool = False,
         sources.append(_fts_source("item_fts", "all"))
         key = fts.doc_key(query)
         typed = fts.match_expression(query)  # the query as typed, a phrase: held whole, it ranks the title higher
-        head = expression if typed in (None, expression) else f"({expression}) OR ({typed})"
+        strict = fts.match_words(groups, any_group=any_group) if loose else None  # held as phrases: ranks higher
+        heads = list(dict.fromkeys(e for e in (expression, strict, typed) if e))
+        head = heads[0] if len(heads) == 1 else " OR ".join(f"({e})" for e in heads)
         params |= {"all": expression, "head": f'({head}) OR "{key}"' if key else head}
         if key:
             params["doc"] = f'"{key}"'
         if any_group:
             for i, terms in enumerate(groups):
-                group = fts.match_words([terms])
+                group = fts.match_words([terms], cut=cut, alike=alike)
                 if group:
                     params[f"g{i}"] = group
     if looks_like_pinyin(query) and not any_group:
         sources.append(_pinyin_source(fts.normalise(query).split(), params))
     return (sources, params) if sources else None
+
+
+def _typed_words_apart(typed: tuple[str, ...]) -> Callable[[str], list[str]]:
+    """A cut for the words the citizen typed, each by its words when they are the whole of it (社保转移 → 社保
+    转移; 社保卡 stays whole, as 社保 alone is far broader). Their other names stay whole: 社会保险 is one term."""
+
+    def cut(term: str) -> list[str]:
+        if term not in typed:
+            return [term]
+        words = words_of(term)
+        return words if "".join(words) == term else [term]
+
+    return cut
 
 
 def _pinyin_words(session: Session, query: str) -> list[tuple[str, ...]]:

@@ -1,4 +1,5 @@
-"""Words that live only in the documents' text: found by their pinyin and through a misspelling read alike."""
+"""Words that live only in the documents' text: found by their pinyin, through a misspelling read alike, and
+by their words apart when the phrase the citizen typed is held by few documents."""
 
 from __future__ import annotations
 
@@ -23,6 +24,10 @@ BODIES = {  # titles that do not hold the word the citizen types; bodies that do
                              "廉租房实行实物配租和租赁补贴相结合。申请廉租房的家庭应当具有本市城镇户籍。"),
     "003233115/2019-90053": ("埇桥区残疾人联合会关于办理第二代残疾人证的公告",
                              "申请办理残疾人证的，由本人或监护人携带户口簿、身份证到指定医院进行残疾评定。"),
+    "003232872/2022-90008": ("关于做好社会保险关系转移接续工作的通知",
+                             "参保人员跨地区流动就业的，按规定办理社会保险关系转移接续手续。"),
+    "003232872/2017-90007": ("宿州市企业职工基本养老保险实施办法",
+                             "参保人员跨统筹地区流动的，其社保关系随同转移，缴费年限累计计算。"),
 }
 
 
@@ -69,3 +74,8 @@ def test_an_everyday_phrase_is_found_by_its_words_and_their_other_names(cache: C
 
 def test_pinyin_that_reads_as_no_word_the_documents_hold_finds_nothing(cache: ContentCache) -> None:
     assert cache.search("kongtiao", 5).total == 0  # 空调: a common word, in no document here
+
+
+def test_a_phrase_held_by_few_documents_brings_those_holding_its_words_apart_after_them(cache: ContentCache) -> None:
+    hits = [hit.index_no for hit in cache.search("社保转移", 5).hits]
+    assert hits[:2] == ["003232872/2022-90008", "003232872/2017-90007"]  # the phrase (as 社会保险关系转移接续) first
