@@ -27,6 +27,7 @@ CANDIDATE_LIMIT = 10
 FACET_CHIPS = 3  # values of each facet offered as chips
 FACET_ORDER = ("column", "publisher", "year", "genre", "validity")
 _PENDING = re.compile("[a-z]+$")
+_WRITTEN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")  # a Chinese character: the field holds written words
 HINT = "可输入汉字、拼音首字母（如 czys）、文号或索引号"
 OFFER = "试试："  # a way on that searches another query
 BROWSE_OFFER = "按栏目浏览："
@@ -229,7 +230,7 @@ class SearchScreen(KioskScreen):
     # searching
 
     def _search_now(self, *_args: Any) -> None:
-        query = self.query.strip()
+        query = _written_part(self.query).strip()
         if query == self._shown_query:
             return
         self._cancel_task()
@@ -455,6 +456,15 @@ def _round_robin(result: SearchResult) -> list[tuple[str, Facet]]:
     """The facets' values, the commonest of each facet first, then the second of each, and so on."""
     facets = _facets(result)
     return [(name, values[rank]) for rank in range(FACET_CHIPS) for name, values in facets if rank < len(values)]
+
+
+def _written_part(query: str) -> str:
+    """What to search for while pinyin letters follow a picked word (财政ys): the written part alone, as a
+    Chinese input method keeps the letters aside until they become a word. Letters alone are a pinyin search."""
+    match = _PENDING.search(query.lower())
+    if match and _WRITTEN.search(query[: match.start()]):
+        return query[: match.start()]
+    return query
 
 
 load_kv(__file__)

@@ -80,13 +80,13 @@ class TextSizes(EventDispatcher):
 
     def on_step(self, _sizes: TextSizes, step: float) -> None:
         scale = TEXT_STEPS[int(step)]
-        self.scale = scale
         self.tile = FONT_TILE * scale
         self.button = FONT_BUTTON * scale
         self.row_title = FONT_ROW_TITLE * scale
         self.meta = FONT_META * scale
         self.key = FONT_KEY * min(scale, 1.2)  # keys keep their place on the keyboard
         self.body = BODY_BASE * scale
+        self.scale = scale  # last: what follows the scale (a list's row height) reads the sizes above
 
     @property
     def largest(self) -> bool:

@@ -195,3 +195,44 @@ def test_every_text_size_step_on_browse_and_document(app: Any, services: Service
     tap(doc.ids.bigger)
     assert theme.text.step == 1
     window.size = PORTRAIT
+
+
+def _row_report(items: Any) -> list[tuple[int, str, list[str]]]:
+    """(row height, the full title, the title's lines as drawn) of each row in view."""
+    frame()
+    frame()
+    out = []
+    for row in _rows(items):
+        if _on_view(row, items):
+            drawn = [line.words[0].text if line.words else "" for line in row.ids.title._label._cached_lines]
+            out.append((round(row.height), row.title, drawn))
+    return out
+
+
+def _nav_button(screen: Any, name: str) -> Any:
+    from screens.base import NavBar
+
+    nav = next(w for w in screen.walk(restrict=True) if isinstance(w, NavBar))
+    return nav.ids[name]
+
+
+def test_long_titles_keep_two_lines_at_every_text_size_and_rows_come_back_to_their_height(app: Any, services: Services) -> None:
+    browse = _open_column(app)
+    items = browse.ids.item_list
+    before = _row_report(items)
+    assert before
+    for step in range(1, 4):
+        tap(_nav_button(browse, "bigger"))
+        wait_until(lambda: theme.text.step == step)
+        report = _row_report(items)
+        for _height, title, drawn in report:
+            shown = "".join(line.strip() for line in drawn)
+            if shown == title.replace(" ", ""):
+                continue  # whole
+            assert len(drawn) == 2 and drawn[1].endswith("…"), (step, title, drawn)  # cut: two lines and "…"
+            assert title.replace(" ", "").startswith(shown.removesuffix("…")), (step, title, drawn)
+    for _ in range(3):
+        tap(_nav_button(browse, "smaller"))
+    wait_until(lambda: theme.text.step == 0)
+    after = _row_report(items)
+    assert [h for h, _, _ in after] == [h for h, _, _ in before]

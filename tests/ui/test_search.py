@@ -96,13 +96,17 @@ def test_pinyin_letters_offer_candidates_and_a_tap_enters_the_word(app: Any, ser
     assert all("财政预算" in row["title"] for row in search.ids.results.data)
 
 
-def test_a_candidate_for_the_first_letters_keeps_the_rest(app: Any) -> None:
+def test_a_candidate_for_the_first_letters_keeps_the_rest(app: Any, services: Any) -> None:
     search = _open_search(app)
     search.ids.field.text = "caizhengyusuan"
     wait_until(lambda: "财政" in search.candidate_words())
     tap(search.candidate("财政"))
     assert search.ids.field.text == "财政yusuan"
     wait_until(lambda: search.candidate_words()[:1] == ["预算"])
+    # as an input method does, the letters still being spelt are kept aside: the written word is searched
+    searched = lambda: [c[1][0] for c in services.calls if c[0] == "search"]  # noqa: E731
+    wait_until(lambda: searched()[-1:] == ["财政"])
+    assert "财政yusuan" not in searched()
     tap(search.candidate("预算"))
     assert search.ids.field.text == "财政预算"
 
