@@ -72,6 +72,17 @@ def fit_lines(text: str, width: float, font_size: float, lines: int, font_name: 
     return BrokenText(fitted)  # a space left at a line's end is not seen, and keeps the marks' places
 
 
+def one_line_size(text: str, width: float, font_size: float, least: float = 0.72, font_name: str = FONT_NAME) -> float:
+    """The font size at which a code (an 索引号, a 文号) fits on one line of `width`: `font_size` when it fits,
+    else smaller, down to `least` of it (below that it is broken by the rules, whole parts kept)."""
+    if width <= 0 or not text:
+        return font_size
+    wide = text_widths(font_name, font_size)(text)
+    if wide <= width:
+        return font_size
+    return max(font_size * least, font_size * width / wide * 0.97)
+
+
 HIGHLIGHT = "1c4d8c"  # theme.PRIMARY as markup colour
 
 

@@ -78,4 +78,17 @@ class QuickTap:
 
 
 class QuickTapScrollView(QuickTap, ScrollView):
-    """A ScrollView whose buttons answer a tap at once."""
+    """A ScrollView whose buttons answer a tap at once, and whose content starts at its top when it fits.
+
+    Kivy places content shorter than the view by `scroll_y` as well: a card
+    scrolled to its end at a large text size would sit at the bottom of the
+    view, under an empty band, once a smaller size made it fit.
+    """
+
+    def on_viewport_size(self, _view: Any, size: Any) -> None:
+        if size[1] <= self.height:
+            self.scroll_y = 1
+
+    def on_height(self, _view: Any, height: float) -> None:
+        if self.viewport_size[1] <= height:
+            self.scroll_y = 1

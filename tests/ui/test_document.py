@@ -74,19 +74,42 @@ def test_a_document_reads_at_every_text_size(app: Any, services: Services, windo
         assert theme.text.step == step and doc.size_step == step
         on_view = [p for p in _paragraphs(doc) if doc._staged.on_view(p)]
         assert on_view and all(p.font_size == theme.text.body for p in on_view)  # what is read changes at once
+        code = next(w for w in doc.ids.meta.walk() if getattr(w, "text", None) == detail.index_no)
+        wait_until(lambda: len(code.lines) == 1)  # an 索引号 is read whole: smaller on one line, never cut
     _laid_out(doc)
     assert all(p.font_size == theme.text.body for p in _paragraphs(doc))
     meta = doc.ids.meta
     wait_until(lambda: all(_fits(w) for w in meta.walk() if w.__class__.__name__ in ("MetaName", "MetaValue")))
     screenshot(f"51-document-largest-{name}")
+    card_view = meta.parent
+    _drag_up(card_view)  # the citizen reads the card to its end
     while theme.text.step > 0:  # and back down with the document's own A−
         tap(doc.ids.smaller)
     _laid_out(doc)
+    frame()
+    # the card fits again: it starts at the top of its place, not under an empty band
+    if meta.height <= card_view.height:
+        assert meta.to_window(0, meta.top)[1] == pytest.approx(card_view.to_window(0, card_view.top)[1], abs=1)
     assert all(p.font_size == theme.text.body for p in _paragraphs(doc))
     assert doc.ids.smaller.disabled and not doc.ids.bigger.disabled
     # back at the first size, the title is as it opened: larger than the other values, not at their size
     assert doc.ids.title.font_size == theme.text.row_title > doc.ids.validity.font_size == theme.text.meta
     window.size = PORTRAIT
+
+
+def _drag_up(view: Any) -> None:
+    """A finger drags `view`'s content up by its height, in steps, and lifts."""
+    from kivy.tests.common import UnitTestTouch
+
+    x, y = view.to_window(*view.center)
+    touch = UnitTestTouch(x, y)
+    touch.touch_down()
+    for step in range(1, 21):
+        frame()
+        touch.touch_move(x, y + view.height * step / 20)
+    touch.touch_up()
+    for _ in range(30):
+        frame()
 
 
 def test_a_withdrawn_item_says_so_in_words_in_its_row_and_on_its_page(app: Any, services: Services) -> None:
