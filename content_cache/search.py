@@ -23,7 +23,7 @@ from content_cache import fts
 from content_cache.catalogue import summary
 from content_cache.models import CatalogueColumn, Item, Publisher
 from content_cache.pinyin import looks_like_pinyin, pinyin_keys
-from content_cache.query import default_vocabulary, understand, words_of
+from content_cache.query import Vocabulary, understand, vocabulary_of, words_of
 from content_cache.records import (
     VALIDITY_LABELS,
     Facet,
@@ -112,12 +112,13 @@ def search(
         return SearchResult(query=query, total=1, hits=(summary(exact),) if first else (),
                             snippets=(snippet(exact.title, exact.body, ()),) if first else (), facets=found)
     options = {"filters": filters, "sort": sort, "facets": facets, "offset": offset}
+    vocabulary = vocabulary_of(session)
     if partial_ok and suggest:  # 公基金: a word the segmenter did not know, read alike as one the list knows
-        instead = _respelt(session, query, _respell_unknown_words(query), limit, options)
+        instead = _respelt(session, query, _respell_unknown_words(query, vocabulary), limit, options)
         if instead is not None:
             return instead
     spelt = _pinyin_words(session, query) if looks_like_pinyin(query) else []
-    plan = _plan(query, spelt)
+    plan = _plan(query, spelt, vocabulary)
     if plan is None:
         return SearchResult(query=query, total=0, hits=())
     sources, params = plan
@@ -130,9 +131,9 @@ def search(
     # more, the items holding most of them.
     wider_ways = ({"loose": True}, {"any_group": True}) if partial_ok else ()
     for way in wider_ways:
-        if counted or (way.get("any_group") and _word_count(query) < 2):
+        if counted or (way.get("any_group") and _word_count(query, vocabulary) < 2):
             break
-        wider = _plan(query, spelt, **way)
+        wider = _plan(query, spelt, vocabulary, **way)
         if wider is None or wider[1].get("all") == params.get("all"):
             continue
         sources, params = wider[0], wider[1] | filter_params
@@ -152,7 +153,7 @@ def search(
         matched = filtered
     items = {item.id: item for item in session.scalars(select(Item).where(Item.id.in_(ids)))}
     page = [items[i] for i in ids if i in items]
-    runs = _highlight_runs(query)
+    runs = _highlight_runs(query, vocabulary)
     result = SearchResult(
         query=query,
         total=min(counted, BROAD),
@@ -166,7 +167,7 @@ def search(
         instead = _respelt(session, query, respell(session, query), limit, options)
         if instead is not None:
             return instead
-    if (counted == 0 or partial or _left_out_characters(query)) and suggest and offset == 0:
+    if (counted == 0 or partial or _left_out_characters(query, vocabulary)) and suggest and offset == 0:
         suggestions = _suggestions(session, query, filters)
         browse = likely_column(session, query) if counted == 0 else None  # offered beside any suggestion
         result = result.with_suggestions(suggestions, browse)
@@ -191,7 +192,7 @@ def _by_index_no(session: Session, query: str) -> Item | None:
     ).first()
 
 
-def _plan(query: str, spelt: list[tuple[str, ...]], *, any_group: bool = False,
+def _plan(query: str, spelt: list[tuple[str, ...]], vocabulary: Vocabulary, *, any_group: bool = False,
           loose: bool = False) -> tuple[list[_Source], dict[str, Any]] | None:
     """What a query matches through ("fts", and the SQL of its pinyin matches), with the parameters;
     None when it can match nothing.
@@ -202,8 +203,9 @@ def _plan(query: str, spelt: list[tuple[str, ...]], *, any_group: bool = False,
     groups' own MATCHes (`g0`, `g1` …) count how many words an item holds.
     `spelt` holds the Chinese words a pinyin query reads as (`_pinyin_words`, read once a search).
     """
-    groups = [group.terms for group in understand(fts.normalise(query)).groups]
-    expression = fts.match_words(groups, any_group=any_group, cut=words_of if loose else None)
+    groups = [group.terms for group in understand(fts.normalise(query), vocabulary).groups]
+    cut = (lambda term: words_of(term, vocabulary)) if loose else None
+    expression = fts.match_words(groups, any_group=any_group, cut=cut)
     if spelt:  # the words the letters read as, wherever they stand (the body too), besides the letters themselves
         as_words = fts.match_words(spelt, any_group=any_group)
         expression = as_words if expression is None else f"({expression}) OR ({as_words})"
@@ -235,7 +237,7 @@ def _pinyin_words(session: Session, query: str) -> list[tuple[str, ...]]:
     The synonym list's terms come first (the words citizens use), then up to three
     words of the titles' vocabulary read the same, the commonest first.
     """
-    vocabulary = default_vocabulary()
+    vocabulary = vocabulary_of(session)
     groups: list[tuple[str, ...]] = []
     for part in fts.normalise(query).split():
         words = list(vocabulary.read_as(part))
@@ -252,13 +254,12 @@ def _pinyin_words(session: Session, query: str) -> list[tuple[str, ...]]:
     return groups
 
 
-def _respell_unknown_words(query: str) -> str:
+def _respell_unknown_words(query: str, vocabulary: Vocabulary) -> str:
     """The query with each part the segmenter could not cut into known words (公基金 → 公 基金) replaced by
     the synonym list's word of the same length read alike (公积金), when there is one."""
-    vocabulary = default_vocabulary()
     parts = []
     for part in query.split():
-        if _CJK_RUN.fullmatch(part) and understand(fts.normalise(part)).left_out:
+        if _CJK_RUN.fullmatch(part) and understand(fts.normalise(part), vocabulary).left_out:
             alike = [term for term in vocabulary.read_as(pinyin_keys(part)[0]) if len(term) == len(part)]
             parts.append(alike[0] if alike else part)
         else:
@@ -266,14 +267,14 @@ def _respell_unknown_words(query: str) -> str:
     return " ".join(parts) if parts != query.split() else query
 
 
-def _left_out_characters(query: str) -> bool:
+def _left_out_characters(query: str, vocabulary: Vocabulary) -> bool:
     """Whether understanding the query left out single characters it held (材政预算 searched as 预算)."""
-    return understand(fts.normalise(query)).left_out != ()
+    return understand(fts.normalise(query), vocabulary).left_out != ()
 
 
-def _word_count(query: str) -> int:
+def _word_count(query: str, vocabulary: Vocabulary) -> int:
     """How many words the understood query has (an any-word search is tried for two or more)."""
-    return len(understand(fts.normalise(query)).groups)
+    return len(understand(fts.normalise(query), vocabulary).groups)
 
 
 def _pinyin_source(parts: list[str], params: dict[str, Any]) -> _Source:
@@ -507,7 +508,7 @@ _CJK_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
 def respell(session: Session, query: str) -> str:
     """The query with each word no title holds respelt: a word of the synonym list read alike (低包 → 低保,
     公基金 → 公积金), else each pair of characters replaced by the commonest pair of the titles read alike."""
-    vocabulary = default_vocabulary()
+    vocabulary = vocabulary_of(session)
 
     def fix(match: re.Match[str]) -> str:
         whole = match.group(0)
@@ -536,11 +537,11 @@ def respell(session: Session, query: str) -> str:
 _MARK_RUNS = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9A-Za-z]+")
 
 
-def _highlight_runs(query: str) -> tuple[str, ...]:
+def _highlight_runs(query: str, vocabulary: Vocabulary) -> tuple[str, ...]:
     """The pieces of a query to mark in a text: its words and their synonyms (CJK runs and Latin words),
     longest first."""
     normal = fts.normalise(query)
-    terms = [term for group in understand(normal).groups for term in group.terms]
+    terms = [term for group in understand(normal, vocabulary).groups for term in group.terms]
     runs = {run.lower() for term in [normal, *terms] for run in _MARK_RUNS.findall(fts.normalise(term))}
     return tuple(sorted(runs, key=len, reverse=True))
 
@@ -595,7 +596,7 @@ def explain(session: Session, query: str, index_nos: list[str]) -> list[str]:
     synonyms; a score is bm25 (lower is better) as the ranking uses it.
     """
     normal = fts.normalise(query)
-    understood = understand(normal)
+    understood = understand(normal, vocabulary_of(session))
     groups = [group.terms for group in understood.groups]
     spelt = _pinyin_words(session, query) if looks_like_pinyin(query) else []
     groups = spelt or groups

@@ -363,14 +363,31 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_synonyms(args: argparse.Namespace, config: Config) -> int:
-    """Print the synonym groups search uses (formal term first) and the words a query leaves out."""
-    from content_cache.query import default_vocabulary
-
-    vocabulary = default_vocabulary()
-    for group in vocabulary.groups:
-        print("\t".join(group))
-    print(f"# {len(vocabulary.groups)} groups (built in); words a query leaves out: "
-          + " ".join(sorted(vocabulary.query_words)))
+    """Print the synonym groups search uses here (formal term first), built-in and the publisher's, by origin,
+    and the words a query leaves out. The output is itself a valid synonyms.tsv."""
+    content = open_content(config)
+    try:
+        vocabulary = content.vocabulary()
+        stored = content.publisher_synonyms()
+    finally:
+        content.close()
+    origins = vocabulary.origins or ("built-in",) * len(vocabulary.groups)
+    where = "" if stored is None else f", list version {stored.version}, feed sequence {stored.sequence}"
+    titles = {"built-in": "built in", "built-in + publisher": f"built in, extended by the publisher{where}",
+              "publisher": f"publisher{where}"}
+    counts = []
+    for origin, title in titles.items():
+        groups = [g for g, o in zip(vocabulary.groups, origins, strict=True) if o == origin]
+        if groups or origin == "built-in":
+            print(f"# {title}: {len(groups)} groups")
+            print("\n".join("\t".join(group) for group in groups))
+            counts.append(f"{title.split(',')[0]} {len(groups)}")
+    if stored is None:
+        print(f"# {len(vocabulary.groups)} groups (built in), no publisher list; words a query leaves out: "
+              + " ".join(sorted(vocabulary.query_words)))
+    else:
+        print(f"# {len(vocabulary.groups)} groups ({'; '.join(counts)}{where}); words a query leaves out: "
+              + " ".join(sorted(vocabulary.query_words)))
     return 0
 
 
@@ -421,7 +438,8 @@ def build_parser() -> argparse.ArgumentParser:
     sync.set_defaults(func=cmd_sync)
 
     pub = sub.add_parser("publish", help="build the signed feed (publisher)", description=cmd_publish.__doc__)
-    pub.add_argument("src", type=Path, metavar="SRC", help="folder with publishers.jsonl, columns.jsonl, items.jsonl")
+    pub.add_argument("src", type=Path, metavar="SRC",
+                     help="folder with publishers.jsonl, columns.jsonl, items.jsonl (and synonyms.tsv, if any)")
     pub.add_argument("out", type=Path, metavar="OUT", help="feed folder to create or update")
     pub.add_argument("--key", type=Path, required=True, metavar="KEYFILE", help="the publisher's private key")
     pub.set_defaults(func=cmd_publish)
