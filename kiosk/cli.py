@@ -363,8 +363,9 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_synonyms(args: argparse.Namespace, config: Config) -> int:
-    """Print the synonym groups search uses here (formal term first), built-in and the publisher's, by origin,
-    and the words a query leaves out. The output is itself a valid synonyms.tsv."""
+    """Print the synonym groups search uses here (formal term first) under a heading for where they come from
+    (built in, built in and extended by the publisher's list, the publisher's), then the counts and the words a
+    query leaves out. The output is itself a valid synonyms.tsv."""
     content = open_content(config)
     try:
         vocabulary = content.vocabulary()
@@ -372,22 +373,22 @@ def cmd_synonyms(args: argparse.Namespace, config: Config) -> int:
     finally:
         content.close()
     origins = vocabulary.origins or ("built-in",) * len(vocabulary.groups)
-    where = "" if stored is None else f", list version {stored.version}, feed sequence {stored.sequence}"
-    titles = {"built-in": "built in", "built-in + publisher": f"built in, extended by the publisher{where}",
-              "publisher": f"publisher{where}"}
+    where = "" if stored is None else f"list version {stored.version}, feed sequence {stored.sequence}"
+    headings = {"built-in": "built in", "built-in + publisher": "built in, extended by the publisher",
+                "publisher": "publisher"}
     counts = []
-    for origin, title in titles.items():
-        groups = [g for g, o in zip(vocabulary.groups, origins, strict=True) if o == origin]
+    for origin, heading in headings.items():
+        groups = [group for group, o in zip(vocabulary.groups, origins, strict=True) if o == origin]
         if groups or origin == "built-in":
-            print(f"# {title}: {len(groups)} groups")
-            print("\n".join("\t".join(group) for group in groups))
-            counts.append(f"{title.split(',')[0]} {len(groups)}")
+            print(f"# {heading}{', ' + where if origin != 'built-in' else ''}: {len(groups)} groups")
+            for group in groups:
+                print("\t".join(group))
+        counts.append(f"{len(groups)} {heading}")
+    words = "words a query leaves out: " + " ".join(sorted(vocabulary.query_words))
     if stored is None:
-        print(f"# {len(vocabulary.groups)} groups (built in), no publisher list; words a query leaves out: "
-              + " ".join(sorted(vocabulary.query_words)))
+        print(f"# {len(vocabulary.groups)} groups (built in), no publisher list; {words}")
     else:
-        print(f"# {len(vocabulary.groups)} groups ({'; '.join(counts)}{where}); words a query leaves out: "
-              + " ".join(sorted(vocabulary.query_words)))
+        print(f"# {len(vocabulary.groups)} groups: {', '.join(counts)} (publisher {where}); {words}")
     return 0
 
 
