@@ -24,7 +24,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.orm import Session
 
 from content_cache import store
-from content_cache.cache import ContentCache, PublisherSynonyms, store_publisher_synonyms
+from content_cache.cache import (
+    ContentCache,
+    PublisherSynonyms,
+    store_publisher_synonyms,
+)
 from content_cache.feed import (
     BatchRef,
     FeedOp,

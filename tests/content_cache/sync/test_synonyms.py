@@ -19,7 +19,12 @@ from content_cache.feed.format import MANIFEST
 from content_cache.sync import run
 from content_cache.sync.transport import FolderTransport
 from tests.content_cache.feed.conftest import NOW, KeyPair
-from tests.content_cache.feed.support import read_jsonl, read_manifest, resign, write_jsonl
+from tests.content_cache.feed.support import (
+    read_jsonl,
+    read_manifest,
+    resign,
+    write_jsonl,
+)
 from tests.content_cache.sync.feed_server import serve
 from tests.content_cache.sync.test_sync import http, snapshot_of, sync
 
