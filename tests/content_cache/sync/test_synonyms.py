@@ -237,3 +237,19 @@ def test_a_sync_killed_between_its_steps_leaves_list_and_content_of_one_sequence
     assert kiosk_cache.publisher_synonyms() == PublisherSynonyms(2, sequence + 1, (("农业综合开发", "农综开"),))
     assert kiosk_cache.feed_sequence() == sequence + 1
     assert FARMING in found(kiosk_cache, "农综开")
+
+
+def test_a_cache_open_elsewhere_uses_the_new_list_from_its_next_search(
+    kiosk_cache: ContentCache, src: Path, out: Path, keypair: KeyPair, tmp_path: Path
+) -> None:
+    """The screens' cache and the nightly `kiosk sync` are separate connections (often separate processes)."""
+    sync(kiosk_cache, FolderTransport(out), keypair, tmp_path)
+    screens = ContentCache.open(tmp_path / "kiosk" / "content.db")
+    try:
+        assert found(screens, "汴河大道") == set()
+        publish_list(src, out, keypair, FIRST_LIST)
+        sync(kiosk_cache, FolderTransport(out), keypair, tmp_path)
+        assert BIANHE_ROAD in found(screens, "汴河大道")
+        assert "汴河大道" in [c.word for c in screens.candidates("bianhedadao")]
+    finally:
+        screens.close()
