@@ -37,8 +37,9 @@ class SynonymList:
 def parse_synonyms(data: bytes, where: str, limits: Limits, *, comments: bool = False) -> SynonymList:
     """Check a list's text; FormatError or LimitExceeded names `where` and the line.
 
-    `comments` allows the publisher's `#` lines and blank lines (its input
-    file); the feed's file holds groups only.
+    `comments` allows what a hand-edited input file holds: `#` lines, blank
+    lines, a byte order mark, `\r\n` line ends and spaces around terms. The
+    feed's file holds groups only, exactly as the publisher writes them.
     """
     if len(data) > limits.max_synonyms_bytes:
         raise LimitExceeded(f"{where} is {len(data):,} bytes, over the synonym list limit of "
@@ -49,13 +50,15 @@ def parse_synonyms(data: bytes, where: str, limits: Limits, *, comments: bool = 
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise FormatError(f"{where} is not UTF-8 text (bad byte at offset {exc.start})") from None
+    if comments:  # a file saved by hand: a byte order mark, Windows line ends, spaces around terms
+        text = text.removeprefix("\ufeff")
     groups: list[tuple[str, ...]] = []
     seen: set[tuple[str, ...]] = set()
     for number, line in enumerate(text.removesuffix("\n").split("\n") if text else [], 1):
         if comments:
-            line = line.removesuffix("\r")  # a file saved on Windows
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
+            line = "\t".join(term.strip(" \r") for term in line.strip(" \r").split("\t"))
         group = _group(line, f"{where} line {number}")
         if group not in seen:  # the same group twice says nothing more
             seen.add(group)

@@ -32,7 +32,7 @@ BIANHE_ROAD = "003232864/2009-00102"  # 关于宿州市区汴河路改造项目�
 HOUSING_FUND = "003233211/2010-00101"  # 关于进一步做好住房公积金工作的通知
 FARMING = "003233115/2010-00101"  # 关于进一步做好农业综合开发工作的通知
 
-FIRST_LIST = "# the publisher's own names\n汴河路\t汴河大道\n\n公积金\t住房储金\t公积金\n"
+FIRST_LIST = "\ufeff# the publisher's own names\r\n汴河路\t汴河大道\r\n\n 公积金\t住房储金 \t公积金\n"
 SECOND_LIST = "农业综合开发\t农综开\n"
 
 
