@@ -380,7 +380,7 @@ def cmd_synonyms(args: argparse.Namespace, config: Config) -> int:
     for origin, heading in headings.items():
         groups = [group for group, o in zip(vocabulary.groups, origins, strict=True) if o == origin]
         if groups or origin == "built-in":
-            print(f"# {heading}{', ' + where if origin != 'built-in' else ''}: {len(groups)} groups")
+            print(f"# {heading}{', ' + where if origin != 'built-in' else ''}: {_groups(len(groups))}")
             for group in groups:
                 print("\t".join(group))
         counts.append(f"{len(groups)} {heading}")
@@ -388,8 +388,12 @@ def cmd_synonyms(args: argparse.Namespace, config: Config) -> int:
     if stored is None:
         print(f"# {len(vocabulary.groups)} groups (built in), no publisher list; {words}")
     else:
-        print(f"# {len(vocabulary.groups)} groups: {', '.join(counts)} (publisher {where}); {words}")
+        print(f"# {_groups(len(vocabulary.groups))}: {', '.join(counts)} (publisher {where}); {words}")
     return 0
+
+
+def _groups(count: int) -> str:
+    return f"{count} group" if count == 1 else f"{count} groups"
 
 
 def cmd_config(args: argparse.Namespace, config: Config) -> int:

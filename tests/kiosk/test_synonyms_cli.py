@@ -25,8 +25,8 @@ def test_publish_sync_then_synonyms_shows_built_in_and_publisher_groups(tmp_path
     lines = shown.stdout.splitlines()
     headers = [line for line in lines if line.startswith("# ")]
     assert headers[0].startswith("# built in: ") and headers[0].endswith(" groups")
-    assert headers[1] == "# built in, extended by the publisher, list version 1, feed sequence 1: 1 groups"
-    assert headers[2] == "# publisher, list version 1, feed sequence 1: 1 groups"
+    assert headers[1] == "# built in, extended by the publisher, list version 1, feed sequence 1: 1 group"
+    assert headers[2] == "# publisher, list version 1, feed sequence 1: 1 group"
     assert lines[lines.index(headers[1]) + 1] == "住房公积金\t公积金\t住房储金"
     assert lines[lines.index(headers[2]) + 1] == "汴河路\t汴河大道"
     built_in = int(headers[0].split(": ")[1].split()[0])

@@ -74,6 +74,8 @@ def test_a_publisher_abbreviation_finds_its_document_after_a_sync_and_a_new_list
         assert BIANHE_ROAD in found(kiosk_cache, "汴河大道")
         assert HOUSING_FUND in found(kiosk_cache, "住房储金")
         assert "汴河大道" in [c.word for c in kiosk_cache.candidates("bhdd")]
+        respelt = kiosk_cache.search("汴河大到", 10)  # misspelt, read alike as the publisher's term
+        assert respelt.respelt_from == "汴河大到" and BIANHE_ROAD in {hit.index_no for hit in respelt.hits}
         stored = kiosk_cache.publisher_synonyms()
         assert stored == PublisherSynonyms(1, 2, (("汴河路", "汴河大道"), ("公积金", "住房储金")))
 
