@@ -1,18 +1,28 @@
-"""The content cache as one object: open it, load content, read it, search it."""
+"""The content cache as one object: open it, load content, read it, search it.
+
+Search, the keyboard's candidates and the pinyin respelling use the cache's own
+vocabulary: the built-in synonym list merged with the publisher's list that the
+last sync stored beside the content (`publisher_synonyms`). It is read again on
+the first search after a sync changed it, in this process or another.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from content_cache import candidates, catalogue, demo, search, store
 from content_cache.catalogue_layout import column_records
 from content_cache.db import make_engine, make_sessionmaker, run_migrations, sqlite_url
+from content_cache.models import ContentMeta, PublisherSynonymGroup
+from content_cache.query import VOCABULARY_KEY, Vocabulary, default_vocabulary
 from content_cache.records import (
     AttachmentRecord,
     Candidate,
@@ -23,6 +33,36 @@ from content_cache.records import (
 )
 
 MIGRATIONS = "content_cache:migrations"
+SYNONYMS_META = "publisher_synonyms"  # content_meta: the stored list's version and feed sequence
+
+
+@dataclass(frozen=True, slots=True)
+class PublisherSynonyms:
+    """The publisher's synonym list as a sync stored it: its version, the feed sequence it came with, its groups."""
+
+    version: int
+    sequence: int
+    groups: tuple[tuple[str, ...], ...]
+
+
+def store_publisher_synonyms(session: Session, found: PublisherSynonyms | None) -> None:
+    """Replace the stored list (None: remove it), inside the caller's transaction."""
+    session.execute(delete(PublisherSynonymGroup))
+    session.execute(delete(ContentMeta).where(ContentMeta.key == SYNONYMS_META))
+    if found is None:
+        return
+    session.add_all(PublisherSynonymGroup(position=n, terms="\t".join(g)) for n, g in enumerate(found.groups))
+    store.set_meta(session, SYNONYMS_META, json.dumps({"version": found.version, "sequence": found.sequence}))
+
+
+def publisher_synonyms(session: Session) -> PublisherSynonyms | None:
+    """The stored list, or None when the cache has none."""
+    stamp = store.get_meta(session, SYNONYMS_META)
+    if stamp is None:
+        return None
+    meta = json.loads(stamp)
+    rows = session.scalars(select(PublisherSynonymGroup.terms).order_by(PublisherSynonymGroup.position))
+    return PublisherSynonyms(meta["version"], meta["sequence"], tuple(tuple(terms.split("\t")) for terms in rows))
 
 
 class ContentCache:
@@ -31,6 +71,7 @@ class ContentCache:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = make_sessionmaker(engine)
+        self._vocabulary: tuple[str | None, Vocabulary] = (None, default_vocabulary())
 
     @classmethod
     def open(cls, path: Path) -> ContentCache:
@@ -54,6 +95,33 @@ class ContentCache:
         """A session whose work commits at the end of the block, or rolls back on error."""
         with self._sessions.begin() as session:
             yield session
+
+    @contextmanager
+    def _reading_words(self) -> Iterator[Session]:
+        """A session for reading that carries the cache's vocabulary (see `query.vocabulary_of`)."""
+        with self.session() as s:
+            s.info[VOCABULARY_KEY] = self._vocabulary_in(s)
+            yield s
+
+    def vocabulary(self) -> Vocabulary:
+        """The synonym groups and query words search uses here: the built-in ones with the publisher's list."""
+        with self.session() as s:
+            return self._vocabulary_in(s)
+
+    def _vocabulary_in(self, session: Session) -> Vocabulary:
+        # One primary-key read a search: the list is merged again only when a sync stored another.
+        stamp = store.get_meta(session, SYNONYMS_META)
+        known, vocabulary = self._vocabulary
+        if stamp != known:
+            found = publisher_synonyms(session)
+            vocabulary = default_vocabulary().merged(found.groups) if found else default_vocabulary()
+            self._vocabulary = (stamp, vocabulary)
+        return vocabulary
+
+    def publisher_synonyms(self) -> PublisherSynonyms | None:
+        """The publisher's list the last sync stored, or None."""
+        with self.session() as s:
+            return publisher_synonyms(s)
 
     def close(self) -> None:
         """Release the database connections."""
@@ -113,18 +181,18 @@ class ContentCache:
         offset: int = 0,
         partial_ok: bool = True,
     ) -> SearchResult:
-        with self.session() as s:
+        with self._reading_words() as s:
             return search.search(s, query, limit, filters=filters, sort=sort, facets=facets, offset=offset,
                                  partial_ok=partial_ok)
 
     def explain(self, query: str, index_nos: list[str]) -> list[str]:
         """Why each hit of `query` ranks where it does: a line for the words, then one a hit."""
-        with self.session() as s:
+        with self._reading_words() as s:
             return search.explain(s, query, index_nos)
 
     def candidates(self, letters: str, limit: int = 12) -> list[Candidate]:
         """Words of the titles that typed pinyin letters may stand for (the pinyin keyboard)."""
-        with self.session() as s:
+        with self._reading_words() as s:
             return candidates.candidates(s, letters, limit)
 
     def updated_on(self) -> date | None:

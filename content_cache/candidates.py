@@ -1,7 +1,7 @@
 """The pinyin keyboard's candidates: words of the titles that the typed letters may stand for.
 
 Letters typed on the kiosk's keyboard (no input method needed) are matched
-against the vocabulary the sync keeps (content_cache.store): words whose full
+against the synonym list of the cache (built in, with the publisher's) and the vocabulary the sync keeps (content_cache.store): words whose full
 pinyin or initials begin with the letters (still typing: caizh → 财政), and words
 whose pinyin or initials are a first part of them (caizhengyusuan → 财政, then
 yusuan → 预算). Words covering more of the letters come first, then those more
@@ -16,7 +16,7 @@ import re
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from content_cache.query import default_vocabulary
+from content_cache.query import vocabulary_of
 from content_cache.records import Candidate
 
 MAX_LETTERS = 32
@@ -50,7 +50,7 @@ def candidates(session: Session, letters: str, limit: int = 12) -> list[Candidat
     )
     # The synonym list's terms (低保, 社保, 公积金) are the words citizens look for: those the letters spell
     # whole come first, then the titles' words that take all the letters, then terms the letters begin.
-    whole, begun = default_vocabulary().spelt_from(letters)
+    whole, begun = vocabulary_of(session).spelt_from(letters)
     found: dict[str, Candidate] = {word: Candidate(word, len(letters)) for word in whole[:CITIZEN_WORDS]}
     later = begun[:CITIZEN_WORDS]
     for word, covers, _titles in rows:

@@ -104,3 +104,12 @@ class VocabularyWord(Base):
     pinyin: Mapped[str] = mapped_column(String(48))
     initials: Mapped[str] = mapped_column(String(8))
     titles: Mapped[int] = mapped_column(Integer)
+
+
+class PublisherSynonymGroup(Base):
+    """A group of the publisher's synonym list, as the last sync applied it: terms tab-separated, formal first."""
+
+    __tablename__ = "publisher_synonyms"
+
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    terms: Mapped[str] = mapped_column(Text)

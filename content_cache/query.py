@@ -25,13 +25,15 @@ import gc
 import logging
 import re
 import threading
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from jieba import Tokenizer
+    from sqlalchemy.orm import Session
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
@@ -74,12 +76,23 @@ def _data_lines(name: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
+Origin = Literal["built-in", "built-in + publisher", "publisher"]
+
+
 @dataclass(frozen=True, slots=True)
 class Vocabulary:
-    """The synonym groups and the words a query leaves out."""
+    """The synonym groups and the words a query leaves out.
+
+    `origins` says, group by group, where a group came from: the built-in list,
+    the built-in list extended by the publisher's, or the publisher's alone
+    (empty for the built-in vocabulary itself).
+    """
 
     groups: tuple[tuple[str, ...], ...]
     query_words: frozenset[str]
+    origins: tuple[Origin, ...] = field(default=(), compare=False)
+    # The indexes below, made on first use and kept as long as the vocabulary.
+    _memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @classmethod
     def built_in(cls) -> Vocabulary:
@@ -88,11 +101,33 @@ class Vocabulary:
                        for line in _data_lines("synonyms.tsv"))
         return cls(tuple(group for group in groups if len(group) > 1), frozenset(_data_lines("query_words.txt")))
 
+    def merged(self, publisher: Iterable[tuple[str, ...]]) -> Vocabulary:
+        """This vocabulary with the publisher's groups: a group sharing a term with one already here extends
+        it (its formal term stays first); any other group is added after the built-in ones."""
+        groups = [list(group) for group in self.groups]
+        origins: list[Origin] = list(self.origins) or ["built-in"] * len(groups)
+        where = {term: i for i, group in reversed(list(enumerate(groups))) for term in group}
+        for group in publisher:
+            hits = list(dict.fromkeys(where[term] for term in group if term in where))
+            if not hits:
+                hits = [len(groups)]
+                groups.append([])
+                origins.append("publisher")
+            for i in hits:
+                groups[i] += [term for term in group if term not in groups[i]]
+                if origins[i] == "built-in":
+                    origins[i] = "built-in + publisher"
+            for term in group:
+                where.setdefault(term, hits[0])
+        return Vocabulary(tuple(map(tuple, groups)), self.query_words, tuple(origins))
+
     def synonyms_of(self, word: str) -> tuple[str, ...]:
         """The other terms of every group that holds `word`, formal terms first."""
-        return self._index().get(word, ())
+        index = self._memo.get("index")
+        if index is None:
+            index = self._memo["index"] = self._index()
+        return index.get(word, ())
 
-    @lru_cache(maxsize=1)  # noqa: B019 - one index per list, kept as long as the list
     def _index(self) -> dict[str, tuple[str, ...]]:
         index: dict[str, list[str]] = {}
         for group in self.groups:
@@ -104,7 +139,7 @@ class Vocabulary:
     def read_as(self, letters: str) -> tuple[str, ...]:
         """The terms whose full pinyin, or (for three letters or more) whose initials, are `letters`:
         shebao → 社保, gjj → 公积金. Formal terms of a group come before its short names."""
-        full, initials = self._pinyin_index()
+        full, initials = self._pinyin()
         found = list(full.get(letters, ()))
         if len(letters) >= 3:
             found += [term for term in initials.get(letters, ()) if term not in found]
@@ -113,7 +148,7 @@ class Vocabulary:
     def spelt_from(self, letters: str) -> tuple[list[str], list[str]]:
         """The terms the letters spell whole, and those they begin to spell (shortest first), as full pinyin or
         (two letters or more) as initials: the citizen's words for the keyboard (dibao → 低保, gjj → 公积金)."""
-        full, initials = self._pinyin_index()
+        full, initials = self._pinyin()
         whole = full.get(letters, []) + (initials.get(letters, []) if len(letters) >= 2 else [])
         begun = [t for key, terms in full.items() if key.startswith(letters) and key != letters for t in terms]
         if len(letters) >= 2:
@@ -121,7 +156,12 @@ class Vocabulary:
         whole = list(dict.fromkeys(whole))
         return whole, [t for t in dict.fromkeys(sorted(begun, key=len)) if t not in whole]
 
-    @lru_cache(maxsize=1)  # noqa: B019 - one index per list, kept as long as the list
+    def _pinyin(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        found = self._memo.get("pinyin")
+        if found is None:
+            found = self._memo["pinyin"] = self._pinyin_index()
+        return found
+
     def _pinyin_index(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         from content_cache.pinyin import pinyin_keys
 
@@ -144,27 +184,61 @@ class Vocabulary:
 # -- the segmenter ---------------------------------------------------------------
 
 _lock = threading.Lock()
-_segmenter: dict[Vocabulary, Tokenizer] = {}
+
+
+@dataclass
+class _Segmenter:
+    """The one jieba segmenter of the process, told the built-in terms, plus the terms of the newest publisher
+    list asked for: a new list changes a few words of it instead of building another (0.7 s, some 60 MB)."""
+
+    tokenizer: Tokenizer
+    base: frozenset[str]  # the built-in terms it was made with
+    added: dict[str, tuple[int | None, int]] = field(default_factory=dict)  # term: (jieba's own freq, freq added)
+    following: Vocabulary | None = None  # the vocabulary whose terms it holds now
+
+    def follow(self, terms: set[str]) -> None:
+        """Hold exactly the built-in terms and `terms` (a vocabulary's), undoing the words of an older list."""
+        extra = {term for term in terms - self.base if _CJK_RUN.fullmatch(term)}
+        for term in [t for t in self.added if t not in extra]:
+            own, freq = self.added.pop(term)
+            self.tokenizer.FREQ[term] = own or 0  # 0: no word (jieba's own del_word also marks a forced split)
+            self.tokenizer.total -= freq
+        for term in sorted(extra - self.added.keys()):
+            self.added[term] = (self.tokenizer.FREQ.get(term), _add(self.tokenizer, term))
+
+
+_segmenter: _Segmenter | None = None
+
+
+def _add(tokenizer: Tokenizer, term: str) -> int:
+    """Tell the segmenter a term of the lists, as a word it keeps whole; the frequency given."""
+    freq = max(tokenizer.suggest_freq(term, tune=False), 10_000)
+    tokenizer.add_word(term, freq=freq)
+    return freq
 
 
 def _tokenizer(vocabulary: Vocabulary) -> Tokenizer:
     """jieba's segmenter, told the vocabulary's terms; made once (about 0.7 s), then shared."""
+    global _segmenter
     with _lock:
-        found = _segmenter.get(vocabulary)
-        if found is None:
+        if _segmenter is None:
             import jieba
 
             jieba.setLogLevel(logging.WARNING)
             found = jieba.Tokenizer()
             found.initialize()
-            for term in vocabulary.terms():
+            base = default_vocabulary().terms()
+            for term in base:
                 if _CJK_RUN.fullmatch(term):
-                    found.add_word(term, freq=max(found.suggest_freq(term, tune=False), 10_000))
-            _segmenter[vocabulary] = found
+                    _add(found, term)
+            _segmenter = _Segmenter(found, frozenset(base))
             # Its dictionary is some 350,000 objects that live as long as the process: kept out of the
             # collector's full passes, which would otherwise stall the screen by 100-300 ms now and then.
             gc.freeze()
-        return found
+        if _segmenter.following is not vocabulary:
+            _segmenter.follow(vocabulary.terms())
+            _segmenter.following = vocabulary
+        return _segmenter.tokenizer
 
 
 def warm(vocabulary: Vocabulary | None = None) -> None:
@@ -176,6 +250,15 @@ def warm(vocabulary: Vocabulary | None = None) -> None:
 def default_vocabulary() -> Vocabulary:
     """The built-in lists, read once."""
     return Vocabulary.built_in()
+
+
+VOCABULARY_KEY = "vocabulary"  # where a session carries the vocabulary of the cache it reads (Session.info)
+
+
+def vocabulary_of(session: Session) -> Vocabulary:
+    """The vocabulary of the cache `session` reads (ContentCache puts it there), else the built-in one."""
+    found = session.info.get(VOCABULARY_KEY)
+    return found if isinstance(found, Vocabulary) else default_vocabulary()
 
 
 # -- understanding -------------------------------------------------------------------

@@ -24,7 +24,7 @@ from content_cache import fts, lexicon
 from content_cache.catalogue import summary
 from content_cache.models import CatalogueColumn, Item, Publisher
 from content_cache.pinyin import looks_like_pinyin, pinyin_keys
-from content_cache.query import default_vocabulary, understand, words_of
+from content_cache.query import Vocabulary, understand, vocabulary_of, words_of
 from content_cache.records import (
     VALIDITY_LABELS,
     Facet,
@@ -115,12 +115,13 @@ def search(
         return SearchResult(query=query, total=1, hits=(summary(exact),) if first else (),
                             snippets=(snippet(exact.title, exact.body, ()),) if first else (), facets=found)
     options = {"filters": filters, "sort": sort, "facets": facets, "offset": offset}
+    vocabulary = vocabulary_of(session)
     if partial_ok and suggest:  # 公基金: a word the segmenter did not know, read alike as one the list knows
-        instead = _respelt(session, query, _respell_unknown_words(session, query), limit, options)
+        instead = _respelt(session, query, _respell_unknown_words(session, query, vocabulary), limit, options)
         if instead is not None:
             return instead
     spelt = _pinyin_words(session, query) if looks_like_pinyin(query) else []
-    plan = _plan(query, spelt)
+    plan = _plan(query, spelt, vocabulary)
     if plan is None:
         return SearchResult(query=query, total=0, hits=())
     sources, params = plan
@@ -134,11 +135,12 @@ def search(
     # holding most of them.
     wider_ways = ({"loose": True}, {"any_group": True, "loose": True}) if partial_ok else ()
     for way in wider_ways:
-        if counted >= FEW_HITS or (counted and way.get("any_group")) or (way.get("any_group") and _word_count(query) < 2):
+        if counted >= FEW_HITS or (counted and way.get("any_group")) or (
+                way.get("any_group") and _word_count(query, vocabulary) < 2):
             break
         if counted and way.get("loose"):  # found a few: a phrase by its words apart only when they are the whole of it
             way = {"loose": "whole"}
-        wider = _plan(query, spelt, **way)
+        wider = _plan(query, spelt, vocabulary, **way)
         if wider is None or wider[1].get("all") == params.get("all"):
             continue
         more = _count(session, wider[0], where, wider[1] | filter_params)
@@ -159,7 +161,7 @@ def search(
         matched = filtered
     items = {item.id: item for item in session.scalars(select(Item).where(Item.id.in_(ids)))}
     page = [items[i] for i in ids if i in items]
-    runs = _highlight_runs(query)
+    runs = _highlight_runs(query, vocabulary)
     result = SearchResult(
         query=query,
         total=min(counted, BROAD),
@@ -173,7 +175,7 @@ def search(
         instead = _respelt(session, query, respell(session, query), limit, options)
         if instead is not None:
             return instead
-    if (counted == 0 or partial or _left_out_characters(query)) and suggest and offset == 0:
+    if (counted == 0 or partial or _left_out_characters(query, vocabulary)) and suggest and offset == 0:
         suggestions = _suggestions(session, query, filters)
         browse = likely_column(session, query) if counted == 0 else None  # offered beside any suggestion
         result = result.with_suggestions(suggestions, browse)
@@ -198,7 +200,7 @@ def _by_index_no(session: Session, query: str) -> Item | None:
     ).first()
 
 
-def _plan(query: str, spelt: list[tuple[str, ...]], *, any_group: bool = False,
+def _plan(query: str, spelt: list[tuple[str, ...]], vocabulary: Vocabulary, *, any_group: bool = False,
           loose: bool | str = False) -> tuple[list[_Source], dict[str, Any]] | None:
     """What a query matches through ("fts", and the SQL of its pinyin matches), with the parameters;
     None when it can match nothing.
@@ -209,10 +211,13 @@ def _plan(query: str, spelt: list[tuple[str, ...]], *, any_group: bool = False,
     groups' own MATCHes (`g0`, `g1` …) count how many words an item holds.
     `spelt` holds the Chinese words a pinyin query reads as (`_pinyin_words`, read once a search).
     """
-    understood = understand(fts.normalise(query))
+    understood = understand(fts.normalise(query), vocabulary)
     groups = [group.terms for group in understood.groups]
-    cut = (_typed_words_apart(understood.words) if loose == "whole" else words_of) if loose else None
-    alike = default_vocabulary().synonyms_of
+    if loose == "whole":
+        cut: Callable[[str], list[str]] | None = _typed_words_apart(understood.words, vocabulary)
+    else:
+        cut = (lambda term: words_of(term, vocabulary)) if loose else None
+    alike = vocabulary.synonyms_of
     expression = fts.match_words(groups, any_group=any_group, cut=cut, alike=alike)
     if spelt:  # the words the letters read as, wherever they stand (the body too), besides the letters themselves
         as_words = fts.match_words(spelt, any_group=any_group)
@@ -240,14 +245,14 @@ def _plan(query: str, spelt: list[tuple[str, ...]], *, any_group: bool = False,
     return (sources, params) if sources else None
 
 
-def _typed_words_apart(typed: tuple[str, ...]) -> Callable[[str], list[str]]:
+def _typed_words_apart(typed: tuple[str, ...], vocabulary: Vocabulary) -> Callable[[str], list[str]]:
     """A cut for the words the citizen typed, each by its words when they are the whole of it (社保转移 → 社保
     转移; 社保卡 stays whole, as 社保 alone is far broader). Their other names stay whole: 社会保险 is one term."""
 
     def cut(term: str) -> list[str]:
         if term not in typed:
             return [term]
-        words = words_of(term)
+        words = words_of(term, vocabulary)
         return words if "".join(words) == term else [term]
 
     return cut
@@ -262,7 +267,7 @@ def _pinyin_words(session: Session, query: str) -> list[tuple[str, ...]]:
     both, the common words read the same that the documents' text holds (luohu →
     落户, a word of the bodies alone).
     """
-    vocabulary = default_vocabulary()
+    vocabulary = vocabulary_of(session)
     groups: list[tuple[str, ...]] = []
     for part in fts.normalise(query).split():
         words = list(vocabulary.read_as(part))
@@ -293,36 +298,36 @@ def _held_words(session: Session, words: tuple[str, ...], wanted: int) -> list[s
     return held
 
 
-def _read_alike(session: Session, run: str) -> str | None:
+def _read_alike(session: Session, run: str, vocabulary: Vocabulary) -> str | None:
     """A word of the same length read as `run` is: the synonym list's, else a common word the documents hold."""
     reading = pinyin_keys(run)[0]
-    alike = [term for term in default_vocabulary().read_as(reading) if len(term) == len(run) and term != run]
+    alike = [term for term in vocabulary.read_as(reading) if len(term) == len(run) and term != run]
     if alike:
         return alike[0]
     held = _held_words(session, tuple(w for w in lexicon.read_as(reading) if len(w) == len(run) and w != run), 1)
     return held[0] if held else None
 
 
-def _respell_unknown_words(session: Session, query: str) -> str:
+def _respell_unknown_words(session: Session, query: str, vocabulary: Vocabulary) -> str:
     """The query with each part the segmenter could not cut into known words (公基金 → 公 基金, 廉租放 → 廉租 放)
     replaced by a word of the same length read alike (公积金, 廉租房), when there is one."""
     parts = []
     for part in query.split():
-        if _CJK_RUN.fullmatch(part) and understand(fts.normalise(part)).left_out:
-            parts.append(_read_alike(session, part) or part)
+        if _CJK_RUN.fullmatch(part) and understand(fts.normalise(part), vocabulary).left_out:
+            parts.append(_read_alike(session, part, vocabulary) or part)
         else:
             parts.append(part)
     return " ".join(parts) if parts != query.split() else query
 
 
-def _left_out_characters(query: str) -> bool:
+def _left_out_characters(query: str, vocabulary: Vocabulary) -> bool:
     """Whether understanding the query left out single characters it held (材政预算 searched as 预算)."""
-    return understand(fts.normalise(query)).left_out != ()
+    return understand(fts.normalise(query), vocabulary).left_out != ()
 
 
-def _word_count(query: str) -> int:
+def _word_count(query: str, vocabulary: Vocabulary) -> int:
     """How many words the understood query has (an any-word search is tried for two or more)."""
-    return len(understand(fts.normalise(query)).groups)
+    return len(understand(fts.normalise(query), vocabulary).groups)
 
 
 def _pinyin_source(parts: list[str], params: dict[str, Any]) -> _Source:
@@ -556,12 +561,12 @@ _CJK_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
 def respell(session: Session, query: str) -> str:
     """The query with each word no title holds respelt: a word of the synonym list read alike (低包 → 低保,
     公基金 → 公积金), else each pair of characters replaced by the commonest pair of the titles read alike."""
-    vocabulary = default_vocabulary()
+    vocabulary = vocabulary_of(session)
 
     def fix(match: re.Match[str]) -> str:
         whole = match.group(0)
         if not vocabulary.synonyms_of(whole):
-            alike = _read_alike(session, whole)
+            alike = _read_alike(session, whole, vocabulary)
             if alike:
                 return alike
         run = list(whole)
@@ -585,11 +590,11 @@ def respell(session: Session, query: str) -> str:
 _MARK_RUNS = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9A-Za-z]+")
 
 
-def _highlight_runs(query: str) -> tuple[str, ...]:
+def _highlight_runs(query: str, vocabulary: Vocabulary) -> tuple[str, ...]:
     """The pieces of a query to mark in a text: its words and their synonyms (CJK runs and Latin words),
     longest first."""
     normal = fts.normalise(query)
-    terms = [term for group in understand(normal).groups for term in group.terms]
+    terms = [term for group in understand(normal, vocabulary).groups for term in group.terms]
     runs = {run.lower() for term in [normal, *terms] for run in _MARK_RUNS.findall(fts.normalise(term))}
     return tuple(sorted(runs, key=len, reverse=True))
 
@@ -644,7 +649,7 @@ def explain(session: Session, query: str, index_nos: list[str]) -> list[str]:
     synonyms; a score is bm25 (lower is better) as the ranking uses it.
     """
     normal = fts.normalise(query)
-    understood = understand(normal)
+    understood = understand(normal, vocabulary_of(session))
     groups = [group.terms for group in understood.groups]
     spelt = _pinyin_words(session, query) if looks_like_pinyin(query) else []
     groups = spelt or groups

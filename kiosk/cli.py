@@ -363,15 +363,37 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_synonyms(args: argparse.Namespace, config: Config) -> int:
-    """Print the synonym groups search uses (formal term first) and the words a query leaves out."""
-    from content_cache.query import default_vocabulary
-
-    vocabulary = default_vocabulary()
-    for group in vocabulary.groups:
-        print("\t".join(group))
-    print(f"# {len(vocabulary.groups)} groups (built in); words a query leaves out: "
-          + " ".join(sorted(vocabulary.query_words)))
+    """Print the synonym groups search uses here (formal term first) under a heading for where they come from
+    (built in, built in and extended by the publisher's list, the publisher's), then the counts and the words a
+    query leaves out. The output is itself a valid synonyms.tsv."""
+    content = open_content(config)
+    try:
+        vocabulary = content.vocabulary()
+        stored = content.publisher_synonyms()
+    finally:
+        content.close()
+    origins = vocabulary.origins or ("built-in",) * len(vocabulary.groups)
+    where = "" if stored is None else f"list version {stored.version}, feed sequence {stored.sequence}"
+    headings = {"built-in": "built in", "built-in + publisher": "built in, extended by the publisher",
+                "publisher": "publisher"}
+    counts = []
+    for origin, heading in headings.items():
+        groups = [group for group, o in zip(vocabulary.groups, origins, strict=True) if o == origin]
+        if groups or origin == "built-in":
+            print(f"# {heading}{', ' + where if origin != 'built-in' else ''}: {_groups(len(groups))}")
+            for group in groups:
+                print("\t".join(group))
+        counts.append(f"{len(groups)} {heading}")
+    words = "words a query leaves out: " + " ".join(sorted(vocabulary.query_words))
+    if stored is None:
+        print(f"# {len(vocabulary.groups)} groups (built in), no publisher list; {words}")
+    else:
+        print(f"# {_groups(len(vocabulary.groups))}: {', '.join(counts)} (publisher {where}); {words}")
     return 0
+
+
+def _groups(count: int) -> str:
+    return f"{count} group" if count == 1 else f"{count} groups"
 
 
 def cmd_config(args: argparse.Namespace, config: Config) -> int:
@@ -421,7 +443,8 @@ def build_parser() -> argparse.ArgumentParser:
     sync.set_defaults(func=cmd_sync)
 
     pub = sub.add_parser("publish", help="build the signed feed (publisher)", description=cmd_publish.__doc__)
-    pub.add_argument("src", type=Path, metavar="SRC", help="folder with publishers.jsonl, columns.jsonl, items.jsonl")
+    pub.add_argument("src", type=Path, metavar="SRC",
+                     help="folder with publishers.jsonl, columns.jsonl, items.jsonl (and synonyms.tsv, if any)")
     pub.add_argument("out", type=Path, metavar="OUT", help="feed folder to create or update")
     pub.add_argument("--key", type=Path, required=True, metavar="KEYFILE", help="the publisher's private key")
     pub.set_defaults(func=cmd_publish)

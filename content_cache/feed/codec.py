@@ -34,6 +34,8 @@ class Limits:
     max_record_bytes: int = 4 * MiB
     max_attachment_bytes: int = 50 * MiB
     max_records: int = 5_000_000
+    max_synonyms_bytes: int = 1 * MiB  # the publisher's synonym list, packed and unpacked
+    max_synonym_groups: int = 5_000
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, int]) -> Limits:

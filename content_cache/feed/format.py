@@ -1,4 +1,4 @@
-"""Format 1 of the feed: where each file lives, and the typed tree of a manifest.
+"""Formats 1 and 2 of the feed: where each file lives, and the typed tree of a manifest.
 
 See docs/sync-format.md for the full description.
 """
@@ -13,13 +13,15 @@ from typing import Literal, TypeAlias
 from content_cache.feed.errors import StaleFeed
 from content_cache.records import ItemRecord
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # the newest format; 2 adds the publisher's synonym list
+FORMATS = (1, 2)  # the formats a kiosk reads
 MANIFEST = "manifest.json"
 SIGNATURES = "manifest.sig"
 CATALOGUE_DIR = "catalogue"
 SNAPSHOTS_DIR = "snapshots"
 DELTAS_DIR = "deltas"
 ATTACHMENTS_DIR = "attachments"
+SYNONYMS_DIR = "synonyms"
 
 BatchKind = Literal["snapshot", "delta"]
 
@@ -39,6 +41,11 @@ def delta_dir(from_sequence: int, to_sequence: int) -> str:
 def batch_name(number: int) -> str:
     """The file name of the `number`-th batch (1-based) of a snapshot or delta."""
     return f"items-{number:04d}.jsonl.gz"
+
+
+def synonyms_path(sequence: int) -> str:
+    """The publisher's synonym list first published at `sequence`."""
+    return f"{SYNONYMS_DIR}/{sequence}.tsv.gz"
 
 
 def attachment_path(sha256: str) -> str:
@@ -75,6 +82,14 @@ class AttachmentRef(FileRef):
 
 
 @dataclass(frozen=True, slots=True)
+class SynonymsRef(FileRef):
+    """The publisher's synonym list (format 2): its own version, raised at each change, and its group count."""
+
+    version: int
+    groups: int
+
+
+@dataclass(frozen=True, slots=True)
 class SnapshotRef:
     """Every item at one sequence."""
 
@@ -106,10 +121,13 @@ class Manifest:
     snapshot: SnapshotRef
     deltas: tuple[DeltaRef, ...]
     attachments: tuple[AttachmentRef, ...]
+    synonyms: SynonymsRef | None = None  # format 2 only; None there means "no publisher list"
 
     def files(self) -> Iterator[FileRef]:
         """Every file the manifest names."""
         yield self.catalogue
+        if self.synonyms is not None:
+            yield self.synonyms
         yield from self.snapshot.batches
         for delta in self.deltas:
             yield from delta.batches

@@ -11,13 +11,14 @@ from content_cache.feed._fields import Fields, loads
 from content_cache.feed.codec import Limits
 from content_cache.feed.errors import FormatError, LimitExceeded
 from content_cache.feed.format import (
-    CATALOGUE_DIR, DELTAS_DIR, FORMAT_VERSION, MANIFEST, SNAPSHOTS_DIR,
-    AttachmentRef, BatchRef, DeltaRef, FileRef, Manifest, SnapshotRef,
+    CATALOGUE_DIR, DELTAS_DIR, FORMAT_VERSION, FORMATS, MANIFEST, SNAPSHOTS_DIR, SYNONYMS_DIR,
+    AttachmentRef, BatchRef, DeltaRef, FileRef, Manifest, SnapshotRef, SynonymsRef,
 )  # fmt: skip
 
 SAFE_PATH = re.compile(r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 TOP_FIELDS = ("format", "publisher", "generated_at", "sequence", "catalogue", "snapshot", "deltas", "attachments")
+OPTIONAL_FIELDS = {1: (), 2: ("synonyms",)}  # by format version
 
 
 def format_timestamp(moment: datetime) -> str:
@@ -28,7 +29,7 @@ def format_timestamp(moment: datetime) -> str:
 
 def manifest_to_json(m: Manifest) -> dict[str, Any]:
     """The JSON form of a manifest, keys in the documented order."""
-    return {
+    found = {
         "format": m.format, "publisher": m.publisher, "generated_at": format_timestamp(m.generated_at),
         "sequence": m.sequence, "catalogue": _file_json(m.catalogue),
         "snapshot": {"sequence": m.snapshot.sequence, "items": m.snapshot.items,
@@ -36,6 +37,9 @@ def manifest_to_json(m: Manifest) -> dict[str, Any]:
         "deltas": [_delta_json(d) for d in m.deltas],
         "attachments": [{"sha256": a.sha256, "size": a.size} for a in m.attachments],
     }  # fmt: skip
+    if m.synonyms is not None:
+        found["synonyms"] = {**_file_json(m.synonyms), "version": m.synonyms.version, "groups": m.synonyms.groups}
+    return found
 
 
 def manifest_to_bytes(m: Manifest) -> bytes:
@@ -61,19 +65,23 @@ def parse_manifest(data: bytes, limits: Limits) -> Manifest:
     if len(data) > limits.max_manifest_bytes:
         raise LimitExceeded(f"{MANIFEST} is {len(data):,} bytes, over the limit of {limits.max_manifest_bytes:,}")
     obj = loads(data, MANIFEST)
-    if isinstance(obj, dict) and obj.get("format") != FORMAT_VERSION:
+    version = obj.get("format") if isinstance(obj, dict) else None
+    if isinstance(obj, dict) and (type(version) is not int or version not in FORMATS):
+        readable = " and ".join(map(str, FORMATS))
         raise FormatError(
-            f"{MANIFEST}: format version {obj.get('format')!r} is not supported (this kiosk reads version "
-            f"{FORMAT_VERSION}); update the kiosk software or ask the publisher for a version {FORMAT_VERSION} feed"
+            f"{MANIFEST}: format version {version!r} is not supported (this kiosk reads versions {readable}); "
+            f"update the kiosk software or ask the publisher for a version {FORMAT_VERSION} feed"
         )
-    f = Fields(obj, MANIFEST, "the manifest", TOP_FIELDS)
+    f = Fields(obj, MANIFEST, "the manifest", TOP_FIELDS, OPTIONAL_FIELDS.get(version, ()))
     sequence = f.integer("sequence", minimum=1)
+    synonyms = f.value.get("synonyms")
     manifest = Manifest(
-        format=FORMAT_VERSION, publisher=f.text("publisher", blank=False), generated_at=_timestamp(f),
+        format=version, publisher=f.text("publisher", blank=False), generated_at=_timestamp(f),
         sequence=sequence, catalogue=_file(f.value["catalogue"], CATALOGUE_DIR, "catalogue", limits),
         snapshot=_snapshot(f.value["snapshot"], limits),
         deltas=tuple(_delta(d, n, limits) for n, d in enumerate(f.array("deltas"), 1)),
         attachments=tuple(_attachment(a, n, limits) for n, a in enumerate(f.array("attachments"), 1)),
+        synonyms=None if synonyms is None else _synonyms(synonyms, limits),
     )  # fmt: skip
     _check_consistent(manifest, limits)
     return manifest
@@ -117,6 +125,19 @@ def _batch(obj: object, folder: str, what: str, limits: Limits) -> BatchRef:
     path = safe_path(f.value["path"], folder, what)
     ref = BatchRef(path, f.integer("size"), f.sha256("sha256"), f.integer("records", minimum=1))
     _check_size(ref, limits.max_batch_bytes, what)
+    return ref
+
+
+def _synonyms(obj: object, limits: Limits) -> SynonymsRef:
+    """The synonym list's entry: a file under synonyms/, no larger than the list limit."""
+    f = Fields(obj, MANIFEST, "the synonym list", ("path", "size", "sha256", "version", "groups"))
+    path = safe_path(f.value["path"], SYNONYMS_DIR, "the synonym list")
+    groups = f.integer("groups", minimum=1)
+    ref = SynonymsRef(path, f.integer("size"), f.sha256("sha256"), f.integer("version", minimum=1), groups)
+    _check_size(ref, limits.max_synonyms_bytes, "the synonym list")
+    if groups > limits.max_synonym_groups:
+        raise LimitExceeded(f"{MANIFEST}: the synonym list ({path}) declares {groups:,} groups, over the limit "
+                            f"of {limits.max_synonym_groups:,}")  # fmt: skip
     return ref
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from content_cache.feed.format import ATTACHMENTS_DIR, CATALOGUE_DIR, DELTAS_DIR, SNAPSHOTS_DIR, Manifest
+from content_cache.feed.format import ATTACHMENTS_DIR, CATALOGUE_DIR, DELTAS_DIR, SNAPSHOTS_DIR, SYNONYMS_DIR, Manifest
 
-FOLDERS = (CATALOGUE_DIR, SNAPSHOTS_DIR, DELTAS_DIR, ATTACHMENTS_DIR)
+FOLDERS = (CATALOGUE_DIR, SNAPSHOTS_DIR, DELTAS_DIR, ATTACHMENTS_DIR, SYNONYMS_DIR)
 
 
 def prune(out: Path, current: Manifest, previous: Manifest | None) -> tuple[str, ...]:

@@ -20,13 +20,14 @@ from content_cache.feed._write import copy_atomic, gzip_bytes, sha256_hex, sync_
 from content_cache.feed.codec import Limits, column_to_json, item_to_json, publisher_to_json
 from content_cache.feed.errors import FeedError, LimitExceeded, SourceError
 from content_cache.feed.format import (
-    FORMAT_VERSION, MANIFEST, SIGNATURES, AttachmentRef, BatchRef, DeltaRef, FileRef, Manifest, SnapshotRef, Upsert,
-    batch_name, catalogue_path, delta_dir, snapshot_dir,
+    FORMAT_VERSION, MANIFEST, SIGNATURES, AttachmentRef, BatchRef, DeltaRef, FileRef, Manifest, SnapshotRef,
+    SynonymsRef, Upsert, batch_name, catalogue_path, delta_dir, snapshot_dir, synonyms_path,
 )  # fmt: skip
 from content_cache.feed.keys import load_private_key, signature_file
 from content_cache.feed.manifest import manifest_to_bytes, parse_manifest
 from content_cache.feed.prune import prune
 from content_cache.feed.source import Source, read_source
+from content_cache.feed.synonyms import SynonymList, read_synonyms
 from content_cache.feed.verify import check_unique, read_batch, read_catalogue
 from content_cache.records import ColumnRecord, ItemRecord, PublisherRecord
 
@@ -44,23 +45,27 @@ class PublishResult:
     changed: bool
     files: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
+    synonyms: SynonymsRef | None = None
 
     def summary(self) -> str:
         """One line for the operator."""
+        words = "" if self.synonyms is None else (
+            f", synonym list version {self.synonyms.version} ({self.synonyms.groups} groups)")
         if not self.changed:
-            return f"no change: the feed stays at sequence {self.sequence} with {self.items} items"
+            return f"no change: the feed stays at sequence {self.sequence} with {self.items} items{words}"
         return (f"published sequence {self.sequence}: {self.items} items, {self.upserts} new or changed, "
-                f"{self.withdrawals} withdrawn, {len(self.files)} files written")  # fmt: skip
+                f"{self.withdrawals} withdrawn, {len(self.files)} files written{words}")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
 class _Previous:
-    """The feed already in OUT: its manifest, a digest per item and its catalogue."""
+    """The feed already in OUT: its manifest, a digest per item, its catalogue and its synonym list."""
 
     manifest: Manifest
     manifest_bytes: bytes
     digests: dict[str, str]
     catalogue: bytes
+    synonyms: SynonymList | None
 
 
 def publish(
@@ -85,21 +90,46 @@ def publish(
     lines = {rec.index_no: _upsert_line(rec, limits) for rec in items}
     catalogue = _catalogue_bytes(source.publishers, source.columns)
     upserts, withdrawals = _changes(items, lines, previous)
-    if previous is not None and not upserts and not withdrawals and catalogue == previous.catalogue:
+    same_synonyms = previous is not None and source.synonyms == previous.synonyms
+    if previous is not None and not upserts and not withdrawals and catalogue == previous.catalogue and same_synonyms:
         return _unchanged(out, previous, keys)
     writer = _Writer(out, batch_size, limits)
     sequence = previous.manifest.sequence + 1 if previous else 1
     manifest = Manifest(
-        format=FORMAT_VERSION, publisher=source.publishers[0].name,
+        format=_format(source, previous), publisher=source.publishers[0].name,
         generated_at=now or datetime.now(UTC), sequence=sequence,
         catalogue=writer.file(catalogue_path(sequence), gzip_bytes(catalogue)),
         snapshot=SnapshotRef(sequence, len(items), writer.batches(snapshot_dir(sequence), list(lines.values()))),
         deltas=_deltas(writer, previous, sequence, [lines[r.index_no] for r in upserts], withdrawals, keep_deltas),
         attachments=writer.attachments(source, items),
+        synonyms=_synonyms(writer, source.synonyms, previous, sequence),
     )  # fmt: skip
     writer.commit(manifest, keys)
     removed = prune(out, manifest, previous.manifest if previous else None)
-    return PublishResult(sequence, len(items), len(upserts), len(withdrawals), True, tuple(writer.written), removed)
+    return PublishResult(sequence, len(items), len(upserts), len(withdrawals), True, tuple(writer.written), removed,
+                         manifest.synonyms)
+
+
+def _format(source: Source, previous: _Previous | None) -> int:
+    """Format 1 while the publisher has never had a synonym list, so kiosks that read only format 1 keep
+    working; format 2 from the first list on, so that removing the list later reaches the kiosks too."""
+    if source.synonyms is not None or (previous is not None and previous.manifest.format >= 2):
+        return FORMAT_VERSION
+    return 1
+
+
+def _synonyms(
+    writer: _Writer, found: SynonymList | None, previous: _Previous | None, sequence: int
+) -> SynonymsRef | None:
+    """The list's entry: the previous file while the list is unchanged, else a new file with the next version."""
+    if found is None:
+        return None
+    before = previous.manifest.synonyms if previous is not None else None
+    if before is not None and previous is not None and previous.synonyms == found:
+        return before
+    ref = writer.file(synonyms_path(sequence), gzip_bytes(found.to_bytes()))
+    version = before.version + 1 if before is not None else 1
+    return SynonymsRef(ref.path, ref.size, ref.sha256, version, len(found.groups))
 
 
 def _upsert_line(rec: ItemRecord, limits: Limits) -> bytes:
@@ -154,7 +184,7 @@ def _unchanged(out: Path, previous: _Previous, keys: list[Ed25519PrivateKey]) ->
         sync_dirs({out})
         written = (SIGNATURES,)
     m = previous.manifest
-    return PublishResult(m.sequence, m.snapshot.items, 0, 0, False, written)
+    return PublishResult(m.sequence, m.snapshot.items, 0, 0, False, written, synonyms=m.synonyms)
 
 
 def _read_previous(out: Path, limits: Limits) -> _Previous | None:
@@ -171,12 +201,14 @@ def _read_previous(out: Path, limits: Limits) -> _Previous | None:
                 if isinstance(op, Upsert):  # read_batch lets nothing else through in a snapshot
                     digests[op.index_no] = sha256_hex(_upsert_line(op.record, limits))
         publishers, columns = read_catalogue(_read(out, manifest.catalogue), manifest.catalogue, limits)
+        ref = manifest.synonyms
+        synonyms = read_synonyms(_read(out, ref), ref, limits) if ref is not None else None
     except FeedError as exc:
         raise SourceError(
             f"the previous feed in {out} is damaged ({exc}); restore the folder from its backup. Do not start "
             "a new feed in its place: kiosks refuse a feed whose sequence goes back"
         ) from None
-    return _Previous(manifest, data, digests, _catalogue_bytes(publishers, columns))
+    return _Previous(manifest, data, digests, _catalogue_bytes(publishers, columns), synonyms)
 
 
 def _read(out: Path, ref: FileRef) -> bytes:

@@ -1,4 +1,4 @@
-"""The publisher's input folder (SRC): publishers.jsonl, columns.jsonl, items.jsonl, attachments/.
+"""The publisher's input folder (SRC): publishers.jsonl, columns.jsonl, items.jsonl, attachments/, synonyms.tsv.
 
 See "Publisher input" in docs/sync-format.md.
 """
@@ -15,12 +15,14 @@ from content_cache.feed._fields import Fields, first_duplicate, first_orphan, lo
 from content_cache.feed.codec import Limits, column_from_json, item_from_json, publisher_from_json
 from content_cache.feed.errors import LimitExceeded, SourceError
 from content_cache.feed.manifest import SAFE_PATH
+from content_cache.feed.synonyms import SynonymList, parse_synonyms
 from content_cache.records import ColumnRecord, ItemRecord, PublisherRecord
 
 PUBLISHERS_FILE = "publishers.jsonl"
 COLUMNS_FILE = "columns.jsonl"
 ITEMS_FILE = "items.jsonl"
 ATTACHMENTS_DIR = "attachments"
+SYNONYMS_FILE = "synonyms.tsv"  # optional: the publisher's synonym list
 SOURCE_ATTACHMENT_FIELDS = ("name", "file")
 
 
@@ -32,6 +34,7 @@ class Source:
     columns: list[ColumnRecord]
     items: list[ItemRecord]
     files: dict[str, Path]
+    synonyms: SynonymList | None = None  # None: no synonyms.tsv, or one without a group
 
 
 def read_source(src: Path, limits: Limits) -> Source:
@@ -48,7 +51,18 @@ def read_source(src: Path, limits: Limits) -> Source:
     items = [_item(obj, where, hasher) for where, obj in _jsonl(src, ITEMS_FILE)]
     _unique([i.index_no for i in items], ITEMS_FILE, "索引号")
     _known_references(items, {p.code for p in publishers}, {c.code for c in columns})
-    return Source(publishers, columns, items, files)
+    return Source(publishers, columns, items, files, _synonyms(src, limits))
+
+
+def _synonyms(src: Path, limits: Limits) -> SynonymList | None:
+    """SRC/synonyms.tsv checked as a kiosk will check it (comments and blank lines allowed); None without groups."""
+    path = src / SYNONYMS_FILE
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    found = parse_synonyms(data, SYNONYMS_FILE, limits, comments=True)
+    return found if found.groups else None
 
 
 def _jsonl(src: Path, name: str) -> Iterator[tuple[str, Any]]:

@@ -6,6 +6,10 @@ checked while they are written inside a single transaction, so a bad record, a
 full disk or a kill at any instant rolls the whole sync back and the previous
 content stays served. A rerun starts again and, over HTTP, re-downloads only
 what is missing.
+
+The publisher's synonym list (format 2) is checked with the other files and
+stored in the same transaction as the content of its sequence; a format-1 feed
+leaves the stored list as it is, a format-2 feed without one removes it.
 """
 
 from __future__ import annotations
@@ -20,7 +24,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.orm import Session
 
 from content_cache import store
-from content_cache.cache import ContentCache
+from content_cache.cache import (
+    ContentCache,
+    PublisherSynonyms,
+    store_publisher_synonyms,
+)
 from content_cache.feed import (
     BatchRef,
     FeedOp,
@@ -30,6 +38,7 @@ from content_cache.feed import (
     check_references,
     check_unique,
     read_catalogue,
+    read_synonyms,
     verify_file,
     verify_manifest,
 )
@@ -104,9 +113,12 @@ def run_sync(
         return _finish(report, transport, manifest.sequence, "unchanged", notify)
     batches = manifest.snapshot.batches if chain is None else tuple(b for d in chain for b in d.batches)
     files = _download(transport, manifest, batches, limits, notify)
+    synonyms = _publisher_list(manifest, files, limits)
     _store_attachments(transport, manifest.attachments, attachments, limits, notify)
     with cache.transaction() as session:
         _apply(session, manifest, chain, files, limits, report, notify, default_workers() if workers is None else workers)
+        if manifest.format >= 2:  # format 1 knows no list: the stored one stays
+            store_publisher_synonyms(session, synonyms)
         store.set_meta(session, store.UPDATED_ON, (today or date.today()).isoformat())
     if isinstance(transport, HttpTransport):
         transport.remember_manifest(manifest_bytes, signatures)
@@ -126,8 +138,8 @@ def _finish(
 def _download(
     transport: Transport, manifest: Manifest, batches: tuple[BatchRef, ...], limits: Limits, notify: ProgressCallback
 ) -> dict[str, bytes]:
-    """Fetch the catalogue and the batches, each checked against the manifest."""
-    refs = [manifest.catalogue, *batches]
+    """Fetch the catalogue, the synonym list and the batches, each checked against the manifest."""
+    refs = [manifest.catalogue, *([manifest.synonyms] if manifest.synonyms else []), *batches]
     files: dict[str, bytes] = {}
     for number, ref in enumerate(refs):
         notify(SyncProgress("download", number, len(refs)))
@@ -136,6 +148,15 @@ def _download(
         files[ref.path] = data
     notify(SyncProgress("download", len(refs), len(refs)))
     return files
+
+
+def _publisher_list(manifest: Manifest, files: dict[str, bytes], limits: Limits) -> PublisherSynonyms | None:
+    """The feed's synonym list, every term checked before anything is written; None when it has none."""
+    ref = manifest.synonyms
+    if ref is None:
+        return None
+    found = read_synonyms(files[ref.path], ref, limits)
+    return PublisherSynonyms(ref.version, manifest.sequence, found.groups)
 
 
 def _store_attachments(

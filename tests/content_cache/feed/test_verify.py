@@ -80,7 +80,7 @@ def test_during_a_rotation_either_key_is_enough(out: Path, keypair: KeyPair) -> 
 @pytest.mark.parametrize(
     ("change", "error", "message"),
     [
-        (lambda m: m.update(format=2), FormatError, "format version 2 is not supported"),
+        (lambda m: m.update(format=3), FormatError, "format version 3 is not supported"),
         (lambda m: m.pop("sequence"), FormatError, "manifest has no 'sequence' field"),
         (lambda m: m.update(generated_at="yesterday"), FormatError, "generated_at 'yesterday' is not a UTC time"),
         (lambda m: m["snapshot"]["batches"][0].update(path="../../etc/passwd"), FormatError, "contains '.' or '..'"),
