@@ -287,6 +287,12 @@ def understand(query: str, vocabulary: Vocabulary | None = None) -> UnderstoodQu
     return UnderstoodQuery(groups, tuple(dict.fromkeys(dropped)), tuple(dict.fromkeys(left_out)))
 
 
+def is_word(text: str, vocabulary: Vocabulary | None = None) -> bool:
+    """True when `text` is a word of the segmenter's dictionary or of the lists (财政, 宿州, 低保), not two
+    characters that merely meet in a title (于宿 of 关于宿州)."""
+    return _tokenizer(vocabulary or default_vocabulary()).FREQ.get(text, 0) > 0
+
+
 def words_of(term: str, vocabulary: Vocabulary | None = None) -> list[str]:
     """A term cut into its words of two characters or more, ignoring the lists (换领居民身份证 → 换领 居民身份证);
     the term itself when it cannot be cut so."""

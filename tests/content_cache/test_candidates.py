@@ -69,3 +69,26 @@ def test_the_citizens_words_of_the_synonym_list_come_first(demo_cache: ContentCa
     assert [c.word for c in demo_cache.candidates("dibao", 5)][0] == "低保"
     assert [c.word for c in demo_cache.candidates("gjj", 5)][0] == "公积金"
     assert {"养老保险", "医疗保险"} <= {c.word for c in demo_cache.candidates("ylbx", 5)}
+
+
+def test_two_words_spelt_one_after_the_other_are_offered_whole_when_a_title_holds_them(empty_cache: ContentCache) -> None:
+    base = generate_items(6, seed=5)
+    titles = ["关于财政预算的通知", "财政局工作报告", "市财政收支情况", "关于宿州市预算执行的报告"]
+    load(empty_cache, [replace(item, title=t) for item, t in zip(base, titles, strict=False)])
+    assert words(empty_cache, "czys")[0] == "财政预算"
+    assert words(empty_cache, "caizhengyusuan")[0] == "财政预算"
+    assert "财政报告" not in words(empty_cache, "czbg")  # no title holds 财政 and 报告 together
+
+
+def test_characters_that_merely_meet_in_a_title_come_after_real_words(empty_cache: ContentCache) -> None:
+    base = generate_items(4, seed=5)
+    titles = ["关于宿州市预算执行的报告", "关于宿州市预算执行的报告（二）", "关于宿州市预算执行的报告（三）", "预算公开"]
+    load(empty_cache, [replace(item, title=t) for item, t in zip(base, titles, strict=False)])
+    offered = words(empty_cache, "ys")
+    assert offered.index("预算") < offered.index("于宿")  # 于宿 of 关于宿州: more titles, but no word
+
+
+def test_a_common_word_only_the_bodies_hold_is_offered_for_its_pinyin(empty_cache: ContentCache) -> None:
+    base = generate_items(2, seed=5)
+    load(empty_cache, [replace(base[0], title="户籍制度改革实施意见", body="全面放开建制镇和小城市落户限制。")])
+    assert "落户" in words(empty_cache, "luohu")
