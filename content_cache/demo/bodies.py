@@ -58,7 +58,6 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "{year}年，{area}共受理{topic}事项{count}件，按时办结率100%。",
         "对不予受理或者不予批准的，{pub}应当书面告知申请人理由和救济途径。",
         "工作时间：周一至周五上午8:30至12:00，下午14:30至17:30，法定节假日除外。",
-        "涉及的人员聘用、社会保险和住房公积金缴存等事项，按照国家和省有关规定执行。",
     ),
     "governance": (
         "到{year}年底，{area}{topic}工作机制基本健全，主要指标达到省定目标。",
@@ -107,7 +106,7 @@ CLOSINGS = (
     "附件：{topic}工作任务分解表",
 )
 # What a longer body's further paragraphs name anew, so they do not repeat the first ones.
-FRESH = ("amount", "small", "people", "count", "count2", "pct", "pct2", "days", "months", "project", "date", "md")
+FRESH = frozenset({"amount", "small", "people", "count", "count2", "pct", "pct2", "days", "months", "project", "date", "md"})
 
 
 def compose(fields: Fields, kind: str, genre: str, chars: int = 0) -> str:
@@ -121,8 +120,10 @@ def compose(fields: Fields, kind: str, genre: str, chars: int = 0) -> str:
         picked[0] = rng.choice([s for s in sentences if "{topic}" in s])  # every body names its topic
     lines += [s.format_map(fields) for s in picked]
     lines.append(CLOSINGS[int(rng.random() * len(CLOSINGS))].format_map(fields))
-    body = "\n".join(lines)
-    while len(body) < chars:
-        fields.fresh(*FRESH)
-        body += "\n" + sentences[int(rng.random() * len(sentences))].format_map(fields)
-    return body
+    length = sum(map(len, lines)) + len(lines)
+    while length < chars:  # a further paragraph of three sentences, naming new sums and dates
+        fields.fresh(FRESH)
+        paragraph = "".join(sentences[int(rng.random() * len(sentences))].format_map(fields) for _ in range(3))
+        lines.append(paragraph)
+        length += len(paragraph) + 1
+    return "\n".join(lines)

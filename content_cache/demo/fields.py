@@ -83,6 +83,7 @@ MAKERS: dict[str, Callable[[random.Random, Fields], object]] = {
     "months": lambda rng, f: rng.choice((3, 6, 8, 12, 18, 24, 36)),
     "npc": lambda rng, f: _term(f["year"], 1),
     "cppcc": lambda rng, f: _term(f["year"], 2),
+    "managed": lambda rng, f: str(f["topic"]) if str(f["topic"]).endswith("管理") else f"{f['topic']}管理",
     "period": lambda rng, f: next(name for last, name in PLANS if f["year"] <= last),
 }
 
@@ -99,7 +100,7 @@ class Fields(dict[str, object]):
         self[key] = value
         return value
 
-    def fresh(self, *keys: str) -> None:
-        """Forget these particulars so the next sentence names new ones (a long body's later paragraphs)."""
-        for key in keys:
-            self.pop(key, None)
+    def fresh(self, keys: frozenset[str]) -> None:
+        """Forget these particulars so the next sentences name new ones (a long body's later paragraphs)."""
+        for key in keys.intersection(self):
+            del self[key]

@@ -15,7 +15,7 @@ from itertools import accumulate
 
 from content_cache.demo.publishers import FIRST_YEAR, LAST_YEAR
 
-ZIPF_EXPONENT = 0.85
+ZIPF_EXPONENT = 1.0
 ENTERPRISE_ROLES = frozenset({"water-supply", "power", "bus", "hospital"})
 
 
