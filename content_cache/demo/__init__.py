@@ -14,21 +14,26 @@ from __future__ import annotations
 
 import heapq
 import random
-from bisect import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from importlib import resources
-from itertools import accumulate
 from math import sqrt
 
 from content_cache.catalogue_layout import SUBCOLUMNS, leaf_codes
 from content_cache.demo.bodies import compose
 from content_cache.demo.fields import Fields
 from content_cache.demo.publishers import CITY, PUBLISHERS, DemoPublisher, Directory
-from content_cache.demo.titles import (COLUMNS, ENTERPRISE_ROLES_BY_COLUMN, ENTERPRISE_TITLES, FITTING, NUMBERED,
-                                       REISSUED, Template)
-from content_cache.demo.topics import TOPICS, Topic, TopicDraw
+from content_cache.demo.titles import (
+    COLUMNS,
+    ENTERPRISE_ROLES_BY_COLUMN,
+    ENTERPRISE_TITLES,
+    FITTING,
+    NUMBERED,
+    REISSUED,
+    Template,
+)
+from content_cache.demo.topics import HEAD, TOPICS, Topic, TopicDraw
 from content_cache.records import ItemRecord, PublisherRecord, Validity
 
 __all__ = ["CITY", "PUBLISHERS", "SOURCE_BASE", "DemoPublisher", "annual_report_2008", "generate_items",
@@ -55,21 +60,21 @@ SUBJECTS = {  # 主题分类 of the national catalogue, by the department that o
 class _Reissues:
     """Rules amended or abolished, waiting for the later version that replaces them under the same title."""
 
-    due: list[tuple[int, int, str, str, Topic, DemoPublisher]] = field(default_factory=list)  # (day, n, …)
+    due: list[tuple[int, int, str, str, str, Topic, DemoPublisher]] = field(default_factory=list)  # (day, n, …)
     limit: int = 20_000
     pushed: int = 0
 
-    def push(self, day: date, title: str, genre: str, topic: Topic, pub: DemoPublisher) -> None:
+    def push(self, day: date, column: str, title: str, genre: str, topic: Topic, pub: DemoPublisher) -> None:
         """Remember a rule replaced on `day`, while there is room (a bounded heap keeps streaming cheap)."""
         if len(self.due) < self.limit:
             self.pushed += 1
-            heapq.heappush(self.due, (day.toordinal(), self.pushed, title, genre, topic, pub))
+            heapq.heappush(self.due, (day.toordinal(), self.pushed, column, title, genre, topic, pub))
 
-    def pop_due(self, rng: random.Random, today: date) -> tuple[str, str, Topic, DemoPublisher] | None:
+    def pop_due(self, rng: random.Random, today: date) -> tuple[str, str, str, Topic, DemoPublisher] | None:
         """A rule whose replacement is due by `today`, half the time (the other items of the day come first)."""
         if self.due and self.due[0][0] <= today.toordinal() and rng.random() < 0.5:
-            _, _, title, genre, topic, pub = heapq.heappop(self.due)
-            return title, genre, topic, pub
+            _, _, column, title, genre, topic, pub = heapq.heappop(self.due)
+            return column, title, genre, topic, pub
         return None
 
 
@@ -80,9 +85,11 @@ class _Generator:
         self.rng = random.Random(seed)
         self.body_chars = body_chars
         self.directory = Directory()
-        self.topics = TopicDraw(TOPICS)
-        self.columns = list(COLUMNS)
-        self.column_weights = list(accumulate(COLUMNS[c][0] for c in self.columns))
+        self.topics = TopicDraw(TOPICS, HEAD)
+        self.deck: list[str] = []
+        self.dealt = 0
+        self.shown: set[str] = set()  # the columns whose headline form (their first title) has been shown
+        self.abolished_shown = False
         self.serials: dict[tuple[str, int], int] = {}
         self.reissues = _Reissues()
         self.year = 0
@@ -95,14 +102,15 @@ class _Generator:
         due = self.reissues.pop_due(rng, published)
         if due is not None:
             return self._reissue(published, *due)
-        column = self.columns[bisect(self.column_weights, rng.random() * self.column_weights[-1])]
+        column = self._next_column()
         _, area_mode, templates = COLUMNS[column]
         if area_mode == "ent":
             return self._enterprise_item(column, published)
         if published.year != self.year:  # a body issues a title once a year: remember this year's only
             self.year, self.issued = published.year, set()
         for _ in range(4):
-            _, genre, who, template = _weighted(rng, templates)
+            _, genre, who, template = _weighted(rng, templates) if column in self.shown else templates[0]
+            self.shown.add(column)
             topic = self.topics.draw(rng, published.year, FITTING.get(template))
             pub = self._issuer(who, area_mode, topic, published.year)
             fields = self._fields(pub, topic, genre, published)
@@ -112,6 +120,17 @@ class _Generator:
         self.issued.add((pub.code, title))
         return self._record(column, pub, topic, genre, title, fields, published)
 
+    def _next_column(self) -> str:
+        """The column of the next item, dealt from a shuffled deck holding each column as often as its weight,
+        so that every stretch of the catalogue has each column in its share. The first deck holds each column
+        once: even a demo of forty items leaves no column empty."""
+        if not self.deck:
+            weight = (lambda w: w) if self.dealt else (lambda w: 1)
+            self.deck = [code for code, (w, _, _) in COLUMNS.items() for _ in range(weight(w))]
+            self.rng.shuffle(self.deck)
+            self.dealt += 1
+        return self.deck.pop()
+
     def _enterprise_item(self, column: str, published: date) -> ItemRecord:
         roles = ENTERPRISE_ROLES_BY_COLUMN[column]
         pub = self.rng.choice([p for p in self.directory.enterprises if p.role in roles])
@@ -120,16 +139,14 @@ class _Generator:
         fields = self._fields(pub, topic, genre, published)
         return self._record(column, pub, topic, genre, template.format_map(fields), fields, published)
 
-    def _reissue(self, published: date, title: str, genre: str, topic: Topic, before: DemoPublisher) -> ItemRecord:
-        """The later version of a rule: the same title (now and then marked 修订) from the body doing that work now."""
+    def _reissue(self, published: date, column: str, title: str, genre: str, topic: Topic,
+                 before: DemoPublisher) -> ItemRecord:
+        """The later version of a rule: the same title, from the body doing that work now."""
         pub = before
         if before.level not in {"township", "enterprise"}:
             pub = self.directory.holder(before.role, published.year, before.area)
-        if self.rng.random() < 0.3 and "（修订）" not in title:
-            title = title.replace("》", "（修订）》", 1) if "》" in title else title + "（修订）"
         fields = self._fields(pub, topic, genre, published)
-        return self._record("normative-documents" if "《" in title else "regulations", pub, topic, genre, title,
-                            fields, published)
+        return self._record(column, pub, topic, genre, title, fields, published)
 
     def _issuer(self, who: str, area_mode: str, topic: Topic, year: int) -> DemoPublisher:
         """Who issues a document of this template, in the column's area, that year."""
@@ -157,12 +174,12 @@ class _Generator:
         key = (pub.code, year)
         serial = self.serials[key] = self.serials.get(key, 100) + 1
         index_no = f"{pub.code}/{year}-{serial:05d}"
-        validity, abolished_on = self._validity(title, genre, published, topic, pub)
+        validity, abolished_on = self._validity(column, title, genre, published, topic, pub)
         prefix = pub.doc_prefix + SERIES.get(genre, "发")
         numbered = genre in NUMBERED and rng.random() < 0.85
         return ItemRecord(
             index_no=index_no, title=title, publisher_code=pub.code, column_code=column, published_on=published,
-            body=compose(fields, topic.kind, genre, self.body_chars),
+            body=compose(fields, topic.kind, genre, self.body_chars, numbered),
             doc_no=f"{prefix}〔{year}〕{serial - 100}号" if numbered else None,
             written_on=published - timedelta(days=int(rng.random() * 13)),
             effective_on=published if genre in {"办法", "细则", "规定"} else None,
@@ -170,17 +187,19 @@ class _Generator:
             keywords=f"{topic.name} {self.topics.related(rng, topic).name}", source_url=SOURCE_BASE + index_no,
         )
 
-    def _validity(self, title: str, genre: str, published: date, topic: Topic,
+    def _validity(self, column: str, title: str, genre: str, published: date, topic: Topic,
                   pub: DemoPublisher) -> tuple[Validity, date | None]:
         """Most items stay in force; some rules are amended or abolished (and reissued), old yearly notices lapse."""
         rng = self.rng
         roll = rng.random()
-        if roll < 0.14 and (genre in REISSUED or "《" in title):
+        rule = genre in REISSUED or genre == "通知" and "《" in title
+        if rule and (roll < 0.17 or not self.abolished_shown):
             replaced = published + timedelta(days=rng.randint(300, 2600))
             if replaced <= LAST_DAY:
-                if "{pub}" not in title and pub.name not in title:
-                    self.reissues.push(replaced, title, genre, topic, pub)
-                return ("abolished", replaced) if roll < 0.09 else ("amended", None)
+                if pub.name not in title:  # a later body under another name reissues it
+                    self.reissues.push(replaced, column, title, genre, topic, pub)
+                first, self.abolished_shown = not self.abolished_shown, True  # a small demo shows one too
+                return ("abolished", replaced) if roll < 0.12 or first else ("amended", None)
         if roll > 0.93 and f"{published.year}年" in title and published.year < LAST_DAY.year - 2:
             return "expired", None
         return "valid", None

@@ -54,7 +54,7 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "办理{topic}，可到{window}现场申请，也可通过“皖事通”移动端在线申请。",
         "申请材料：申请表，居民身份证或者营业执照复印件，以及规定的其他材料。",
         "承诺办理时限为{days}个工作日；材料齐全、符合法定形式的，当场受理。",
-        "办理不收取任何费用，办理结果可通过短信和{pub}门户网站查询。",
+        "办理不收取任何费用，办理结果可通过短信和{pub}政府信息公开网站查询。",
         "{year}年，{area}共受理{topic}事项{count}件，按时办结率100%。",
         "对不予受理或者不予批准的，{pub}应当书面告知申请人理由和救济途径。",
         "工作时间：周一至周五上午8:30至12:00，下午14:30至17:30，法定节假日除外。",
@@ -65,7 +65,7 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "将此项工作纳入年度目标管理绩效考核，对工作不力的单位予以通报。",
         "{year}年，{area}{topic}累计投入资金{amount}万元，完成年度目标任务的{pct2}%。",
         "各县区、各有关单位于每季度末将工作进展情况报送{pub}。",
-        "加强{topic}政策宣传解读，通过政府网站、政务新媒体等渠道及时公开工作进展，接受社会监督。",
+        "加强{topic}政策宣传解读，通过政府信息公开网、政务新媒体等渠道及时公开工作进展，接受社会监督。",
         "建立{topic}工作联席会议制度，定期研究解决工作中的重大问题。",
     ),
     "project": (
@@ -73,7 +73,7 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "{year}年{area}计划实施{topic}项目{count}个，惠及群众{people}户。",
         "项目建设单位要严格执行招标投标、工程监理和竣工验收制度，确保工程质量和安全。",
         "{topic}资金实行专账核算、专款专用，任何单位和个人不得截留、挤占、挪用。",
-        "项目建成后，由{pub}组织验收，验收结果向社会公示。",
+        "项目建成后，由{pub}组织验收，验收结果在政府信息公开网公示。",
         "涉及征收补偿的，按照{place}有关规定给予补偿安置，补偿情况张榜公布。",
     ),
     "safety": (
@@ -109,8 +109,11 @@ CLOSINGS = (
 FRESH = frozenset({"amount", "small", "people", "count", "count2", "pct", "pct2", "days", "months", "project", "date", "md"})
 
 
-def compose(fields: Fields, kind: str, genre: str, chars: int = 0) -> str:
-    """The body of one item: an opening, four to six sentences of its kind, a closing; `chars` long at least."""
+def compose(fields: Fields, kind: str, genre: str, chars: int = 0, numbered: bool = False) -> str:
+    """The body of one item: an opening, four to six sentences of its kind, a closing; `chars` long at least.
+
+    A numbered document (one with a 文号) ends with its disclosure option.
+    """
     rng = fields.rng
     sentences = SENTENCES[kind]
     fields["addressees"] = ADDRESSEES[str(fields["unit"])]
@@ -126,4 +129,6 @@ def compose(fields: Fields, kind: str, genre: str, chars: int = 0) -> str:
         paragraph = "".join(sentences[int(rng.random() * len(sentences))].format_map(fields) for _ in range(3))
         lines.append(paragraph)
         length += len(paragraph) + 1
+    if numbered:
+        lines.append("信息公开选项：主动公开")  # the line a numbered document carries under its text
     return "\n".join(lines)

@@ -146,7 +146,7 @@ MORE_ENTERPRISES = (
 
 def _added() -> tuple[DemoPublisher, ...]:
     serial = iter(range(1, 10_000))
-    code = lambda: f"00324{next(serial):04d}"  # noqa: E731
+    code = lambda: f"00324{next(serial):04d}"
     out = [_city(code(), f"宿州市{name}", prefix, role, (first, last)) for role, name, prefix, first, last in DEPARTMENTS]
     out.append(_city(code(), TAX_2019[1], TAX_2019[2], "tax", TAX_2019[3:], level="vertical"))
     departments = [p for p in (*ORIGINAL, *out) if p.role in COUNTY_ROLES]

@@ -55,26 +55,35 @@ def _parse(text: str) -> tuple[list[tuple[int, Topic]], list[Topic]]:
     return pinned, rest
 
 
-def load() -> tuple[Topic, ...]:
-    """Every topic, most common first: the pinned ones in their order, then a fixed shuffle of the rest."""
+def load() -> tuple[tuple[Topic, ...], int]:
+    """Every topic, most common first (the pinned ones in their order, then a fixed shuffle of the rest), and
+    how many are pinned."""
     text = resources.files("content_cache").joinpath("demo/topics.txt").read_text("utf-8")
     pinned, rest = _parse(text)
     random.Random(2008).shuffle(rest)
-    return (*(t for _, t in sorted(pinned, key=lambda p: p[0])), *rest)
+    return (*(t for _, t in sorted(pinned, key=lambda p: p[0])), *rest), len(pinned)
 
 
 class TopicDraw:
     """Draws topics by rank with weight 1/rank^s, only those current in the year asked."""
 
-    def __init__(self, topics: tuple[Topic, ...]) -> None:
+    def __init__(self, topics: tuple[Topic, ...], head: int = 0) -> None:
         self.topics = topics
+        self._unshown = list(topics[:head])
         self._cumulative = list(accumulate(1.0 / rank**ZIPF_EXPONENT for rank in range(1, len(topics) + 1)))
         self._by_role: dict[str, tuple[Topic, ...]] = {}
         for topic in topics:
             self._by_role[topic.role] = (*self._by_role.get(topic.role, ()), topic)
 
     def draw(self, rng: random.Random, year: int, kinds: frozenset[str] | None = None) -> Topic:
-        """A topic of a city's or county's work, current in `year`, of one of `kinds` when given."""
+        """A topic of a city's or county's work, current in `year`, of one of `kinds` when given.
+
+        The pinned head comes first, each topic once, so even a demo of forty items shows the common work.
+        """
+        for n, topic in enumerate(self._unshown):
+            if topic.current(year) and (kinds is None or topic.kind in kinds):
+                del self._unshown[n]
+                return topic
         total = self._cumulative[-1]
         while True:
             topic = self.topics[bisect(self._cumulative, rng.random() * total)]
@@ -91,4 +100,4 @@ class TopicDraw:
         return rng.choice(self._by_role[topic.role])
 
 
-TOPICS: tuple[Topic, ...] = load()
+TOPICS, HEAD = load()
