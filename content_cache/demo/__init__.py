@@ -177,6 +177,8 @@ class _Generator:
         validity, abolished_on = self._validity(column, title, genre, published, topic, pub)
         prefix = pub.doc_prefix + SERIES.get(genre, "发")
         numbered = genre in NUMBERED and rng.random() < 0.85
+        if "《" in title:
+            fields["rule"] = title[title.index("《"):title.index("》") + 1]
         return ItemRecord(
             index_no=index_no, title=title, publisher_code=pub.code, column_code=column, published_on=published,
             body=compose(fields, topic.kind, genre, self.body_chars, numbered),

@@ -35,6 +35,7 @@ OPENINGS: dict[str, str] = {
     "招标公告": "{pub}{goods}采购项目已具备招标条件，现进行公开招标。项目编号：SZCG-{year}-{k}，预算金额{amount}万元。",
     "中标公告": "{pub}{goods}采购项目已完成评审。中标供应商：{company}，中标金额{amount}万元。",
 }
+ISSUING = "{addressees}\n现将{rule}印发给你们，请结合实际，认真贯彻执行。"  # a 通知 that issues a 《rule》
 DEFAULT_OPENING = "为做好{topic}工作，{pub}现将有关情况公开如下。"
 ADDRESSEES = {"市": "各县、区人民政府，市政府各部门、各直属机构：", "县": "各乡镇人民政府，县政府各部门：",
               "区": "各乡镇人民政府、街道办事处，区政府各部门：", "镇": "各村（居）民委员会，镇直各单位："}
@@ -117,7 +118,8 @@ def compose(fields: Fields, kind: str, genre: str, chars: int = 0, numbered: boo
     rng = fields.rng
     sentences = SENTENCES[kind]
     fields["addressees"] = ADDRESSEES[str(fields["unit"])]
-    lines = [OPENINGS.get(genre, DEFAULT_OPENING).format_map(fields)]
+    opening = ISSUING if genre == "通知" and "rule" in fields else OPENINGS.get(genre, DEFAULT_OPENING)
+    lines = [opening.format_map(fields)]
     picked = rng.sample(sentences, k=min(len(sentences), rng.randint(4, 6)))
     if "{topic}" not in lines[0] and not any("{topic}" in s for s in picked):
         picked[0] = rng.choice([s for s in sentences if "{topic}" in s])  # every body names its topic
