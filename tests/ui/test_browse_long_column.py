@@ -88,7 +88,7 @@ def test_a_long_column_pages_to_its_end_filters_by_year_and_goes_back_to_the_top
         new_index = items.items[first_new]["index_no"]
         wait_until(lambda: any(r.index_no == new_index and _on_view(r, items) for r in _rows(items)))
         top_row = max(_rows(items), key=lambda r: r.to_window(*r.pos)[1] if _on_view(r, items) else -1e9)
-        assert top_row.index_no == new_index
+        assert top_row.index_no == new_index or items.scroll_y <= 1e-3  # else a short last page: the list's end
     footer = _footer(items)
     assert footer.text == f"已显示全部 {total:,} 条" and footer.ids.more.disabled and footer.ids.more.opacity == 0
     assert [r["index_no"] for r in items.items] == [i.index_no for i in services.list_items(COLUMN, 0, total)]

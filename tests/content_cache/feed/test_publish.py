@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from content_cache import ContentCache
+from content_cache.demo import PUBLISHERS
 from content_cache.feed import (
     LimitExceeded, Limits, SourceError, StaleFeed, Upsert, Withdraw, export_cache, item_from_json, publish,
     generate_keypair, load_public_key, read_catalogue,
@@ -37,7 +38,7 @@ def test_the_catalogue_holds_every_publisher_and_column_parents_first(out: Path,
     manifest = read_manifest(out, [keypair.public])
     publishers, columns = read_catalogue((out / manifest.catalogue.path).read_bytes(), manifest.catalogue, LIMITS)
     assert publishers[0] == PublisherRecord("003232741", "宿州市人民政府", "city", None)
-    assert len(publishers) == 29 and columns[0] == ColumnRecord("guide", "政府信息公开指南", None, 0)
+    assert len(publishers) == len(PUBLISHERS) and columns[0] == ColumnRecord("guide", "政府信息公开指南", None, 0)
     seen: set[str] = set()
     for col in columns:
         assert col.parent_code is None or col.parent_code in seen
