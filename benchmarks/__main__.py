@@ -49,7 +49,7 @@ QUERIES = {
     "two characters": "预算",
     "four characters": "安全生产",
     "two words": "财政 报告",
-    "文号": "宿政〔2009〕12号",
+    "文号": "宿政发〔2009〕12号",
     "索引号": "003232741/2008-00001",
     "pinyin initials": "czys",
     "full pinyin": "caizhengyusuan",

@@ -82,7 +82,10 @@ _SCORED = {
         LEFT JOIN (SELECT rowid AS id, bm25(title_fts, 10.0, 8.0, 4.0, 3.0) AS score FROM title_fts
                    WHERE title_fts MATCH :head) AS h
         ON h.id = m.id""",
-    "pinyin": "SELECT ids.id, -1000.0 + length(items.title) / 1000.0 FROM ({ids}) AS ids CROSS JOIN items ON items.id = ids.id",
+    # a title whose pinyin holds the letters: first, unless the letters read as words (then after the items that
+    # hold those words: 湿地保护 is shidibaohu, which holds dibao, and must not come before 低保)
+    "pinyin": "SELECT ids.id, :pinyin_base + length(items.title) / 1000.0 FROM ({ids}) AS ids "
+              "CROSS JOIN items ON items.id = ids.id",
 }
 
 
@@ -132,8 +135,8 @@ def search(
     partial = False
     # Found nowhere as understood, or in a few items only: a phrase of the lists also by its words apart
     # (换身份证, 社保转移 → 社会保险关系 … 转移), then, found nowhere still, for two words or more, the items
-    # holding most of them.
-    wider_ways = ({"loose": True}, {"any_group": True, "loose": True}) if partial_ok else ()
+    # holding most of them, each word as a phrase, else by its words apart too.
+    wider_ways = ({"loose": True}, {"any_group": True}, {"any_group": True, "loose": True}) if partial_ok else ()
     for way in wider_ways:
         if counted >= FEW_HITS or (counted and way.get("any_group")) or (
                 way.get("any_group") and _word_count(query, vocabulary) < 2):
@@ -242,6 +245,7 @@ def _plan(query: str, spelt: list[tuple[str, ...]], vocabulary: Vocabulary, *, a
                     params[f"g{i}"] = group
     if looks_like_pinyin(query) and not any_group:
         sources.append(_pinyin_source(fts.normalise(query).split(), params))
+        params["pinyin_base"] = 0.0 if spelt else -1000.0
     return (sources, params) if sources else None
 
 
@@ -308,13 +312,29 @@ def _read_alike(session: Session, run: str, vocabulary: Vocabulary) -> str | Non
     return held[0] if held else None
 
 
+def _respell_pairs(session: Session, part: str, left_out: tuple[str, ...], vocabulary: Vocabulary) -> str:
+    """`part` with each pair of characters the cut left out, both, replaced by a word read alike that the
+    documents hold (户藉改革 → 户籍改革), when there is one. A character left beside a word (交 of 交医保) is a
+    verb or a particle, not a misspelling."""
+    chars = list(part)
+    for i in range(len(chars) - 1):
+        pair = chars[i] + chars[i + 1]
+        if chars[i] in left_out and chars[i + 1] in left_out:
+            alike = _read_alike(session, pair, vocabulary)
+            if alike:
+                chars[i], chars[i + 1] = alike
+    return "".join(chars)
+
+
 def _respell_unknown_words(session: Session, query: str, vocabulary: Vocabulary) -> str:
     """The query with each part the segmenter could not cut into known words (公基金 → 公 基金, 廉租放 → 廉租 放)
     replaced by a word of the same length read alike (公积金, 廉租房), when there is one."""
     parts = []
     for part in query.split():
-        if _CJK_RUN.fullmatch(part) and understand(fts.normalise(part), vocabulary).left_out:
-            parts.append(_read_alike(session, part, vocabulary) or part)
+        understood = understand(fts.normalise(part), vocabulary)
+        if _CJK_RUN.fullmatch(part) and understood.left_out:
+            parts.append(_read_alike(session, part, vocabulary) or _respell_pairs(session, part, understood.left_out,
+                                                                                  vocabulary))
         else:
             parts.append(part)
     return " ".join(parts) if parts != query.split() else query

@@ -79,3 +79,14 @@ def test_pinyin_that_reads_as_no_word_the_documents_hold_finds_nothing(cache: Co
 def test_a_phrase_held_by_few_documents_brings_those_holding_its_words_apart_after_them(cache: ContentCache) -> None:
     hits = [hit.index_no for hit in cache.search("社保转移", 5).hits]
     assert hits[:2] == ["003232872/2022-90008", "003232872/2017-90007"]  # the phrase (as 社会保险关系转移接续) first
+
+
+def test_two_characters_the_cut_left_alone_are_respelt_as_a_word_read_alike(cache: ContentCache) -> None:
+    result = cache.search("户藉制度", 5)  # 藉 for 籍: 户 and 藉 are no word, 户籍 is
+    assert (result.respelt_from, result.query) == ("户藉制度", "户籍制度")
+    assert [hit.index_no for hit in result.hits][:1] == ["003232741/2019-90023"]
+
+
+def test_a_verb_left_beside_a_word_is_not_taken_for_a_misspelling(cache: ContentCache) -> None:
+    result = cache.search("办落户", 5)  # 办 is left out; 办落 must not become another word
+    assert not result.respelt_from and [hit.index_no for hit in result.hits][:1] == ["003232741/2019-90023"]

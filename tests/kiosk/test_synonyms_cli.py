@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.kiosk.test_cli import kiosk
@@ -13,6 +14,10 @@ def test_publish_sync_then_synonyms_shows_built_in_and_publisher_groups(tmp_path
     for args in (("demo-content", "--count", "50", "--seed", "3"), ("keygen", str(tmp_path / "keys")),
                  ("export", str(src))):
         assert kiosk(pub, *args).returncode == 0
+    items = src / "items.jsonl"
+    rows = [json.loads(line) for line in items.read_text("utf-8").splitlines() if line.strip()]
+    rows[1]["title"] = "关于宿州市区汴河路改造项目建设的公告"  # a document the publisher's own name finds
+    items.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), "utf-8")
     (src / "synonyms.tsv").write_text("# 本单位的叫法\n汴河路\t汴河大道\n公积金\t住房储金\n", "utf-8")
     done = kiosk(pub, "publish", str(src), str(feed), "--key", str(key))
     assert done.returncode == 0, done.stderr

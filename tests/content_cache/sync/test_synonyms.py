@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,30 @@ FARMING = "003233115/2010-00101"  # 关于进一步做好农业综合开发工�
 
 FIRST_LIST = "\ufeff# the publisher's own names\r\n汴河路\t汴河大道\r\n\n 公积金\t住房储金 \t公积金\n"
 SECOND_LIST = "农业综合开发\t农综开\n"
+
+
+OWN_ITEMS = {  # the publisher's items these tests search for, among the demo catalogue's
+    BIANHE_ROAD: ("关于宿州市区汴河路改造项目建设的公告", "汴河路改造项目于本年度开工建设，施工期间请绕行。"),
+    HOUSING_FUND: ("关于进一步做好住房公积金工作的通知", "各单位应当按时足额缴存住房公积金。"),
+    FARMING: ("关于进一步做好农业综合开发工作的通知", "做好农业综合开发项目的申报和管理工作。"),
+}
+
+
+@pytest.fixture
+def src(exported: Path, tmp_path: Path) -> Path:
+    """The exported publisher input with the items these tests search for in it."""
+    folder = Path(shutil.copytree(exported, tmp_path / "src"))
+    items = folder / "items.jsonl"
+    rows = [row for row in read_jsonl(items) if row["index_no"] not in OWN_ITEMS]
+    model, own = rows[0], []
+    for index_no, (title, body) in OWN_ITEMS.items():
+        code, rest = index_no.split("/")
+        own.append(model | {"index_no": index_no, "publisher_code": code, "title": title, "body": body,
+                             "published_on": f"{rest[:4]}-06-01", "doc_no": None, "attachments": [],
+                             "source_url": model["source_url"].rsplit("/", 1)[0] + "/" + index_no,
+                             "column_code": "normative-documents"})
+    write_jsonl(items, [model, *own, *rows[1:]])  # near the top: a test drops the last rows
+    return folder
 
 
 def found(cache: ContentCache, query: str) -> set[str]:
