@@ -62,7 +62,7 @@ def candidates(session: Session, letters: str, limit: int = 12) -> list[Candidat
     whole, begun = vocabulary.spelt_from(letters)
     found: dict[str, Candidate] = {word: Candidate(word, len(letters)) for word in whole[:CITIZEN_WORDS]}
     common = [w for w in lexicon.read_as(letters)[:COMMON_TRIES] if w not in found]
-    for word in _held(session, common)[:COMMON_WORDS] or _compound(session, letters, vocabulary):
+    for word in fts.held_words(session, common, COMMON_WORDS) or _compound(session, letters, vocabulary):
         found[word] = Candidate(word, len(letters))
     later = begun[:CITIZEN_WORDS]
     titles: list[Candidate] = []
@@ -80,16 +80,6 @@ def candidates(session: Session, letters: str, limit: int = 12) -> list[Candidat
     return ordered[:limit]
 
 
-def _held(session: Session, words: list[str]) -> list[str]:
-    """The words some item's text holds, in order."""
-    held = []
-    for word in words:
-        match = fts.match_words([(word,)])
-        if match and session.execute(text("SELECT 1 FROM item_fts WHERE item_fts MATCH :m LIMIT 1"), {"m": match}).first():
-            held.append(word)
-    return held
-
-
 def _compound(session: Session, letters: str, vocabulary: Vocabulary) -> list[str]:
     """Two words the letters spell one after the other, when some document holds them together: czys →
     财政 + 预算 → 财政预算. The first such phrase, or none."""
@@ -97,7 +87,7 @@ def _compound(session: Session, letters: str, vocabulary: Vocabulary) -> list[st
     for cut in range(2, len(letters) - 1):
         first, second = _word_spelt(session, letters[:cut], vocabulary), _word_spelt(session, letters[cut:], vocabulary)
         if first and second:
-            if _held(session, [first + second]):
+            if fts.held_words(session, [first + second]):
                 return [first + second]
             tried += 1
             if tried >= COMPOUND_TRIES:

@@ -161,6 +161,18 @@ def _all_of(word: str) -> str | None:
     return phrases[0] if len(phrases) == 1 else "(" + " AND ".join(phrases) + ")"
 
 
+def held_words(session: Session, words: Sequence[str], wanted: int | None = None) -> list[str]:
+    """The `words` some item's text holds, in order, up to `wanted` of them: one indexed lookup each."""
+    held: list[str] = []
+    for word in words:
+        match = match_words([(word,)])
+        if match and session.execute(text("SELECT 1 FROM item_fts WHERE item_fts MATCH :m LIMIT 1"), {"m": match}).first():
+            held.append(word)
+            if wanted is not None and len(held) >= wanted:
+                break
+    return held
+
+
 def doc_key(value: str) -> str | None:
     """A 文号 as one token, whatever its brackets and spaces: 宿政〔2008〕12号 and 宿政[2008] 12号 → 宿政200812号.
 

@@ -44,10 +44,15 @@ def warm() -> None:
     _index()
 
 
-@cache
+_built: list[tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]] = []
+
+
 def _index() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """The index, built once: a second caller waits for the first rather than building it again."""
     with _lock:
-        return _build()
+        if not _built:
+            _built.append(_build())
+        return _built[0]
 
 
 def _build() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:

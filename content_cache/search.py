@@ -282,24 +282,12 @@ def _pinyin_words(session: Session, query: str) -> list[tuple[str, ...]]:
         )
         words += [row[0] for row in rows if row[0] not in words]
         if not words:
-            words = _held_words(session, lexicon.read_as(part), 3)
+            words = fts.held_words(session, lexicon.read_as(part)[:LEXICON_TRIES], 3)
         if not words:
             return []
         terms = [term for word in words for term in (word, *vocabulary.synonyms_of(word))]
         groups.append(tuple(dict.fromkeys(terms)))
     return groups
-
-
-def _held_words(session: Session, words: tuple[str, ...], wanted: int) -> list[str]:
-    """Up to `wanted` of the first LEXICON_TRIES `words` that some item's text holds."""
-    held = []
-    for word in words[:LEXICON_TRIES]:
-        match = fts.match_words([(word,)])
-        if match and session.execute(text("SELECT 1 FROM item_fts WHERE item_fts MATCH :m LIMIT 1"), {"m": match}).first():
-            held.append(word)
-            if len(held) >= wanted:
-                break
-    return held
 
 
 def _read_alike(session: Session, run: str, vocabulary: Vocabulary) -> str | None:
@@ -308,7 +296,8 @@ def _read_alike(session: Session, run: str, vocabulary: Vocabulary) -> str | Non
     alike = [term for term in vocabulary.read_as(reading) if len(term) == len(run) and term != run]
     if alike:
         return alike[0]
-    held = _held_words(session, tuple(w for w in lexicon.read_as(reading) if len(w) == len(run) and w != run), 1)
+    alike_words = [w for w in lexicon.read_as(reading) if len(w) == len(run) and w != run]
+    held = fts.held_words(session, alike_words[:LEXICON_TRIES], 1)
     return held[0] if held else None
 
 

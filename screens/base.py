@@ -12,9 +12,9 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
 from screens import theme  # noqa: F401  (loads theme.kv before any screen's rules)
-from screens.wrap import BreakLabel, lay_out_pending  # BreakLabel: registered, the base of wrapping labels in the rules
 from screens.navigator import Navigator, Params
 from screens.services import KioskServices
+from screens.wrap import BreakLabel, lay_out_pending  # noqa: F401 - BreakLabel registered: the base of wrapping labels in the rules
 
 
 def load_kv(module_file: str) -> None:

@@ -85,10 +85,8 @@ class QuickTapScrollView(QuickTap, ScrollView):
     view, under an empty band, once a smaller size made it fit.
     """
 
-    def on_viewport_size(self, _view: Any, size: Any) -> None:
-        if size[1] <= self.height:
+    def on_viewport_size(self, *_args: Any) -> None:
+        if self.viewport_size[1] <= self.height:
             self.scroll_y = 1
 
-    def on_height(self, _view: Any, height: float) -> None:
-        if self.viewport_size[1] <= height:
-            self.scroll_y = 1
+    on_height = on_viewport_size

@@ -30,7 +30,7 @@ from kivy.properties import BooleanProperty
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
 
-from content_cache.linebreak import CharWidths, is_ideograph, clip_lines, fill_lines
+from content_cache.linebreak import CharWidths, clip_lines, fill_lines, is_ideograph
 
 __all__ = ["BreakLabel", "ShownLater", "break_lines", "lay_out_pending", "not_shown", "text_widths"]
 
@@ -59,8 +59,7 @@ class _Heights:
             height = heights.get(ch)
             if height is None:
                 height = heights[ch] = self._ideograph if is_ideograph(ch) else int(self._core.get_extents(ch)[1])
-            if height > tallest:
-                tallest = height
+            tallest = max(tallest, height)
         return tallest
 
 
