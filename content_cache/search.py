@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -135,22 +135,25 @@ def search(
     partial = False
     # Found nowhere as understood, or in a few items only: a phrase of the lists also by its words apart
     # (换身份证, 社保转移 → 社会保险关系 … 转移), then, found nowhere still, for two words or more, the items
-    # holding most of them, each word as a phrase, else by its words apart too.
+    # holding most of them, each word as a phrase, and, found in a few only, the list's other names by their words
+    # apart too.
     wider_ways = ({"loose": True}, {"any_group": True}, {"any_group": True, "loose": True}) if partial_ok else ()
     for way in wider_ways:
-        if counted >= FEW_HITS or (counted and way.get("any_group")) or (
+        if counted >= FEW_HITS or (counted and way.get("any_group") and not partial) or (
                 way.get("any_group") and _word_count(query, vocabulary) < 2):
             break
-        if counted and way.get("loose"):  # found a few: a phrase by its words apart only when they are the whole of it
-            way = {"loose": "whole"}
+        if counted and way.get("loose"):  # found a few: a typed phrase by its words apart only when they are the
+            way = {**way, "loose": "names" if partial else "whole"}  # whole of it; a few holding some words: the
+            # list's other names by their words apart (上学报名 → 义务教育招生入学 → 义务教育 … 招生 … 入学)
         wider = _plan(query, spelt, vocabulary, **way)
         if wider is None or wider[1].get("all") == params.get("all"):
             continue
         more = _count(session, wider[0], where, wider[1] | filter_params)
-        if more > counted:
-            sources, params, counted = wider[0], wider[1] | filter_params, more
+        if more > counted or (more == counted and not way.get("any_group")):  # the same items: a title holding
+            sources, params, counted = wider[0], wider[1] | filter_params, more  # the words apart ranks higher
             partial = bool(way.get("any_group"))
     broad = counted > BROAD
+    params["routine"] = 0 if asks_for_routine(query, spelt) else 1
     ids_sql = " UNION ".join(source.ids for source in sources)
     filtered = f"SELECT items.id FROM ({ids_sql}) AS ids CROSS JOIN items ON items.id = ids.id {where}"
     if broad:
@@ -218,6 +221,8 @@ def _plan(query: str, spelt: list[tuple[str, ...]], vocabulary: Vocabulary, *, a
     groups = [group.terms for group in understood.groups]
     if loose == "whole":
         cut: Callable[[str], list[str]] | None = _typed_words_apart(understood.words, vocabulary)
+    elif loose == "names":
+        cut = _other_names_apart(understood.words, vocabulary)
     else:
         cut = (lambda term: words_of(term, vocabulary)) if loose else None
     alike = vocabulary.synonyms_of
@@ -258,6 +263,16 @@ def _typed_words_apart(typed: tuple[str, ...], vocabulary: Vocabulary) -> Callab
             return [term]
         words = words_of(term, vocabulary)
         return words if "".join(words) == term else [term]
+
+    return cut
+
+
+def _other_names_apart(typed: tuple[str, ...], vocabulary: Vocabulary) -> Callable[[str], list[str]]:
+    """A cut for the other names of the words the citizen typed, each by its words (义务教育招生入学 → 义务教育 招生
+    入学), the typed words whole: what the citizen typed is what they look for, a formal name is worded many ways."""
+
+    def cut(term: str) -> list[str]:
+        return [term] if term in typed else words_of(term, vocabulary)
 
     return cut
 
@@ -460,10 +475,41 @@ def _ranked(
 
 
 # The prior that breaks near ties for the current document (scores are negative, lower is better): each
-# year after 2008 adds 5 % to an item's score (2026: ×1.9), and an item no longer in force (废止, 失效) counts
-# half. Tuned on the relevance set (benchmarks/relevance.py): 73 % → 81 % of its queries found within k.
-_PRIOR = ("(1.0 + 0.05 * max(0, CAST(substr(items.published_on, 1, 4) AS INTEGER) - 2008)) "
-          "* (CASE WHEN items.validity IN ('abolished', 'expired') THEN 0.5 ELSE 1.0 END)")
+# year after 2008 adds 5 % to an item's score (2026: ×1.9), an item no longer in force (废止, 失效) counts
+# half, and a routine record counts ROUTINE_WEIGHT. Tuned on the relevance set (benchmarks/relevance.py).
+_YEAR_PRIOR = "(1.0 + 0.05 * max(0, CAST(substr(items.published_on, 1, 4) AS INTEGER) - 2008))"
+_VALIDITY_PRIOR = "(CASE WHEN items.validity IN ('abolished', 'expired') THEN 0.5 ELSE 1.0 END)"
+
+# Routine records: what a body publishes for accountability (tenders and awards, budgets and accounts, minutes,
+# work plans and summaries, statistics, catalogues, press releases, penalty decisions, answers to proposals,
+# village accounts), found by naming them. A citizen who names a department or a topic asks first for its rules
+# and notices, so among matches of like score these come after, unless the query names such a record (采购, 预算 …).
+# Known by the 体裁 a feed gives, or, where it gives none, by the title's words.
+ROUTINE_WEIGHT = 0.5
+ROUTINE_GENRES = ("招标公告", "中标公告", "纪要", "要点", "总结", "统计信息", "预算", "决算", "目录", "新闻",
+                  "说明", "公开", "决定书", "答复")
+ROUTINE_TITLE_WORDS = ("采购项目", "招标公告", "中标公告", "成交公告", "会议纪要", "工作要点", "工作总结",
+                       "部门预算", "部门决算", "经费预算", "机构职能", "信息公开目录", "新闻发布会", "处罚决定书",
+                       "财务公开", "提案的答复", "建议的答复", "主要经济指标", "工作年度报告", "资金发放情况",
+                       "公开招聘", "名单公示", "对象公示", "人员公示")
+ROUTINE_ASKS = ("采购", "招标", "中标", "成交", "纪要", "要点", "总结", "统计", "指标", "数据", "预算", "决算", "三公",
+                "目录", "新闻", "发布会", "处罚", "决定书", "答复", "提案", "建议", "财务", "职能", "机构", "年度报告",
+                "发放", "招聘", "名单", "对象", "人员", "公示")
+_ROUTINE = ("(items.genre IN (" + ", ".join(f"'{g}'" for g in ROUTINE_GENRES) + ") OR "
+            + " OR ".join(f"instr(items.title, '{w}') > 0" for w in ROUTINE_TITLE_WORDS) + ")")
+_PRIOR = (f"{_YEAR_PRIOR} * {_VALIDITY_PRIOR} "
+          f"* (CASE WHEN :routine AND {_ROUTINE} THEN {ROUTINE_WEIGHT} ELSE 1.0 END)")
+
+
+def is_routine(genre: str, title: str) -> bool:
+    """Whether an item is a routine record (ROUTINE_GENRES, ROUTINE_TITLE_WORDS), as the ranking's SQL decides."""
+    return genre in ROUTINE_GENRES or any(word in title for word in ROUTINE_TITLE_WORDS)
+
+
+def asks_for_routine(query: str, spelt: Sequence[Sequence[str]] = ()) -> bool:
+    """Whether a query names a routine record (采购, 预算 …), in its text or in the words its pinyin reads as."""
+    words = [fts.normalise(query), *(term for terms in spelt for term in terms)]
+    return any(ask in word for word in words for ask in ROUTINE_ASKS)
 
 
 def _where(session: Session, filters: Filters) -> tuple[str, dict[str, Any]]:
@@ -672,6 +718,7 @@ def explain(session: Session, query: str, index_nos: list[str]) -> list[str]:
     groups = [group.terms for group in understood.groups]
     spelt = _pinyin_words(session, query) if looks_like_pinyin(query) else []
     groups = spelt or groups
+    demote_routine = not asks_for_routine(query, spelt)
     head = fts.match_words(groups) or ""
     lines = []
     head_line = "words: " + " + ".join("/".join(terms[:4]) for terms in groups)
@@ -699,11 +746,13 @@ def explain(session: Session, query: str, index_nos: list[str]) -> list[str]:
         ).first() if head else None
         title, body = (scores or (None, None))
         year = item.published_on.year
+        routine = demote_routine and is_routine(item.genre, item.title)
         prior = (1.0 + 0.05 * max(0, year - 2008)) * (0.5 if item.validity in ("abolished", "expired") else 1.0)
+        prior *= ROUTINE_WEIGHT if routine else 1.0
         parts = [f"{index_no}  holds {' '.join(held)}",
                  f"title {title:.2f}" if title is not None else "title -",
                  f"body {body:.2f}" if body is not None else "body -",
-                 f"prior ×{prior:.2f} ({year}, {item.validity})"]
+                 f"prior ×{prior:.2f} ({year}, {item.validity}{', routine' if routine else ''})"]
         if item.title == query.strip():
             parts.append("the whole title")
         lines.append("; ".join(parts))

@@ -6,15 +6,15 @@ from pathlib import Path
 
 from benchmarks.relevance import build_cache, queries, score
 
-# Found within k now: 152 of 184 (83 %), MRR 0.742, with the set mixed into 3,000 items of the realistic demo
-# catalogue (content_cache.demo). Its filler now holds documents that truly compete with the set's own (newer
+# Found within k now: 160 of 184 (87 %), MRR 0.783, with the set mixed into 3,000 items of the realistic demo
+# catalogue (content_cache.demo). Its filler holds documents that truly compete with the set's own (newer
 # county versions, 停水 notices of 2026, a department's own notices for its abbreviation); on the earlier
-# generator's filler, which never touched the set's subjects, the same search found 169 (92 %). Raise these as
+# generator's filler, which never touched the set's subjects, the search found 169 (92 %). Raise these as
 # search improves.
-SUCCESS_FLOOR = 0.82
-MRR_FLOOR = 0.74
-CLASS_FLOORS = {"unspaced": 17, "spaced": 18, "doc_no": 18, "title_exact": 18, "question": 14, "current_version": 14,
-                "abbreviation": 10, "everyday": 17, "pinyin": 10, "homophone": 16}
+SUCCESS_FLOOR = 0.86
+MRR_FLOOR = 0.77
+CLASS_FLOORS = {"unspaced": 18, "spaced": 18, "doc_no": 18, "title_exact": 18, "question": 15, "current_version": 15,
+                "abbreviation": 11, "everyday": 20, "pinyin": 12, "homophone": 15}
 
 
 def test_the_relevance_set_scores_at_or_above_its_floor(tmp_path: Path) -> None:

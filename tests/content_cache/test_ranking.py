@@ -1,0 +1,75 @@
+"""How matches rank among themselves: routine records after rules and notices, a title holding the words apart
+before a body holding them together, question filler left out."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from content_cache import ContentCache
+from content_cache.catalogue_layout import column_records
+from content_cache.demo import generate_items, publisher_records
+from content_cache.search import asks_for_routine, is_routine
+from content_cache.store import upsert_columns, upsert_items, upsert_publishers
+
+
+def load(cache: ContentCache, records) -> None:
+    with cache.transaction() as session:
+        upsert_publishers(session, publisher_records())
+        upsert_columns(session, column_records())
+        upsert_items(session, records)
+
+
+def _items(count: int) -> list:
+    """Plain items to dress as the test needs: same year, in force, no 文号."""
+    return [replace(item, published_on=date(2024, 5, 1), validity="valid", doc_no=None, genre="通知", subject="")
+            for item in generate_items(count, seed=11)]
+
+
+def _order(cache: ContentCache, query: str) -> list[str]:
+    return [hit.title for hit in cache.search(query, 10).hits]
+
+
+def test_a_routine_record_comes_after_a_notice_of_like_score_unless_the_query_names_it(empty_cache: ContentCache) -> None:
+    a, b, c = _items(3)
+    tender = replace(a, title="宿州市龟兔赛跑协会监控设备采购项目招标公告", body="见附件。", genre="招标公告",
+                     published_on=date(2026, 3, 1))
+    minutes = replace(b, title="宿州市龟兔赛跑协会工作会议纪要", body="见附件。", genre="",  # no 体裁: by its title
+                      published_on=date(2026, 2, 1))
+    notice = replace(c, title="宿州市龟兔赛跑协会关于调整会员收费标准的公告", body="见附件。", genre="公告",
+                     published_on=date(2021, 3, 1))
+    load(empty_cache, [tender, minutes, notice])
+    assert _order(empty_cache, "龟兔赛跑协会")[0] == notice.title
+    assert _order(empty_cache, "龟兔赛跑协会 采购")[0] == tender.title
+    assert _order(empty_cache, "龟兔赛跑协会纪要")[0] == minutes.title
+    explained = empty_cache.explain("龟兔赛跑协会", [tender.index_no, notice.index_no])
+    assert "routine" in explained[1] and "routine" not in explained[2]
+
+
+def test_routine_records_are_known_by_genre_or_title_and_asked_for_by_name() -> None:
+    assert is_routine("中标公告", "关于某项目的公告")
+    assert is_routine("", "宿州市财政局2025年部门预算")
+    assert is_routine("", "萧县2024年度门诊慢特病拟享受对象名单公示")
+    assert not is_routine("通知", "关于调整城乡居民基本医疗保险缴费标准的通知")
+    assert asks_for_routine("发改委采购")
+    assert asks_for_routine("caizheng ys", [("财政",), ("预算", "财政预算")])
+    assert not asks_for_routine("发改委")
+
+
+def test_a_title_holding_the_words_apart_ranks_before_a_body_holding_them_together(empty_cache: ContentCache) -> None:
+    a, b = _items(2)
+    in_body = replace(a, title="关于银河路停车场建设项目的批复", body="职工可申请公积金贷款购买车位。",
+                      published_on=date(2026, 1, 1))
+    apart = replace(b, title="关于调整住房公积金个人住房贷款政策的公告", body="办理公积金贷款的条件见附件。",
+                    published_on=date(2022, 1, 1))
+    load(empty_cache, [in_body, apart])
+    assert _order(empty_cache, "公积金贷款") == [apart.title, in_body.title]
+
+
+def test_question_filler_around_a_price_is_left_out(empty_cache: ContentCache) -> None:
+    (a,) = _items(1)
+    notice = replace(a, title="关于做好2026年度城乡居民基本医疗保险参保缴费工作的通知",
+                     body="个人缴费标准为每人每年400元。")
+    load(empty_cache, [notice])
+    assert _order(empty_cache, "医保一年交多少钱") == [notice.title]
+    assert _order(empty_cache, "哪里可以交医保") == [notice.title]
