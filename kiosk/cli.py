@@ -8,10 +8,11 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from content_cache import ContentError
 from content_cache.records import Filters, ItemSummary, SearchResult, Snippet
@@ -466,26 +467,72 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `kiosk` command."""
+    """Entry point of the `kiosk` command: one line on stderr for any failure, never a traceback (it goes to the log)."""
     args = build_parser().parse_args(argv)
+    with _printable_output():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    logging.lastResort = None  # before the log file is set up, a logged traceback must not reach stderr either
+    logged = False
     try:
         config = load_config()
         setup_logging(config)
+        logged = True
         return int(args.func(args, config))
     except (KioskError, ContentError, PrintError) as exc:
         return _fail(str(exc))
-    except Exception as exc:
-        if not (isinstance(exc, OSError) or is_database_error(exc)):
-            raise
-        log.exception("kiosk %s failed", args.command)
-        return _fail(f"{type(exc).__name__}: {exc}".splitlines()[0])
     except KeyboardInterrupt:
         return _fail("interrupted")
+    except Exception as exc:
+        log.exception("kiosk %s failed", args.command)
+        where = "; the details are in the kiosk's log (KIOSK_HOME/logs/kiosk.log)" if logged else ""
+        if isinstance(exc, OSError) or is_database_error(exc):
+            return _fail(f"{type(exc).__name__}: {exc}".splitlines()[0] + where)
+        return _fail(f"unexpected {type(exc).__name__} in `kiosk {args.command}`: {str(exc)[:200]}".splitlines()[0]
+                     + where)
 
 
 def _fail(message: str) -> int:
     print(f"kiosk: error: {message}", file=sys.stderr)
     return 1
+
+
+# Control, zero-width and direction characters, shown as \\uXXXX: a feed title or a file name written raw could
+# move the cursor, recolour the terminal or hide what follows. Line ends, tabs and the progress line's \\r stay.
+_ESCAPES = {point: f"\\u{point:04x}" for point in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F,
+                                                   *range(0x80, 0xA0), *range(0x200B, 0x2010), *range(0x202A, 0x202F),
+                                                   *range(0x2066, 0x206A), 0xFEFF)}
+
+
+def printable(text: str) -> str:
+    """Text safe to write to a terminal (see _ESCAPES)."""
+    return text.translate(_ESCAPES)
+
+
+class _PrintableStream:
+    """A text stream that writes what it is given through `printable`; anything else goes to the stream beneath."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(printable(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def _printable_output() -> Iterator[None]:
+    """Everything the command writes to stdout and stderr goes through `printable`, whoever writes it."""
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _PrintableStream(out), _PrintableStream(err)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
 
 
 if __name__ == "__main__":
