@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -565,30 +566,35 @@ def column_and_descendants(session: Session, code: str) -> list[str]:
 
 
 def _facets(session: Session, matched: str, params: dict[str, Any]) -> dict[str, tuple[Facet, ...]]:
-    """Counts of the matching items (of a broad query: its newest BROAD) per column, publisher, year, 体裁, validity."""
-    def counts(expression: str) -> list[tuple[Any, int]]:
-        rows = session.execute(
-            text(
-                f"SELECT {expression} AS value, count(*) AS n FROM ({matched}) AS m CROSS JOIN items ON items.id = m.id "
-                "GROUP BY value ORDER BY n DESC, value"
-            ),
-            params,
-        )
-        return [(value, n) for value, n in rows]
+    """Counts of the matching items (of a broad query: its newest BROAD) per column, publisher, year, 体裁, validity.
+
+    One pass over the matches reads the five values of each (five GROUP BY queries would run the match five
+    times: about 120 ms more for a word at a million items)."""
+    tallies: list[Counter[Any]] = [Counter() for _ in range(5)]
+    rows = session.execute(
+        text(f"SELECT items.column_code, items.publisher_code, substr(items.published_on, 1, 4), items.genre, "
+             f"items.validity FROM ({matched}) AS m CROSS JOIN items ON items.id = m.id"),
+        params,
+    )
+    for row in rows:
+        for tally, value in zip(tallies, row, strict=True):
+            tally[value] += 1
+
+    def counts(position: int) -> list[tuple[Any, int]]:  # the commonest first, then by value
+        return sorted(tallies[position].items(), key=lambda pair: (-pair[1], "" if pair[0] is None else str(pair[0])))
 
     columns = {code: name for code, name in session.execute(select(CatalogueColumn.code, CatalogueColumn.name))}
     publishers = {
         code: (name, level) for code, name, level in session.execute(select(Publisher.code, Publisher.name, Publisher.level))
     }
     return {
-        "column": tuple(Facet(c, columns.get(c, c), n) for c, n in counts("items.column_code")),
+        "column": tuple(Facet(c, columns.get(c, c), n) for c, n in counts(0)),
         "publisher": tuple(
-            Facet(c, publishers.get(c, (c, ""))[0], n, publishers.get(c, ("", ""))[1])
-            for c, n in counts("items.publisher_code")
+            Facet(c, publishers.get(c, (c, ""))[0], n, publishers.get(c, ("", ""))[1]) for c, n in counts(1)
         ),
-        "year": tuple(Facet(str(y), f"{y}年", n) for y, n in counts("substr(items.published_on, 1, 4)")),
-        "genre": tuple(Facet(g, g, n) for g, n in counts("items.genre") if g),
-        "validity": tuple(Facet(v, VALIDITY_LABELS.get(v, v), n) for v, n in counts("items.validity")),
+        "year": tuple(Facet(str(y), f"{y}年", n) for y, n in counts(2)),
+        "genre": tuple(Facet(g, g, n) for g, n in counts(3) if g),
+        "validity": tuple(Facet(v, VALIDITY_LABELS.get(v, v), n) for v, n in counts(4)),
     }
 
 
