@@ -134,7 +134,7 @@ def search(
     where, filter_params = _where(session, filters)
     params |= filter_params
     limit = max(limit, 0)
-    counted = _count(session, sources, where, params)
+    counted, walked = _count(session, sources, where, params)
     partial = False
     # Found nowhere as understood, or in a few items only: a phrase of the lists also by its words apart
     # (换身份证, 社保转移 → 社会保险关系 … 转移), then, found nowhere still, for two words or more, the items
@@ -151,7 +151,7 @@ def search(
         wider = _plan(query, spelt, vocabulary, **way)
         if wider is None or wider[1].get("all") == params.get("all"):
             continue
-        more = _count(session, wider[0], where, wider[1] | filter_params)
+        more, _ = _count(session, wider[0], where, wider[1] | filter_params)
         if more > counted or (more == counted and not way.get("any_group")):  # the same items: a title holding
             sources, params, counted = wider[0], wider[1] | filter_params, more  # the words apart ranks higher
             partial = bool(way.get("any_group"))
@@ -161,7 +161,7 @@ def search(
     filtered = f"SELECT items.id FROM ({ids_sql}) AS ids CROSS JOIN items ON items.id = ids.id {where}"
     if broad:
         order = _broad_order(sources, params)
-        ids = _walk(session, order, where, params, offset + limit)[offset:]
+        ids = _walk(session, order, where, params, offset + limit, walked)[offset:]
         sample = _walk(session, sources, where, params, BROAD) if facets else []
         matched = "SELECT value AS id FROM json_each(:sample)"
         params["sample"] = json.dumps(sample)
@@ -382,8 +382,10 @@ def _pinyin_source(parts: list[str], params: dict[str, Any]) -> _Source:
     return _Source(ids, found.newest, check, pinyin=True)
 
 
-def _count(session: Session, sources: list[_Source], where: str, params: dict[str, Any]) -> int:
-    """How many items match, counted exactly up to BROAD; more than BROAD is a broad query.
+def _count(session: Session, sources: list[_Source], where: str, params: dict[str, Any]
+           ) -> tuple[int, dict[str, list[int]]]:
+    """How many items match, counted exactly up to BROAD; more than BROAD is a broad query, and then the newest
+    title matches that told so come along (a source's ids SQL → its ids, newest first), for its first page.
 
     The titles are counted first: what their table matches, the whole items do as well, and for a very common
     character (市) the titles alone exceed BROAD at a fraction of the cost of the bodies' count (90 against
@@ -391,9 +393,11 @@ def _count(session: Session, sources: list[_Source], where: str, params: dict[st
     """
     titles = _fts_source("title_fts", "all")
     if "all" in params:
-        sql = f"SELECT count(*) FROM (SELECT items.id FROM ({titles.ids}) AS ids CROSS JOIN items ON items.id = ids.id {where} LIMIT {BROAD + 1})"
-        if session.execute(text(sql), params).scalar_one() > BROAD:
-            return BROAD + 1
+        sql = (f"SELECT items.id FROM ({titles.ids}) AS ids CROSS JOIN items ON items.id = ids.id {where} "
+               f"ORDER BY ids.id DESC LIMIT {BROAD + 1}")
+        newest = [row[0] for row in session.execute(text(sql), params)]
+        if len(newest) > BROAD:
+            return BROAD + 1, {titles.ids: newest}
     capped = 0
     for source in sources:
         sql = f"SELECT count(*) FROM (SELECT items.id FROM ({source.ids}) AS ids CROSS JOIN items ON items.id = ids.id {where} LIMIT {BROAD + 1})"
@@ -402,7 +406,7 @@ def _count(session: Session, sources: list[_Source], where: str, params: dict[st
         union = " UNION ".join(source.ids for source in sources)
         sql = f"SELECT count(*) FROM (SELECT items.id FROM ({union}) AS ids CROSS JOIN items ON items.id = ids.id {where} LIMIT {BROAD + 1})"
         capped = session.execute(text(sql), params).scalar_one()
-    return capped
+    return capped, {}
 
 
 def _broad_order(sources: list[_Source], params: dict[str, Any]) -> list[_Source]:
@@ -414,12 +418,22 @@ def _broad_order(sources: list[_Source], params: dict[str, Any]) -> list[_Source
     return order
 
 
-def _walk(session: Session, sources: list[_Source], where: str, params: dict[str, Any], want: int) -> list[int]:
-    """Up to `want` distinct matches, each source newest first, filtered in chunks (never the whole match set)."""
+def _walk(session: Session, sources: list[_Source], where: str, params: dict[str, Any], want: int,
+          walked_before: dict[str, list[int]] | None = None) -> list[int]:
+    """Up to `want` distinct matches, each source newest first, filtered in chunks (never the whole match set).
+
+    `walked_before` holds a source's first matches already read, filtered and newest first (by `_count`): the
+    walk takes them and goes on below the last (a prefix query such as 市 costs its whole time again each time
+    its lists are read)."""
     found: list[int] = []
     seen: set[int] = set()
     for source in sources:
         below, walked = MAX_ROWID, 0
+        for row_id in (walked_before or {}).get(source.ids, []):
+            below = row_id
+            if row_id not in seen and len(found) < want:
+                seen.add(row_id)
+                found.append(row_id)
         checks = " AND ".join(c for c in (where.removeprefix("WHERE "), source.check) if c)
         while len(found) < want and walked < MAX_WALKED:
             chunk = [r[0] for r in session.execute(text(source.newest), params | {"below": below, "chunk": CHUNK})]
