@@ -39,6 +39,8 @@ def loads(data: str | bytes, where: str) -> Any:
         return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise FormatError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:  # "[[[[…" thousands deep: no feed file nests like that
+        raise FormatError(f"{where}: not valid JSON (lists or objects nested far too deeply)") from None
     except ValueError as exc:
         raise FormatError(f"{where}: not valid JSON ({exc})") from None
 

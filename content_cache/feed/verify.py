@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from content_cache.feed._fields import Fields, first_duplicate, first_orphan, loads
 from content_cache.feed.codec import Limits, column_from_json, item_from_json, publisher_from_json
-from content_cache.feed.errors import FileMismatch, FormatError, LimitExceeded, SignatureError
+from content_cache.feed.errors import FileMismatch, FormatError, LimitExceeded, NotAFeed, SignatureError
 from content_cache.feed.format import (
     MANIFEST, SIGNATURES, AttachmentRef, BatchRef, FeedOp, FileRef, Manifest, Upsert, Withdraw,
 )  # fmt: skip
@@ -38,6 +38,8 @@ def verify_manifest(
     if len(manifest_bytes) > limits.max_manifest_bytes:
         size, limit = len(manifest_bytes), limits.max_manifest_bytes
         raise LimitExceeded(f"{MANIFEST} is {size:,} bytes, over the limit of {limit:,}")
+    refuse_web_page(manifest_bytes, MANIFEST)
+    refuse_web_page(sig_bytes or b"", SIGNATURES)
     signatures = _signatures(sig_bytes)
     keys = {key_id(key): key for key in trusted}
     ours = [(kid, sig) for kid, sig in signatures if kid in keys]
@@ -53,6 +55,15 @@ def verify_manifest(
                 "the manifest was changed after signing or damaged in transit"
             ) from None
     return parse_manifest(manifest_bytes, limits)
+
+
+def refuse_web_page(data: bytes, path: str) -> None:
+    """Raise NotAFeed when a feed file holds a web page: JSON never starts with '<', HTML always does."""
+    if data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        raise NotAFeed(
+            f"{path}: the source answered with a web page, not a feed (a Wi-Fi login page or a proxy's "
+            "error page?); check the network and the feed address"
+        )
 
 
 def _signatures(sig_bytes: bytes | None) -> list[tuple[str, bytes]]:

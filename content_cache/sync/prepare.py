@@ -16,9 +16,11 @@ import os
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from content_cache import store
-from content_cache.feed import BatchRef, FeedOp, Limits, Upsert, read_batch
+from content_cache.errors import ContentError
+from content_cache.feed import BatchRef, FeedError, FeedOp, FormatError, Limits, Upsert, read_batch
 
 Prepared = tuple[list[FeedOp], dict[str, store.PreparedItem]]
 Job = tuple[bytes, BatchRef, Limits, dict[str, str]]
@@ -31,13 +33,23 @@ def default_workers() -> int:
 
 
 def read_prepared(data: bytes, ref: BatchRef, limits: Limits, publishers: dict[str, str]) -> Prepared:
-    """The operations of one verified batch, and its upserted items prepared for writing."""
-    ops = list(read_batch(data, ref, limits))
-    prepared = {
-        op.index_no: store.prepare(op.record, publishers[op.record.publisher_code])
-        for op in ops
-        if isinstance(op, Upsert) and op.record.publisher_code in publishers
-    }
+    """The operations of one verified batch, and its upserted items prepared for writing.
+
+    Whatever a record makes go wrong here (in a worker process too) comes back
+    as a FeedError naming the batch: a bad record, never a traceback.
+    """
+    try:
+        ops = list(read_batch(data, ref, limits))
+        prepared = {
+            op.index_no: store.prepare(op.record, publishers[op.record.publisher_code])
+            for op in ops
+            if isinstance(op, Upsert) and op.record.publisher_code in publishers
+        }
+    except FeedError:
+        raise
+    except (ContentError, RecursionError, ValueError, TypeError, KeyError, IndexError, MemoryError) as exc:
+        first = (str(exc).splitlines() or [type(exc).__name__])[0][:300]
+        raise FormatError(f"{ref.path}: a record could not be read ({type(exc).__name__}: {first})") from None
     return ops, prepared
 
 
@@ -55,7 +67,11 @@ def prepared_batches(jobs: Sequence[Job], workers: int) -> Iterator[Prepared]:
             if len(ahead) > workers:
                 break
         while ahead:
-            result = ahead.popleft().result()
+            try:
+                result = ahead.popleft().result()
+            except BrokenProcessPool:
+                raise ContentError("a worker process preparing the feed's records stopped unexpectedly; "
+                                   "nothing was changed, and the next sync starts again") from None
             job = next(waiting, None)
             if job is not None:
                 ahead.append(pool.submit(read_prepared, *job))
