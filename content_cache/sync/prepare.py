@@ -11,8 +11,11 @@ raised in the writer as if it had read the batch itself.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -24,6 +27,29 @@ from content_cache.feed import BatchRef, FeedError, FeedOp, FormatError, Limits,
 
 Prepared = tuple[list[FeedOp], dict[str, store.PreparedItem]]
 Job = tuple[bytes, BatchRef, Limits, dict[str, str]]
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _worker_start(parent: int) -> None:
+    """First thing in each worker process: die with the parent, and let go of the caller's terminal or pipes.
+
+    A worker must never outlive the sync that started it: killed or not, the
+    parent's end takes its workers with it (the kernel sends them SIGKILL), so
+    nothing keeps running, and nothing holds the output pipe of whatever ran
+    `kiosk sync` (a timer, a shell's $(…)), which would wait for ever.
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent ended before the line above: nothing left to work for
+        os._exit(0)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops the pool
+    quiet = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(quiet, fd)
+    os.close(quiet)
 
 
 def default_workers() -> int:
@@ -58,7 +84,9 @@ def prepared_batches(jobs: Sequence[Job], workers: int) -> Iterator[Prepared]:
     if workers < 1 or len(jobs) < 2:
         yield from (read_prepared(*job) for job in jobs)
         return
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start, initargs=(os.getpid(),)
+    )
     try:
         waiting = iter(jobs)
         ahead: deque[Future[Prepared]] = deque()
