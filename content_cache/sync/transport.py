@@ -347,11 +347,9 @@ class HttpTransport:
                 raise TransportError(f"{path}: not found on {self.base_url} (HTTP 404)")
             if response.status_code >= 400:
                 raise _Retryable(f"{path}: the server answered HTTP {response.status_code}")
-            if response.headers.get("content-type", "").lower().startswith(("text/html", "application/xhtml")):
-                raise NotAFeed(
-                    f"{path}: the source answered with a web page, not a feed (a Wi-Fi login page or a proxy's "
-                    f"error page?); check the network and the feed address {self.base_url}"
-                )
+            # A page served as one (a captive portal's login, a proxy's error) is said to be one, and never
+            # staged; the type alone is not enough, as a careless server may label any file text/html.
+            web_page = response.headers.get("content-type", "").lower().startswith(("text/html", "application/xhtml"))
             if sink is not None and offset and response.status_code != 206:
                 sink.seek(0)
                 sink.truncate()  # the server ignored Range: take the whole file
@@ -359,6 +357,11 @@ class HttpTransport:
             chunks: list[bytes] = []
             size = offset
             for chunk in response.iter_bytes():
+                if web_page and size == offset and chunk.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+                    raise NotAFeed(
+                        f"{path}: the source answered with a web page, not a feed (a Wi-Fi login page or a proxy's "
+                        f"error page?); check the network and the feed address {self.base_url}"
+                    )
                 size += len(chunk)
                 self._read += len(chunk)
                 if size > max_bytes:

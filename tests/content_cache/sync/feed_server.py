@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Literal
 
 Fault = Literal[
-    "404", "500", "reset", "endless", "drop-half", "redirect-loop", "bad-encoding", "portal", "stall", "wrong-bytes"
+    "404", "500", "reset", "endless", "drop-half", "redirect-loop", "bad-encoding", "portal", "stall", "wrong-bytes",
+    "html-label",
 ]
 PORTAL_PAGE = b"<!DOCTYPE html><html><head><title>Wi-Fi login</title></head><body>Please log in</body></html>"
 
@@ -107,6 +108,8 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             server.requests.append(("GET", path, status))
             self.send_response(status)
             self.send_header("ETag", etag)
+            if fault == "html-label":  # a careless server: the right bytes, labelled as a web page
+                self.send_header("Content-Type", "text/html")
             self.send_header("Content-Length", str(len(body)))
             if start:
                 self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")

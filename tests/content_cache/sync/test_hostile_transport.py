@@ -150,6 +150,16 @@ def test_a_captive_portal_is_named_as_a_web_page(
     assert not list((tmp_path / "dl").glob("*.part"))  # a portal's page is never staged
 
 
+def test_feed_files_a_careless_server_labels_text_html_still_sync(
+    feed_cache: ContentCache, kiosk_cache: ContentCache, out: Path, keypair: KeyPair, tmp_path: Path
+) -> None:
+    with serve(out) as server:
+        for path in (MANIFEST, SIGNATURES, _first_batch(out, keypair)):
+            server.faults[path] = "html-label"
+        sync(kiosk_cache, http(server.url, tmp_path / "dl"), keypair, tmp_path)
+    assert cache_records(kiosk_cache) == cache_records(feed_cache)
+
+
 def test_a_web_page_in_place_of_the_manifest_on_a_folder_is_named_too(
     kiosk_cache: ContentCache, out: Path, keypair: KeyPair, tmp_path: Path
 ) -> None:
