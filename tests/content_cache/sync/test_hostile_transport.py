@@ -132,6 +132,28 @@ def test_a_damaged_kept_manifest_is_dropped_and_fetched_again(
     assert report.sequence_after == 1
 
 
+def test_a_new_signature_over_an_unchanged_manifest_is_fetched_though_the_server_says_not_modified(
+    kiosk_cache: ContentCache, src: Path, out: Path, keypair: KeyPair, tmp_path: Path
+) -> None:
+    """A key rotation re-signs an unchanged manifest: the copy of manifest.sig kept here is the old one."""
+    from content_cache.feed import generate_keypair, load_public_key, publish
+    from content_cache.sync.run import run_sync
+    from tests.content_cache.feed.conftest import NOW
+
+    staging = tmp_path / "dl"
+    with serve(out) as server:
+        sync(kiosk_cache, http(server.url, staging), keypair, tmp_path)
+        new_key, new_pub = generate_keypair(tmp_path / "new-key")
+        assert publish(src, out, new_key, now=NOW).changed is False  # only manifest.sig is written again
+        transport = http(server.url, staging)
+        try:
+            report = run_sync(kiosk_cache, transport, [load_public_key(new_pub)], attachments=tmp_path / "att")
+        finally:
+            transport.close()
+        assert server.bytes_sent_for(MANIFEST) == [200, 304, 200]
+    assert (report.mode, report.sequence_after) == ("unchanged", 1)
+
+
 # --- the source answers with something else ---------------------------------------------------------------------
 
 
