@@ -193,6 +193,8 @@ class HttpTransport:
 
     def __post_init__(self) -> None:
         self.base_url = self.base_url.rstrip("/") + "/"
+        if self.staging.is_file() or self.staging.is_symlink() and not self.staging.is_dir():
+            self.staging.unlink()  # staging is the kiosk's own; a file in its place would stop every sync
         self.staging.mkdir(parents=True, exist_ok=True)
         self._revalidate_staging()
         timeout = httpx.Timeout(self.policy.read_timeout, connect=self.policy.connect_timeout)

@@ -273,6 +273,20 @@ def test_an_out_of_range_manifest_is_refused_before_anything_is_applied(
     assert len(message) < 400, message
 
 
+@pytest.mark.parametrize("number", [b"1" + b"0" * 5000, b"1e400", b"-0", b"1.5e3"])
+def test_a_number_no_reader_keeps_is_refused_in_one_line(
+    kiosk_cache: ContentCache, out: Path, keypair: KeyPair, tmp_path: Path, number: bytes
+) -> None:
+    """5,000 digits (past Python's int limit), a float that overflows to infinity, minus zero, an exponent."""
+    data = (out / MANIFEST).read_bytes()
+    at = data.index(b'"sequence": ') + len(b'"sequence": ')
+    data = data[:at] + number + data[data.index(b",", at):]
+    (out / MANIFEST).write_bytes(data)
+    (out / SIGNATURES).write_bytes(signature_file(data, [keypair.private]))
+    message = _sync_refuses(kiosk_cache, out, keypair, tmp_path, MANIFEST)
+    assert len(message) < 300, message
+
+
 @pytest.mark.parametrize(
     "field,value,phrase",
     [

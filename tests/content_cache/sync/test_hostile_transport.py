@@ -109,6 +109,21 @@ def test_staging_left_by_an_interrupted_run_is_revalidated_at_the_next_start(
     assert sorted(p.name for p in staging.iterdir()) == sorted([good_name, "1" * 64 + ".part"])
 
 
+def test_a_file_or_folder_in_the_place_of_staged_files_is_cleared(
+    feed_cache: ContentCache, kiosk_cache: ContentCache, out: Path, keypair: KeyPair, tmp_path: Path
+) -> None:
+    ref = read_manifest(out, [keypair.public]).snapshot.batches[0]
+    staging = tmp_path / "dl"
+    staging.write_bytes(b"a file where the staging folder goes")
+    with serve(out) as server:
+        transport = http(server.url, staging)
+        (staging / f"{ref.sha256}.done").mkdir()  # and a folder where a staged file goes
+        (staging / f"{ref.sha256}.done" / "x").write_bytes(b"x")
+        transport.close()
+        sync(kiosk_cache, http(server.url, staging), keypair, tmp_path)
+    assert cache_records(kiosk_cache) == cache_records(feed_cache)
+
+
 def test_a_successful_sync_leaves_no_downloads_behind(
     kiosk_cache: ContentCache, out: Path, keypair: KeyPair, tmp_path: Path
 ) -> None:
