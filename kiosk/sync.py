@@ -141,8 +141,7 @@ def stopped_by_signals() -> Iterator[None]:
             return
         stopping = True
         name = signal.Signals(signum).name
-        raise SyncInterrupted(f"the sync was stopped ({name}) before it finished; the content is unchanged, "
-                              "and the next sync starts again")  # fmt: skip
+        raise SyncInterrupted(f"the sync was stopped ({name}) before it finished")
 
     previous = {number: signal.signal(number, stop) for number in STOPPING_SIGNALS}
     try:
@@ -150,6 +149,17 @@ def stopped_by_signals() -> Iterator[None]:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+def _what_stayed(content: ContentCache, before: int | None) -> str:
+    """What a stopped sync left, said truly: a stop may land just after the commit."""
+    try:
+        after = content.feed_sequence()
+    except Exception:  # noqa: BLE001 - the cache's state is reported by the next sync, not here
+        return "the next sync starts again"
+    if after == before:
+        return "nothing of it was applied, and the next sync starts again"
+    return f"its content had already been applied (sequence {after})"
 
 
 def settle_interrupted(home: Path, state: StateStore) -> int:
@@ -173,7 +183,8 @@ def sync_now(config: Config, content: ContentCache, state: StateStore, request: 
     limits = Limits(max_attachment_bytes=int(config.number("sync.max_attachment_mb")) * 1024 * 1024)
     with sync_lock(config.home), stopped_by_signals():
         state.mark_interrupted_syncs()
-        run_id = state.start_sync(request.source, request.trigger, content.feed_sequence())
+        before = content.feed_sequence()
+        run_id = state.start_sync(request.source, request.trigger, before)
         if status:
             status.running = True
 
@@ -191,10 +202,12 @@ def sync_now(config: Config, content: ContentCache, state: StateStore, request: 
             finally:
                 transport.close()
         except SyncInterrupted as exc:
-            _record_failure(content, state, run_id, exc, "interrupted")
-            raise
+            stopped = SyncInterrupted(f"{exc}; {_what_stayed(content, before)}")
+            _record_failure(content, state, run_id, stopped, "interrupted")
+            raise stopped from None
         except KeyboardInterrupt:
-            _record_failure(content, state, run_id, SyncInterrupted("the sync was stopped (Ctrl-C)"), "interrupted")
+            stopped = SyncInterrupted(f"the sync was stopped (Ctrl-C); {_what_stayed(content, before)}")
+            _record_failure(content, state, run_id, stopped, "interrupted")
             raise
         except Exception as exc:
             _record_failure(content, state, run_id, exc)

@@ -30,7 +30,7 @@ from content_cache.feed.format import FileRef
 
 _T = TypeVar("_T")
 _ENCRYPTED = 0x1  # the zip general-purpose flag of an encrypted member
-_STAGED = re.compile(r"^[0-9a-f]{64}\.(done|part)$")
+_STAGED = re.compile(r"[0-9a-f]{64}\.(done|part)")  # used with fullmatch
 _KEPT = frozenset({"manifest.json", "manifest.sig", "validators.json"})
 
 
@@ -233,7 +233,7 @@ class HttpTransport:
         write_atomic(self.staging / "manifest.sig", signatures)
         write_atomic(self._validators_file, json.dumps(self._pending_validators).encode("utf-8"))
         for staged in self.staging.iterdir():
-            if _STAGED.match(staged.name):
+            if _STAGED.fullmatch(staged.name) and not staged.is_dir():
                 staged.unlink(missing_ok=True)
 
     def forget_manifest(self) -> None:
@@ -249,11 +249,12 @@ class HttpTransport:
         name gives; a partial one is kept to resume (its hash is checked when it completes); the rest goes."""
         for staged in self.staging.iterdir():
             name = staged.name
-            if name in _KEPT or (_STAGED.match(name) and name.endswith(".part")):
+            plain = staged.is_file() and not staged.is_symlink()
+            if plain and (name in _KEPT or (_STAGED.fullmatch(name) and name.endswith(".part"))):
                 continue
-            if _STAGED.match(name) and _sha256_of(staged) == name.removesuffix(".done"):
+            if plain and _STAGED.fullmatch(name) and _sha256_of(staged) == name.removesuffix(".done"):
                 continue
-            if staged.is_dir():
+            if staged.is_dir() and not staged.is_symlink():
                 shutil.rmtree(staged, ignore_errors=True)
             else:
                 staged.unlink(missing_ok=True)

@@ -168,7 +168,7 @@ def test_status_leaves_a_sync_that_is_still_running_alone(feed: Feed, tmp_path: 
         _wait_for_workers(proc)
         status = kiosk(home, "sync", "--status")
         assert status.stdout.splitlines()[0].split()[2] == "running", status.stdout
-        out, err = proc.communicate(timeout=PIPE_WAIT * 2)
+        _out, err = proc.communicate(timeout=PIPE_WAIT * 2)
         assert proc.returncode == 0, err
     finally:
         if proc.poll() is None:

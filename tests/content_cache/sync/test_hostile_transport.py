@@ -112,13 +112,15 @@ def test_staging_left_by_an_interrupted_run_is_revalidated_at_the_next_start(
 def test_a_file_or_folder_in_the_place_of_staged_files_is_cleared(
     feed_cache: ContentCache, kiosk_cache: ContentCache, out: Path, keypair: KeyPair, tmp_path: Path
 ) -> None:
-    ref = read_manifest(out, [keypair.public]).snapshot.batches[0]
+    manifest = read_manifest(out, [keypair.public])
+    ref = manifest.snapshot.batches[0]
     staging = tmp_path / "dl"
     staging.write_bytes(b"a file where the staging folder goes")
     with serve(out) as server:
         transport = http(server.url, staging)
-        (staging / f"{ref.sha256}.done").mkdir()  # and a folder where a staged file goes
-        (staging / f"{ref.sha256}.done" / "x").write_bytes(b"x")
+        for name in (f"{ref.sha256}.done", f"{manifest.catalogue.sha256}.part", MANIFEST, SIGNATURES):
+            (staging / name).mkdir()  # folders where staged or kept files go
+            (staging / name / "x").write_bytes(b"x")
         transport.close()
         sync(kiosk_cache, http(server.url, staging), keypair, tmp_path)
     assert cache_records(kiosk_cache) == cache_records(feed_cache)
