@@ -202,7 +202,7 @@ def _respelt(session: Session, query: str, respelt: str, limit: int, options: di
 def _by_index_no(session: Session, query: str) -> Item | None:
     """The item whose 索引号 the whole query is, if any: one indexed lookup, no full-text search."""
     number = fts.normalise(query).strip()
-    if not INDEX_NO.match(number):
+    if not INDEX_NO.match(number.upper()):
         return None
     return session.scalars(select(Item).where(Item.index_no == number.upper())).first() or session.scalars(
         select(Item).where(Item.index_no == number)

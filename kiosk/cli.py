@@ -283,11 +283,12 @@ def cmd_search(args: argparse.Namespace, config: Config) -> int:
 def cmd_sync(args: argparse.Namespace, config: Config) -> int:
     """Bring the content cache up to the publisher's signed feed, or show the last runs."""
     from kiosk.state import StateStore
-    from kiosk.sync import request_from_config, sync_now
+    from kiosk.sync import request_from_config, settle_interrupted, sync_now
 
     state = StateStore(state_url(config))
     try:
         if args.status:
+            settle_interrupted(config.home, state)  # a run a kill left "running" is shown as interrupted
             _print_sync_runs(state)
             return 0
         request = request_from_config(config, source=args.source, trust=args.trust, full=args.full)
