@@ -68,14 +68,15 @@ def render_a4(
     *,
     font_path: Path | None = None,
     max_pages: int | None = None,
-    seconds: float = RENDER_SECONDS,
+    seconds: float | None = None,
 ) -> tuple[bytes, int]:
     """Render `doc` as an A4 PDF copy; return the PDF bytes and its page count.
 
     CopyTooLong when it takes more than `max_pages` pages (known from the estimate, before
-    rendering, or as soon as the render passes the limit); RenderTimedOut after `seconds`,
-    waiting for another render included.
+    rendering, or as soon as the render passes the limit); RenderTimedOut after `seconds`
+    (RENDER_SECONDS unless given), waiting for another render included.
     """
+    seconds = RENDER_SECONDS if seconds is None else seconds
     limits = _Limits(max_pages, time.monotonic() + seconds, seconds)
     font = register_cjk_font(font_path or find_cjk_font())
     if max_pages is not None:
@@ -104,7 +105,7 @@ def count_a4_pages(
     *,
     font_path: Path | None = None,
     max_pages: int | None = None,
-    seconds: float = RENDER_SECONDS,
+    seconds: float | None = None,
 ) -> int:
     """Number of A4 pages the copy of `doc` takes (renders it to find out, within the same bounds)."""
     return render_a4(doc, stamp, font_path=font_path, max_pages=max_pages, seconds=seconds)[1]
