@@ -112,17 +112,19 @@ def count_a4_pages(
 
 
 def estimate_a4_pages(doc: PrintDocument, *, font_path: Path | None = None) -> int:
-    """How many A4 pages the copy of `doc` takes at least, from its body's characters alone (no layout).
+    """How many A4 pages the copy of `doc` takes at least, from its title's and body's characters (no layout).
 
     Never more than the renderer makes, so a copy refused on it would surely be refused
     once made; in time linear in the text, far below a render's.
     """
     font = register_cjk_font(font_path or find_cjk_font())
-    body = _make_styles(font).body
+    styles, coverage = _make_styles(font), font_coverage(font)
     width, height = _frame_size()
     paragraphs = [line.strip() for line in doc.body.splitlines()]
-    lines = body_lines_at_least([p for p in paragraphs if p], body, width, font_coverage(font))
-    return max(1, math.ceil(lines / int(height / body.leading)))
+    body = body_lines_at_least([p for p in paragraphs if p], styles.body, width, coverage)
+    title = body_lines_at_least([" ".join(doc.title.splitlines())], styles.title, width, coverage)
+    # A page holds no more than its frame's height of lines, whatever their leading.
+    return max(1, math.ceil((body * styles.body.leading + title * styles.title.leading) / height - 1e-9))
 
 
 def _frame_size() -> tuple[float, float]:

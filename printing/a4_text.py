@@ -131,7 +131,7 @@ def char_widths(font: str, size: float) -> CharWidths:
 
 
 def body_lines_at_least(paragraphs: list[str], style: ParagraphStyle, width: float, coverage: frozenset[int]) -> int:
-    """How many lines the paragraphs take at least: each line holds at most its width of printed characters.
+    """How many lines the paragraphs take at least (one each at least): a line holds at most its width of characters.
 
     Costs one count of each paragraph's characters, not a line breaking: spaces
     count for nothing (a line may end in them), every other character as it is

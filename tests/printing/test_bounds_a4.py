@@ -61,16 +61,22 @@ def test_a_copy_over_the_limit_is_refused_before_rendering(
     assert refused.value.limit == 20 and refused.value.pages == estimate_a4_pages(doc) > 20
 
 
+def test_a_long_title_counts_in_the_estimate(make_document: Callable[..., PrintDocument], stamp: CopyStamp) -> None:
+    doc = make_document(title=_text(SENTENCE, 6_000), body="正文。")
+    estimate = estimate_a4_pages(doc)
+    assert 1 < estimate <= render_a4(doc, stamp)[1]
+
+
 def test_a_render_stops_as_soon_as_it_passes_the_limit(
     make_document: Callable[..., PrintDocument], stamp: CopyStamp
 ) -> None:
-    # The body estimates one page; the long title pushes the copy over two.
-    doc = make_document(title=_text(SENTENCE, 3_000), body="正文。")
-    assert estimate_a4_pages(doc) == 1
+    # Short lines the estimate counts as one each; the header's metadata table is not counted at all.
+    doc = make_document(body="\n".join(["一"] * 64))
+    assert estimate_a4_pages(doc) == 2
     with pytest.raises(CopyTooLong) as stopped:
         render_a4(doc, stamp, max_pages=2)
     assert stopped.value.pages == 3
-    assert render_a4(doc, stamp, max_pages=10)[1] > 2
+    assert render_a4(doc, stamp, max_pages=10)[1] == 3
 
 
 def test_a_render_that_runs_out_of_time_stops_and_frees_the_renderer(
