@@ -69,7 +69,7 @@ class AttachmentScreen(KioskScreen):
     def _drawn(self, png: bytes) -> None:
         try:
             texture = CoreImage(io.BytesIO(png), ext="png").texture
-        except Exception as exc:  # a picture the graphics cannot hold is a page not shown, never a crash
+        except Exception as exc:  # noqa: BLE001 - a picture the graphics cannot hold is a page not shown, never a crash
             Logger.error("Attachment: page %d of %s not shown: %s: %s", self.page + 1, self.file_name,
                          type(exc).__name__, exc)
             self._failed(exc)
