@@ -19,8 +19,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks.soak.report import RSS_GROWTH_LIMIT, SoakResult, failures, problem_details, table
-from benchmarks.soak.watch import LogCounts, Watch, measure_idle_cpu, peak_rss_kib, rss_kib
+from benchmarks.soak.report import (
+    RSS_GROWTH_LIMIT,
+    SoakResult,
+    failures,
+    problem_details,
+    table,
+)
+from benchmarks.soak.watch import (
+    LogCounts,
+    Watch,
+    measure_idle_cpu,
+    peak_rss_kib,
+    rss_kib,
+)
 
 SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
 START_LIMIT = 120.0  # s for Home to be ready after the window opens
@@ -43,8 +55,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="seconds of touches before memory is first taken (default 60)")
     parser.add_argument("--idle", type=float, default=60.0,
                         help="seconds the kiosk is left alone after its idle reset, its CPU measured (default 60)")
-    parser.add_argument("--idle-timeout", type=float, default=20.0,
-                        help="the kiosk's session.idle_timeout for the soak, in seconds (default 20)")
+    parser.add_argument("--idle-timeout", type=float, default=15.0,
+                        help="the kiosk's session.idle_timeout for the soak, in seconds (default 15)")
     parser.add_argument("--idle-warning", type=float, default=5.0,
                         help="the kiosk's session.idle_warning for the soak, in seconds (default 5)")
     parser.add_argument("--demo-items", type=int, help="demo items in the content cache (default: the kiosk's)")
@@ -120,7 +132,7 @@ def soak(args: argparse.Namespace, seed: int, home: Path) -> SoakResult:
         watch.event_loop_exception(exc)
     finally:
         log_counts = watch.log.snapshot().since(figures.log_start)
-        _stop(app, worker, watch)
+        _stop(app, citizen, worker, watch)
         jobs = Counter(job.state for job in services.queue.jobs(limit=1_000_000))
         services.close()
         action_log.close()
@@ -179,8 +191,18 @@ def _reset(citizen: Any) -> None:
     citizen.pump(2.0)  # the reset's own work (Home's counts) is done before memory is taken
 
 
-def _stop(app: Any, worker: Any, watch: Watch) -> None:
-    """Stop the App, the print worker and the watch; what goes wrong here is an error too."""
+def _stop(app: Any, citizen: Any, worker: Any, watch: Watch) -> None:
+    """Let the screens' background calls deliver, stop the App, the print worker and the watch;
+    what goes wrong here is an error too."""
+    from benchmarks.soak.citizen import Stalled
+    from screens.worker import pending_tasks
+
+    try:
+        citizen.wait(lambda: pending_tasks() == 0, "the screens' background calls", 30.0)
+    except Stalled as stalled:
+        citizen.stalls.append(f"at the end: {stalled}")
+    except Exception as exc:  # noqa: BLE001 - out of a frame, as during the visit
+        watch.event_loop_exception(exc)
     try:
         app.dispatch("on_stop")
         worker.stop()

@@ -26,11 +26,11 @@ from tests.tour import tree
 
 # How often each action is chosen (weights, not per cent).
 ACTIONS: dict[str, int] = {
-    "button": 70,  # a tap on a button that is on screen, as a citizen would
-    "stray": 8,  # a tap anywhere
-    "scroll": 10,  # a drag on a list or a page, sometimes a fling
-    "text size": 5,  # A+ or A−
-    "print": 6,  # from a document: 打印, a kind, 确认打印
+    "button": 140,  # a tap on a button that is on screen, as a citizen would
+    "stray": 16,  # a tap anywhere
+    "scroll": 20,  # a drag on a list or a page, sometimes a fling
+    "text size": 10,  # A+ or A−
+    "print": 12,  # from a document: 打印, a kind, 确认打印
     "walk away": 1,  # no touch until the kiosk warns and resets (or, sometimes, a touch on the warning)
 }
 PAUSE = (0.05, 0.4)  # s between two actions: frames run meanwhile
