@@ -55,6 +55,13 @@ def test_the_verdict_fails_on_an_error_or_on_memory_growth_of_five_per_cent() ->
     assert "RSS growth" in table(_result()) and "+4.0 %" in table(_result())
 
 
+def test_a_soak_cut_short_by_an_exception_still_reports() -> None:
+    cut_short = _result(rss_start_kib=0, idle_cpu=None, problems=[Problem("event loop", "Traceback ...")])
+    shown = table(cut_short)
+    assert "not reached" in shown and "not measured" in shown
+    assert failures(cut_short) == ["1 error(s): exceptions in the kiosk or error entries in its log"]
+
+
 def test_the_log_counter_counts_bytes_lines_levels_and_keeps_tracebacks() -> None:
     kept: list[str] = []
     counter = LogCounter(kept.append)

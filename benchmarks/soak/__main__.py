@@ -32,6 +32,7 @@ from benchmarks.soak.watch import (
     measure_idle_cpu,
     peak_rss_kib,
     rss_kib,
+    trimmed_rss_kib,
 )
 
 SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
@@ -87,9 +88,12 @@ class Figures:
     rss_start: int = 0
     rss_end: int = 0
     samples: list[int] = field(default_factory=list)
-    idle_cpu: float = 0.0
+    idle_cpu: float | None = None
     screens: Counter[str] = field(default_factory=Counter)
     warmup: float = 0.0  # s the warm-up took
+    interrupted: bool = False  # stopped by Ctrl-C
+    trimmed_start: int | None = None  # RSS after malloc_trim, at the start and at the end
+    trimmed_end: int | None = None
     log_start: LogCounts = field(default_factory=LogCounts)  # the log's counts when the start was taken
 
 
@@ -130,6 +134,8 @@ def soak(args: argparse.Namespace, seed: int, home: Path) -> SoakResult:
         _visit(args, citizen, watch, figures, lambda: {job.kind for job in services.queue.jobs(limit=1_000_000)})
     except Exception as exc:  # noqa: BLE001 - out of a frame: the App would have stopped; reported as an error
         watch.event_loop_exception(exc)
+    except KeyboardInterrupt:
+        figures.interrupted = True  # what was measured until Ctrl-C is still reported
     finally:
         log_counts = watch.log.snapshot().since(figures.log_start)
         _stop(app, citizen, worker, watch)
@@ -138,11 +144,12 @@ def soak(args: argparse.Namespace, seed: int, home: Path) -> SoakResult:
         action_log.close()
     log_file = home / "logs" / "kiosk.log"
     return SoakResult(
-        seed=seed, minutes=args.minutes, warmup_seconds=figures.warmup, rss_start_kib=figures.rss_start, rss_end_kib=figures.rss_end or rss_kib(),
+        seed=seed, minutes=args.minutes, warmup_seconds=figures.warmup, rss_start_kib=figures.rss_start,
+        rss_end_kib=figures.rss_end or rss_kib(), trimmed_kib=(figures.trimmed_start, figures.trimmed_end),
         rss_peak_kib=peak_rss_kib(), rss_samples_kib=figures.samples, idle_cpu=figures.idle_cpu,
         idle_seconds=args.idle, log=log_counts, log_file_bytes=log_file.stat().st_size if log_file.exists() else 0,
         screens=figures.screens, actions=citizen.done, touches=citizen.touches, jobs=jobs, stalls=citizen.stalls,
-        problems=watch.problems, home=str(home),
+        problems=watch.problems, home=str(home), interrupted=figures.interrupted,
     )
 
 
@@ -154,6 +161,7 @@ def _visit(args: argparse.Namespace, citizen: Any, watch: Watch, figures: Figure
     figures.warmup = _warm_up(args.warmup, citizen, figures, printed_kinds)
     _reset(citizen)
     figures.rss_start = rss_kib()
+    figures.trimmed_start = trimmed_rss_kib()  # after the plain figure: trimming only ever lowers it
     figures.log_start = watch.log.snapshot()
     print(f"soak: RSS at start {figures.rss_start / 1024:.1f} MiB; touching for {args.minutes:g} min", flush=True)
     end = time.monotonic() + args.minutes * 60
@@ -168,6 +176,7 @@ def _visit(args: argparse.Namespace, citizen: Any, watch: Watch, figures: Figure
     _reset(citizen)
     figures.rss_end = rss_kib()
     figures.idle_cpu = measure_idle_cpu(citizen.pump, args.idle)
+    figures.trimmed_end = trimmed_rss_kib()
 
 
 def _warm_up(seconds: float, citizen: Any, figures: Figures, printed_kinds: Callable[[], set[str]]) -> float:

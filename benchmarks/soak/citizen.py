@@ -121,7 +121,7 @@ class Citizen:
 
     def tap(self, widget: Any, name: str) -> None:
         """Touch the middle of `widget`, noting it as `name`."""
-        self.note(f"{name}: {tree.describe(widget)}")
+        self.note(f"{name}: {tree.describe(widget.__self__)}")  # an `ids` entry is a proxy: name the widget
         self.tap_at(*widget.to_window(*widget.center))
 
     def buttons(self) -> list[Any]:
