@@ -91,7 +91,7 @@ class Figures:
     idle_cpu: float | None = None
     screens: Counter[str] = field(default_factory=Counter)
     warmup: float = 0.0  # s the warm-up took
-    interrupted: bool = False  # stopped by Ctrl-C
+    interrupted: bool = False  # stopped by Ctrl-C or SIGTERM
     trimmed_start: int | None = None  # RSS after malloc_trim, at the start and at the end
     trimmed_end: int | None = None
     log_start: LogCounts = field(default_factory=LogCounts)  # the log's counts when the start was taken
@@ -135,7 +135,7 @@ def soak(args: argparse.Namespace, seed: int, home: Path) -> SoakResult:
     except Exception as exc:  # noqa: BLE001 - out of a frame: the App would have stopped; reported as an error
         watch.event_loop_exception(exc)
     except KeyboardInterrupt:
-        figures.interrupted = True  # what was measured until Ctrl-C is still reported
+        figures.interrupted = True  # what was measured until then is still reported
     finally:
         log_counts = watch.log.snapshot().since(figures.log_start)
         _stop(app, citizen, worker, watch)
@@ -210,6 +210,8 @@ def _stop(app: Any, citizen: Any, worker: Any, watch: Watch) -> None:
         citizen.wait(lambda: pending_tasks() == 0, "the screens' background calls", 30.0)
     except Stalled as stalled:
         citizen.stalls.append(f"at the end: {stalled}")
+    except KeyboardInterrupt:
+        pass  # stopped: the calls still under way are left to end with the process
     except Exception as exc:  # noqa: BLE001 - out of a frame, as during the visit
         watch.event_loop_exception(exc)
     try:

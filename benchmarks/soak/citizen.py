@@ -60,8 +60,16 @@ class Citizen:
     # the event loop
 
     def frame(self) -> None:
-        """One frame of the event loop, paced by Kivy's Clock as in App.run()."""
+        """One frame of the event loop as App.run() makes it: Kivy's Clock, input and drawing, then the window's
+        own events.
+
+        SDL turns SIGTERM into a request to close the window, which stops the
+        event loop: here it stops the soak as Ctrl-C does.
+        """
         EventLoop.idle()
+        Window.mainloop()
+        if EventLoop.quit:
+            raise KeyboardInterrupt("the window was asked to close (Ctrl-C or SIGTERM)")
 
     def pump(self, seconds: float) -> None:
         """Run frames for `seconds` of wall time, touching nothing."""

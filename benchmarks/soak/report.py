@@ -33,7 +33,7 @@ class SoakResult:
     stalls: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     home: str = ""  # KIOSK_HOME, when kept
-    interrupted: bool = False  # stopped by Ctrl-C before the end
+    interrupted: bool = False  # stopped by Ctrl-C or SIGTERM before the end
     trimmed_kib: tuple[int | None, int | None] = (None, None)  # RSS after malloc_trim at the start, at the end
 
     @property
@@ -46,7 +46,7 @@ class SoakResult:
 
 def failures(result: SoakResult, rss_limit: float = RSS_GROWTH_LIMIT) -> list[str]:
     """Why the soak failed, one line each; empty when it passed."""
-    found = ["stopped by Ctrl-C before the end"] if result.interrupted else []
+    found = ["stopped (Ctrl-C or SIGTERM) before the end"] if result.interrupted else []
     if result.problems:
         found.append(f"{len(result.problems)} error(s): exceptions in the kiosk or error entries in its log")
     if result.rss_growth >= rss_limit:
