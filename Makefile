@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test tour check bench system-run system-test clean
+.PHONY: run test tour check bench soak system-run system-test clean
 
 run: system-run $(STAMP)
 	$(BIN)/kiosk run
@@ -19,6 +19,11 @@ tour: system-test $(STAMP)
 bench: system-test $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
+# The real kiosk under seeded random touches (SOAK_MINUTES, default 10; SOAK_SEED to replay), then idle: one table.
+soak: system-test $(STAMP)
+	env -u DISPLAY -u WAYLAND_DISPLAY $(BIN)/python -m benchmarks.soak \
+	  $(if $(SOAK_MINUTES),--minutes $(SOAK_MINUTES)) $(if $(SOAK_SEED),--seed $(SOAK_SEED)) $(SOAK_ARGS)
 
 check: test
 
