@@ -103,9 +103,13 @@ def _has_frames(path: Path) -> bool:
 
 
 def _quick_check(path: Path) -> str:
-    """SQLite's `quick_check` (it only reads): '' when it says ok, else its first findings."""
-    try:
-        connection = sqlite3.connect(str(path))  # a plain path: no URI parsing of `?` or `%`
+    """SQLite's `quick_check`, read-only: '' when it says ok, else its first findings.
+
+    Read-only, so that closing it neither checkpoints a write-ahead log into a
+    damaged file nor deletes the log: the file and its -wal go aside as found.
+    """
+    try:  # as_uri() escapes `?`, `#` and `%`
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
         return str(exc)
     try:

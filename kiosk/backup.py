@@ -101,16 +101,17 @@ def backups(folder: Path) -> list[Path]:
 
 def make_backup(config: Config, at: datetime | None = None) -> Path:
     """Copy the state store into the backups folder (online, consistent); prune old backups; returns the copy."""
-    from kiosk.state import hold_shared
+    from kiosk.bootstrap import open_state
 
     source = state_file(config)
-    if not source.exists():
-        raise BackupError(f"there is no state store at {source} to back up")
-    folder = backups_dir(config)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = _free_name(folder, at or datetime.now(UTC))
-    with contextlib.closing(hold_shared(config.home)):  # never while a restore replaces the store
+    store = open_state(config)  # a lost or damaged store is refused as at every opening; the lock is held
+    try:
+        folder = backups_dir(config)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = _free_name(folder, at or datetime.now(UTC))
         _copy_database(source, target)
+    finally:
+        store.close()
     prune(folder, backup_days(config), at)
     log.info("state store backed up to %s", target)
     return target
