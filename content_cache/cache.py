@@ -24,7 +24,14 @@ from sqlalchemy.orm import Session
 
 from content_cache import candidates, catalogue, demo, search, store
 from content_cache.catalogue_layout import column_records
-from content_cache.db import file_damage, is_damage, make_engine, make_sessionmaker, run_migrations, sqlite_url
+from content_cache.db import (
+    file_damage,
+    is_damage,
+    make_engine,
+    make_sessionmaker,
+    run_migrations,
+    sqlite_url,
+)
 from content_cache.errors import ContentError
 from content_cache.models import ContentMeta, PublisherSynonymGroup
 from content_cache.query import VOCABULARY_KEY, Vocabulary, default_vocabulary

@@ -27,8 +27,8 @@ from kiosk.config import Config, attachments_dir
 from kiosk.errors import ConfigError
 from printing.errors import PrinterConfigError
 from printing.factory import document_printer, parse_printers, receipt_printer
-from printing.uri import DocumentTarget, ReceiptTarget
 from printing.fonts import find_cjk_font
+from printing.uri import DocumentTarget, ReceiptTarget
 
 if TYPE_CHECKING:
     from content_cache import ContentCache

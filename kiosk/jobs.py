@@ -41,7 +41,15 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.errors import KioskError, Refusal
-from kiosk.state import FINAL_STATES, JobEvent, JobState, PrintJob, StateStore, as_local, now
+from kiosk.state import (
+    FINAL_STATES,
+    JobEvent,
+    JobState,
+    PrintJob,
+    StateStore,
+    as_local,
+    now,
+)
 from printing.base import Printer
 from printing.document import PrintKind
 from printing.errors import OutcomeUnknown, PrintError, PrinterUnavailable

@@ -32,7 +32,14 @@ from typing import IO, Literal
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from content_cache.db import file_damage, is_damage, make_engine, make_sessionmaker, run_migrations, sqlite_path
+from content_cache.db import (
+    file_damage,
+    is_damage,
+    make_engine,
+    make_sessionmaker,
+    run_migrations,
+    sqlite_path,
+)
 from kiosk.errors import KioskError
 
 # check_printer: the job was handed to the printer but the kiosk cannot tell whether it printed

@@ -82,7 +82,7 @@ def _read_only_runner() -> list[str] | None:
         return []  # chmod is enough for anyone but root
     if shutil.which("unshare") is None:
         return None
-    probe = subprocess.run(["unshare", "-m", "true"], capture_output=True)
+    probe = subprocess.run(["unshare", "-m", "true"], capture_output=True, check=False)
     return ["unshare", "-m", "sh", "-c",
             'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" "$0" && shift && exec "$@"'] \
         if probe.returncode == 0 else None
@@ -100,7 +100,7 @@ def _kiosk_read_only(home: Path, *args: str) -> subprocess.CompletedProcess[str]
     else:
         home.chmod(0o555)
     try:
-        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
     finally:
         home.chmod(0o755)
 
@@ -143,7 +143,7 @@ def test_a_kiosk_home_that_cannot_be_made_is_one_line(read_only_home: Path) -> N
     else:
         read_only_home.chmod(0o555)
     try:
-        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
     finally:
         read_only_home.chmod(0o755)
     assert done.returncode == 1 and "Traceback" not in done.stderr
