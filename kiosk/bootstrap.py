@@ -182,7 +182,8 @@ def prepare_content(content: ContentCache, config: Config, say: Say = print) -> 
     if not content_is_empty(content):
         return
     if feed_configured(config):
-        say(f"The content cache is empty: it is filled from the feed ({config.text('sync.source')}) by a sync now")
+        when = "by a sync now" if config.get("sync.in_app") else "by the next sync (sync.in_app is off: the system runs it)"
+        say(f"The content cache is empty: it is filled from the feed ({config.text('sync.source')}) {when}")
         return
     say(f"The content cache is empty: loading the demo content ({int(config.number('content.demo_count'))} items)")
     ensure_content(content, config)
