@@ -16,16 +16,17 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from content_cache import ContentError
 from content_cache.records import Filters, ItemSummary, SearchResult, Snippet
+from kiosk.backup import DailyBackup
+from kiosk.backup import add_parsers as add_backup_parsers
 from kiosk.bootstrap import (
     CheckedSettings,
     ServicesOpening,
     build_services,
     check_settings,
-    content_is_empty,
-    ensure_content,
     open_content,
+    open_state,
+    prepare_content,
     setup_logging,
-    state_url,
 )
 from kiosk.cli_print import add_parsers as add_print_parsers
 from kiosk.config import Config, describe, load_config
@@ -94,7 +95,7 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
         started_at=STARTED_AT,
         staff_taps=int(config.number("staff.gesture_taps")),
     )
-    running: list[PrintWorker | SyncScheduler] = []  # a kiosk closed before Home was drawn started neither
+    running: list[PrintWorker | SyncScheduler | DailyBackup] = []  # a kiosk closed before Home was drawn started neither
 
     def start_background() -> None:
         # The print queue's recovery and the nightly sync need no window: they start once Home is on screen.
@@ -106,6 +107,7 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
         opened.queue.on_change = worker.poke
         worker.start()
         running.append(worker)
+        running.append(DailyBackup(config).start())
         scheduler = _nightly_sync(config, opened, app.content_changed)
         if scheduler:
             running.append(scheduler)
@@ -128,10 +130,7 @@ def _open_services(config: Config, checked: CheckedSettings) -> Services:
     """The services over the stores, with the demo content loaded into an empty content cache."""
     services = build_services(config, checked)
     try:
-        if content_is_empty(services.content):
-            print(f"The content cache is empty: loading the demo content "
-                  f"({int(config.number('content.demo_count'))} items)", flush=True)
-            ensure_content(services.content, config)
+        prepare_content(services.content, config, lambda line: print(line, flush=True))
     except BaseException:
         services.close()
         raise
@@ -160,7 +159,9 @@ def _nightly_sync(config: Config, services: Services, on_synced: Callable[[], No
         from kiosk.state import as_local
 
         run = services.state.last_successful_sync()
-        return as_local(run.started_at) if run else None
+        if run is None or services.content.feed_sequence() is None:
+            return None  # a cache made anew (or never synced) is filled at once, not at the next night
+        return as_local(run.started_at)
 
     scheduler = SyncScheduler(sync, last_success, at=parse_time(config.text("sync.time")),
                               jitter_minutes=int(config.number("sync.jitter_minutes")), seed=config.text("room.name"))
@@ -282,17 +283,16 @@ def cmd_search(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_sync(args: argparse.Namespace, config: Config) -> int:
     """Bring the content cache up to the publisher's signed feed, or show the last runs."""
-    from kiosk.state import StateStore
     from kiosk.sync import request_from_config, settle_interrupted, sync_now
 
-    state = StateStore(state_url(config))
+    state = open_state(config)
     try:
         if args.status:
             settle_interrupted(config.home, state)  # a run a kill left "running" is shown as interrupted
             _print_sync_runs(state)
             return 0
         request = request_from_config(config, source=args.source, trust=args.trust, full=args.full)
-        content = open_content(config)
+        content = open_content(config, full_check=args.full)
         try:
             progress = TerminalProgress() if sys.stderr.isatty() else None
             report = sync_now(config, content, state, request, progress=progress)
@@ -436,6 +436,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.set_defaults(func=cmd_search)
 
     add_print_parsers(sub)
+    add_backup_parsers(sub)
 
     sync = sub.add_parser("sync", help="update the content from the signed feed", description=cmd_sync.__doc__)
     sync.add_argument("--source", help="a feed URL, folder or .zip bundle (default: sync.source)")
