@@ -397,9 +397,11 @@ def _groups(count: int) -> str:
 
 
 def cmd_config(args: argparse.Namespace, config: Config) -> int:
-    """Print the effective settings and where each came from."""
+    """Print the effective settings, where each came from and what each allows; exit 1 if any value is refused."""
     print(describe(config))
-    return 0
+    for problem in config.problems:
+        print(f"kiosk: error: {problem}", file=sys.stderr)
+    return 1 if config.problems else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -469,7 +471,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `kiosk` command."""
     args = build_parser().parse_args(argv)
     try:
-        config = load_config()
+        config = load_config(strict=args.command not in ("config", "doctor"))  # these two show what is refused
         setup_logging(config)
         return int(args.func(args, config))
     except (KioskError, ContentError, PrintError) as exc:
