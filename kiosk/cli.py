@@ -404,6 +404,14 @@ def cmd_config(args: argparse.Namespace, config: Config) -> int:
     return 1 if config.problems else 0
 
 
+def cmd_doctor(args: argparse.Namespace, config: Config) -> int:
+    """Check the settings, both stores, the feed, the printers and the disk; say what is wrong and what to do.
+    Exit 1 when something is wrong. --repair first repairs what is safe to repair."""
+    from kiosk.doctor import run_doctor
+
+    return run_doctor(config, repair=args.repair)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kiosk", description="Reading-room disclosure kiosk (政府信息查阅场所).")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
@@ -464,6 +472,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     cfg = sub.add_parser("config", help="show the effective settings", description=cmd_config.__doc__)
     cfg.set_defaults(func=cmd_config)
+
+    doctor = sub.add_parser("doctor", help="check the stores, feed, printers, disk, settings", description=cmd_doctor.__doc__)
+    doctor.add_argument("--repair", action="store_true", help="repair what is safe to repair, then check again")
+    doctor.set_defaults(func=cmd_doctor)
     return parser
 
 
