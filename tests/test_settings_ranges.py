@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import BY_KEY, SETTINGS, Between, ClockTime, ConfigError, Setting, Text, load_config
+from kiosk.config import (
+    BY_KEY,
+    SETTINGS,
+    Between,
+    ClockTime,
+    ConfigError,
+    Setting,
+    Text,
+    load_config,
+)
 
 NUMERIC = [s for s in SETTINGS if s.type in (int, float)]
 TEXTS = [s for s in SETTINGS if s.type is str and isinstance(s.allowed, Text)]
@@ -184,5 +193,7 @@ def test_a_section_is_a_typed_value_object_and_a_misspelt_name_is_no_setting(tmp
     settings = load_config({"KIOSK_HOME": str(tmp_path)}).settings
     with pytest.raises(AttributeError):
         settings.printing.fee_pr_page  # type: ignore[attr-defined]  # noqa: B018
-    with pytest.raises(Exception):  # frozen: a setting changes only by the configuration
+    from dataclasses import FrozenInstanceError
+
+    with pytest.raises(FrozenInstanceError):  # a setting changes only by the configuration
         settings.printing.fee_per_page = 3.0  # type: ignore[misc]
