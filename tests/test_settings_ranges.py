@@ -197,3 +197,18 @@ def test_a_section_is_a_typed_value_object_and_a_misspelt_name_is_no_setting(tmp
 
     with pytest.raises(FrozenInstanceError):  # a setting changes only by the configuration
         settings.printing.fee_per_page = 3.0  # type: ignore[misc]
+
+
+def test_every_setting_named_by_string_in_the_code_is_declared() -> None:
+    """The typed sections catch a misspelt name before anything runs; the calls by string (config.number(KEY))
+    that remain are checked here, so that one misspelt fails the tests rather than a print."""
+    import re
+
+    root = Path(__file__).parents[1]
+    call = re.compile(r"""config\.(?:number|text|get|path)\(\s*["']([^"']+)["']""")
+    named = {(path.relative_to(root).as_posix(), key)
+             for folder in ("kiosk", "benchmarks", "screens", "tests")
+             for path in (root / folder).rglob("*.py")
+             for key in call.findall(path.read_text("utf-8"))}
+    assert len(named) > 10
+    assert [(where, key) for where, key in sorted(named) if key not in BY_KEY] == []
