@@ -344,8 +344,8 @@ def test_a_font_that_is_not_there_is_a_warning(home: Path) -> None:
                                                 (30 * 1024**3, "正常", "剩余 30.0 GiB")])
 def test_free_disk_space_below_the_thresholds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, free: int,
                                               level: str, words: str) -> None:
-    from kiosk.doctor import host as module
     from kiosk.config import load_config
+    from kiosk.doctor import host as module
 
     monkeypatch.setattr(module.shutil, "disk_usage", lambda _path: shutil._ntuple_diskusage(10**12, 0, free))  # type: ignore[attr-defined]
     [finding] = module.disk_findings(load_config({"KIOSK_HOME": str(tmp_path)}))
@@ -362,3 +362,28 @@ def test_a_home_whose_name_looks_like_a_url_is_checked_where_it_is(healthy_templ
     assert status == 0 and f"{home}/content.db 完好" in found(lines, "正常", "内容缓存")[0]
     assert _outcomes(home) == ["interrupted"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]  # nothing written beside it
+
+
+def test_a_check_or_a_repair_that_breaks_is_a_line_and_the_rest_still_run(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import kiosk.doctor as doctor_module
+    from kiosk.config import load_config
+    from kiosk.doctor import Finding, run_doctor
+
+    def broken(_config: object) -> Iterator[Finding]:
+        raise RuntimeError("disk \x1b[2J vanished")
+        yield  # a generator, like every check
+
+    def refused() -> str:
+        raise PermissionError("read-only")
+
+    def wrong(_config: object) -> Iterator[Finding]:
+        yield Finding("warn", "内容同步", "something to repair", repair=refused)
+
+    monkeypatch.setattr(doctor_module, "CHECKS", (("磁盘", broken), ("内容同步", wrong)) + doctor_module.CHECKS[:1])
+    lines: list[str] = []
+    status = run_doctor(load_config({"KIOSK_HOME": str(tmp_path)}), repair=True, out=lines.append)
+    assert status == 1 and all(line.isprintable() for line in lines)
+    assert "[修复] 内容同步：未能修复（PermissionError: read-only）" in lines
+    assert "[故障] 磁盘：检查时出错（RuntimeError: disk \\x1b[2J vanished）。请把 logs/kiosk.log 交给维护人员" in lines
+    assert any(line.startswith("[正常] 设置：") for line in lines)  # the checks after the broken one ran

@@ -15,6 +15,7 @@ is reported with its name instead of tracing back.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 
 from kiosk.config import Config
@@ -24,6 +25,12 @@ from kiosk.doctor.host import disk_findings, printer_findings, settings_findings
 from kiosk.doctor.stores import content_findings, state_findings
 
 __all__ = ["Finding", "diagnose", "run_doctor"]
+
+log = logging.getLogger(__name__)
+Check = Callable[[Config], Iterator[Finding]]
+CHECKS: tuple[tuple[str, Check], ...] = (  # in the order staff read them
+    ("设置", settings_findings), ("内容缓存", content_findings), ("状态库", state_findings),
+    ("内容源", feed_findings), ("打印机", printer_findings), ("磁盘", disk_findings))
 
 
 def run_doctor(config: Config, *, repair: bool = False, out: Callable[[str], None] = print) -> int:
@@ -41,11 +48,15 @@ def run_doctor(config: Config, *, repair: bool = False, out: Callable[[str], Non
     failed = sum(f.level == "fail" for f in findings)
     warned = sum(f.level == "warn" for f in findings)
     if failed or warned:
-        out(f"共 {failed} 项故障、{warned} 项需要注意。" + ("" if repair else "可以先运行 kiosk doctor --repair。"
-                                                          if any(f.repair for f in findings) else ""))
+        out(f"共 {failed} 项故障、{warned} 项需要注意。" + ("" if repair else _offer(findings)))
     else:
         out("检查完毕：一切正常。")
     return 1 if failed else 0
+
+
+def _offer(findings: list[Finding]) -> str:
+    """The hint to repair, when something wrong can be repaired."""
+    return "可以先运行 kiosk doctor --repair。" if any(f.repair and f.level != "ok" for f in findings) else ""
 
 
 def _repaired(finding: Finding) -> str:
@@ -53,18 +64,18 @@ def _repaired(finding: Finding) -> str:
     try:
         return finding.repair()
     except Exception as exc:  # noqa: BLE001 - a repair that fails is reported, and the check after it says the rest
+        log.exception("kiosk doctor: the repair of %s failed", finding.area)
         return f"{finding.area}：未能修复（{type(exc).__name__}: {exc}）"
 
 
 def diagnose(config: Config) -> list[Finding]:
-    """Every check, in the order staff read them."""
-    checks: tuple[Callable[[Config], Iterator[Finding]], ...] = (
-        settings_findings, content_findings, state_findings, feed_findings, printer_findings, disk_findings)
+    """Every check's findings; a check that breaks is itself a finding, and the others still run."""
     found: list[Finding] = []
-    for check in checks:
+    for area, check in CHECKS:
         try:
             found += list(check(config))
         except Exception as exc:  # noqa: BLE001 - one check that breaks must not hide the others
-            found.append(Finding("fail", check.__name__.removesuffix("_findings"),
-                                 f"检查时出错（{type(exc).__name__}: {exc}）", "请把 logs/kiosk.log 交给维护人员"))
+            log.exception("kiosk doctor: the check of %s failed", area)
+            found.append(Finding("fail", area, f"检查时出错（{type(exc).__name__}: {exc}）",
+                                 "请把 logs/kiosk.log 交给维护人员"))
     return found
