@@ -399,9 +399,19 @@ def _groups(count: int) -> str:
 
 
 def cmd_config(args: argparse.Namespace, config: Config) -> int:
-    """Print the effective settings and where each came from."""
+    """Print the effective settings, where each came from and what each allows; exit 1 if any value is refused."""
     print(describe(config))
-    return 0
+    for problem in config.problems:
+        print(f"kiosk: error: {problem}", file=sys.stderr)
+    return 1 if config.problems else 0
+
+
+def cmd_doctor(args: argparse.Namespace, config: Config) -> int:
+    """Check the settings, both stores, the feed, the printers and the disk; say what is wrong and what to do.
+    Exit 1 when something is wrong. --repair first repairs what is safe to repair."""
+    from kiosk.doctor import run_doctor
+
+    return run_doctor(config, repair=args.repair)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -465,6 +475,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     cfg = sub.add_parser("config", help="show the effective settings", description=cmd_config.__doc__)
     cfg.set_defaults(func=cmd_config)
+
+    doctor = sub.add_parser("doctor", help="check the stores, feed, printers, disk, settings", description=cmd_doctor.__doc__)
+    doctor.add_argument("--repair", action="store_true", help="repair what is safe to repair, then check again")
+    doctor.set_defaults(func=cmd_doctor)
     return parser
 
 
@@ -479,7 +493,7 @@ def _run(args: argparse.Namespace) -> int:
     logging.lastResort = None  # before the log file is set up, a logged traceback must not reach stderr either
     logged = False
     try:
-        config = load_config()
+        config = load_config(strict=args.command not in ("config", "doctor"))  # these two show what is refused
         setup_logging(config)
         logged = True
         return int(args.func(args, config))
