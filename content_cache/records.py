@@ -248,10 +248,12 @@ def clean_body(text: str) -> str:
     return _BODY_DROPS.sub("", text) if _BODY_DROPS.search(text) else text
 
 
-def safe_for_terminal(text: str) -> str:
+def safe_for_terminal(text: str, *, keep_lines: bool = False) -> str:
     """`text` for one line of a terminal: every control, formatting or separator character (escape sequences,
     carriage returns, direction overrides, zero-width characters, newlines) shown as an escape such as \\x1b or
-    \\u202e, so a feed's title can never move the cursor, recolour, clear or reorder what the terminal shows."""
+    \\u202e, so a feed's title can never move the cursor, recolour, clear or reorder what the terminal shows.
+    With `keep_lines`, for whole output: newline, tab and carriage return (a progress line) stay as they are."""
     if _HIDING.search(text) is None:
         return text
-    return _HIDING.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return _HIDING.sub(lambda m: m.group() if keep_lines and m.group() in "\n\t\r" else
+                       m.group().encode("unicode_escape").decode("ascii"), text)

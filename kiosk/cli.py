@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from content_cache import ContentError
-from content_cache.records import Filters, ItemSummary, SearchResult, Snippet
+from content_cache.records import (
+    Filters,
+    ItemSummary,
+    SearchResult,
+    Snippet,
+    safe_for_terminal,
+)
 from kiosk.backup import DailyBackup
 from kiosk.backup import add_parsers as add_backup_parsers
 from kiosk.bootstrap import (
@@ -515,16 +521,10 @@ def _fail(message: str) -> int:
     return 1
 
 
-# Control, zero-width and direction characters, shown as \\uXXXX: a feed title or a file name written raw could
-# move the cursor, recolour the terminal or hide what follows. Line ends, tabs and the progress line's \\r stay.
-_ESCAPES = {point: f"\\u{point:04x}" for point in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F,
-                                                   *range(0x80, 0xA0), *range(0x200B, 0x2010), *range(0x202A, 0x202F),
-                                                   *range(0x2066, 0x206A), 0xFEFF)}
-
-
 def printable(text: str) -> str:
-    """Text safe to write to a terminal (see _ESCAPES)."""
-    return text.translate(_ESCAPES)
+    """Text safe to write to a terminal: control, zero-width and direction characters escaped (a feed title or a
+    file name written raw could move the cursor, recolour the terminal or hide what follows); lines stay."""
+    return safe_for_terminal(text, keep_lines=True)
 
 
 class _PrintableStream:

@@ -63,7 +63,7 @@ def _repaired(finding: Finding) -> str:
     assert finding.repair is not None
     try:
         return finding.repair()
-    except Exception as exc:  # noqa: BLE001 - a repair that fails is reported, and the check after it says the rest
+    except Exception as exc:
         log.exception("kiosk doctor: the repair of %s failed", finding.area)
         return f"{finding.area}：未能修复（{type(exc).__name__}: {exc}）"
 
@@ -74,7 +74,7 @@ def diagnose(config: Config) -> list[Finding]:
     for area, check in CHECKS:
         try:
             found += list(check(config))
-        except Exception as exc:  # noqa: BLE001 - one check that breaks must not hide the others
+        except Exception as exc:
             log.exception("kiosk doctor: the check of %s failed", area)
             found.append(Finding("fail", area, f"检查时出错（{type(exc).__name__}: {exc}）",
                                  "请把 logs/kiosk.log 交给维护人员"))

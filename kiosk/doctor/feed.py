@@ -8,6 +8,7 @@ from contextlib import closing, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
+from content_cache.db import sqlite_path
 from kiosk.config import Config
 from kiosk.doctor.finding import Finding, mib, read_only, sync_lock_if_free
 from kiosk.doctor.stores import store_health
@@ -88,9 +89,8 @@ def _http_source_finding(url: str) -> Finding:
 def _last_sync_findings(config: Config) -> Iterator[Finding]:
     from kiosk.bootstrap import state_url
 
-    url = state_url(config)
-    path = Path(url.removeprefix("sqlite:///"))
-    if not url.startswith("sqlite:///") or not path.exists() or store_health(path, "sync_runs").damage:
+    path = sqlite_path(state_url(config))
+    if path is None or not path.exists() or store_health(path, "sync_runs").damage:
         return  # the state store's own finding says why
     with closing(read_only(path)) as db:
         last = db.execute("SELECT started_at, outcome, error FROM sync_runs ORDER BY id DESC LIMIT 1").fetchone()

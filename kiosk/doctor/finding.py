@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
 
+from content_cache.records import safe_for_terminal
+
 Level = Literal["ok", "warn", "fail"]
 LABELS: dict[Level, str] = {"ok": "正常", "warn": "注意", "fail": "故障"}
 
@@ -34,7 +36,7 @@ class Finding:
 
 def one_line(text: str) -> str:
     """Control characters (from a file name, a feed, an error) shown escaped, never sent to the terminal."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return safe_for_terminal(text)
 
 
 def read_only(path: Path) -> sqlite3.Connection:

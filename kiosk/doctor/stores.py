@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from content_cache.db import sqlite_path
 from kiosk.config import Config
 from kiosk.doctor.finding import Finding, mib, read_only, read_write, sync_lock_if_free
 
@@ -113,10 +114,10 @@ def state_findings(config: Config) -> Iterator[Finding]:
     from kiosk.bootstrap import state_url
 
     url = state_url(config)
-    if not url.startswith("sqlite:///"):
+    path = sqlite_path(url)
+    if path is None:
         yield _server_state_finding(url)
         return
-    path = Path(url.removeprefix("sqlite:///"))
     if not path.exists():
         used = any((config.home / name).exists() for name in ("jobs", "content.db", "spool"))
         yield (Finding("fail", "状态库", f"{path} 不存在，而本机用过（有打印或内容文件）",
