@@ -39,8 +39,6 @@ from kiosk.errors import KioskError
 
 log = logging.getLogger(__name__)
 
-BACKUP_DAYS_SETTING = "state.backup_days"
-DEFAULT_BACKUP_DAYS = 14
 BACKUPS = "backups"  # the folder in KIOSK_HOME
 _BACKUP_NAME = re.compile(r"state-\d{8}T\d{6}Z(-\d+)?\.db")
 _SPOOLED_JOB = re.compile(r"(\d{1,12})\.(pdf|escpos)")
@@ -66,9 +64,8 @@ class Restored:
 
 
 def backup_days(config: Config) -> int:
-    """How many days backups are kept (at least one)."""
-    value = config.values.get(BACKUP_DAYS_SETTING, DEFAULT_BACKUP_DAYS)
-    return max(1, int(value)) if isinstance(value, (int, float)) else DEFAULT_BACKUP_DAYS
+    """How many days backups are kept (`state.backup_days`, declared with its range in kiosk.config)."""
+    return config.settings.state.backup_days
 
 
 def backups_dir(config: Config) -> Path:

@@ -87,6 +87,8 @@ class State:
     """[state]"""
 
     database: str = setting("", "SQLAlchemy URL of the kiosk state store; empty is KIOSK_HOME/state.db.", PATH)
+    backup_days: int = setting(14, "Days the daily backups of the state store are kept (the newest always is).",
+                               Between(1, 3650, "days"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ def _row(setting: Setting) -> str:
 @pytest.mark.parametrize("document", ["README.md", "docs/settings.md"])
 def test_every_setting_is_documented_with_its_default_and_range(document: str) -> None:
     text = (ROOT / document).read_text("utf-8")
-    rows = [line for line in text.splitlines() if line.startswith("| `") and "KIOSK_" in line]
+    rows = [line for line in text.splitlines() if line.startswith("| `") and "| `KIOSK_" in line]
     assert rows == [_row(setting) for setting in SETTINGS]
 
 

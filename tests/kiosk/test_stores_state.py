@@ -26,6 +26,7 @@ from kiosk.backup import (
 )
 from kiosk.bootstrap import build_services, open_state
 from kiosk.config import load_config
+from kiosk.errors import ConfigError
 from kiosk.state import (
     StateStoreBusy,
     StateStoreDamaged,
@@ -347,13 +348,15 @@ def test_the_daily_backup_makes_one_when_none_is_a_day_old(home: Path, monkeypat
     assert 23 * 3600 < DailyBackup(config).due_in() <= 24 * 3600
 
 
-def test_backup_days_setting_is_read_when_declared(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_backup_days_is_a_declared_setting(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from kiosk.backup import backup_days
-    from kiosk.config import Config
 
-    config = load_config()
-    assert backup_days(config) == 14
-    assert backup_days(Config(config.home, {**config.values, "state.backup_days": 3}, config.origins)) == 3
+    assert backup_days(load_config()) == 14
+    monkeypatch.setenv("KIOSK_STATE_BACKUP_DAYS", "3")
+    assert backup_days(load_config()) == 3
+    monkeypatch.setenv("KIOSK_STATE_BACKUP_DAYS", "0")
+    with pytest.raises(ConfigError, match="state.backup_days"):
+        load_config()
 
 
 def test_restore_in_process_reports_what_it_did(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
