@@ -36,7 +36,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table
 from reportlab.platypus.doctemplate import LayoutError
 
-from printing.a4_text import BrokenParagraph, body_lines_at_least, clean_char
+from printing.a4_text import PROGRESS, BrokenParagraph, body_lines_at_least, clean_char
 from printing.document import CopyStamp, PrintDocument, withdrawn_mark
 from printing.errors import CopyTooLong, RenderError, RenderTimedOut
 from printing.fonts import find_cjk_font, font_coverage, register_cjk_font
@@ -90,11 +90,13 @@ def render_a4(
     story = _header(doc, styles, clean) + _body(doc.body, styles, clean)
     if not _RENDER_LOCK.acquire(timeout=max(0.0, limits.deadline - time.monotonic())):
         raise RenderTimedOut(f"The renderer stayed busy with another copy for {seconds:g} s.")
+    progress = PROGRESS.set(partial(limits.check, 0))  # out of time while breaking a long paragraph: stop there
     try:
         template.build(story, canvasmaker=partial(_StampedCanvas, decor=decor))
     except LayoutError as exc:
         raise RenderError(f"The copy of {doc.index_no} could not be laid out on A4 ({exc}).") from exc
     finally:
+        PROGRESS.reset(progress)
         _RENDER_LOCK.release()
     return buffer.getvalue(), decor.pages
 

@@ -15,6 +15,8 @@ import functools
 import math
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from copy import copy
 from functools import partial
 from typing import Any
@@ -24,10 +26,13 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
 
-from content_cache.linebreak import CharWidths, fill_lines
+from content_cache.linebreak import CharWidths, fill_lines, is_ideograph
 
 MISSING_GLYPH = "〓"  # the typesetter's mark for a character the font lacks
 LAID_OUT_WHOLE = 40  # a paragraph of more lines than about a page is measured and split by its lines
+STRETCH = 1000  # characters of a paragraph broken into lines at a time
+# Called while a long paragraph is broken into lines: the render in progress stops there when out of time.
+PROGRESS: ContextVar[Callable[[], None]] = ContextVar("PROGRESS", default=lambda: None)
 
 
 def clean_char(ch: str, coverage: frozenset[int]) -> str:
@@ -109,10 +114,40 @@ def _from_lines(lines: list[str], style: ParagraphStyle) -> BrokenParagraph:
 
 
 def broken_lines(plain: str, style: ParagraphStyle, width: float) -> list[str]:
-    """`plain` broken into lines that fit `width` less the style's indents, each stripped."""
-    lines = fill_lines(plain, line_room(style, width), char_widths(style.fontName, style.fontSize),
-                       first_indent=style.firstLineIndent)
+    """`plain` broken into lines that fit `width` less the style's indents, each stripped.
+
+    A long paragraph is broken a stretch at a time (`STRETCH` characters, cut between two
+    ideographs where it can be), its last two lines carried into the next stretch and broken
+    again with what follows, so every line's ends are chosen seeing the text on both sides.
+    The line breaker's analysis of a run without a break (a long code or word) grows faster
+    than the run; stretches keep it bounded, and `progress` is called after each one.
+    """
+    room, widths = line_room(style, width), char_widths(style.fontName, style.fontSize)
+    lines: list[str] = []
+    carried = ""
+    for stretch in _stretches(plain):
+        filled = fill_lines(carried + stretch, room, widths, first_indent=0.0 if lines else style.firstLineIndent)
+        kept = max(0, len(filled) - 2)
+        lines += filled[:kept]
+        carried = "".join(filled[kept:])
+        PROGRESS.get()()
+    lines += fill_lines(carried, room, widths, first_indent=0.0 if lines else style.firstLineIndent)
     return [line.strip() for line in lines]
+
+
+def _stretches(plain: str) -> Iterator[str]:
+    """`plain` in pieces of about STRETCH characters, each but the last cut between two ideographs if one is near."""
+    start = 0
+    while len(plain) - start > STRETCH:
+        cut = start + STRETCH
+        for position in range(cut, cut - STRETCH // 4, -1):
+            if is_ideograph(plain[position - 1]) and is_ideograph(plain[position]):
+                cut = position
+                break
+        yield plain[start:cut]
+        start = cut
+    if start == 0 or start < len(plain):
+        yield plain[start:]
 
 
 def line_room(style: ParagraphStyle, width: float) -> float:

@@ -142,3 +142,27 @@ def test_a_title_and_a_body_of_one_character_each_still_make_one_page(
 ) -> None:
     doc = make_document(title="一", body="二")
     assert estimate_a4_pages(doc) == 1 == render_a4(doc, stamp, max_pages=1)[1]
+
+
+@pytest.mark.parametrize("body", [BODIES["chinese, one paragraph"], BODIES["mixed, one paragraph"],
+                                  _text("《条例》，“公开”。（一）", 6_000)], ids=["chinese", "mixed", "marks"])
+def test_a_long_paragraph_broken_a_stretch_at_a_time_has_the_lines_of_one_breaking(body: str) -> None:
+    from content_cache.linebreak import fill_lines
+    from printing.a4_text import broken_lines, char_widths, line_room
+    from printing.fonts import find_cjk_font, register_cjk_font
+
+    font = register_cjk_font(find_cjk_font())
+    style = a4._make_styles(font).body
+    width = a4._frame_size()[0]
+    whole = fill_lines(body, line_room(style, width), char_widths(font, style.fontSize),
+                       first_indent=style.firstLineIndent)
+    assert broken_lines(body, style, width) == [line.strip() for line in whole]
+
+
+def test_a_long_run_without_a_break_is_laid_out_in_bounded_time_and_stops_at_its_time(
+    make_document: Callable[..., PrintDocument], stamp: CopyStamp
+) -> None:
+    doc = make_document(body="abcdefghij" * 3_000)  # one 30,000-letter word: broken between letters
+    with pytest.raises(RenderTimedOut):
+        render_a4(doc, stamp, seconds=0)
+    assert render_a4(doc, stamp)[1] > 5
