@@ -113,20 +113,23 @@ def state_findings(config: Config) -> Iterator[Finding]:
     from kiosk.bootstrap import state_url
 
     url = state_url(config)
-    if not url.startswith("sqlite:///"):
+    from content_cache.db import sqlite_path
+
+    found = sqlite_path(url)  # the URL escapes the path (`?`, `%`, `#`, 中文): read it back, never cut it
+    if found is None:
         yield _server_state_finding(url)
         return
-    path = Path(url.removeprefix("sqlite:///"))
+    path = found
     if not path.exists():
         used = any((config.home / name).exists() for name in ("jobs", "content.db", "spool"))
         yield (Finding("fail", "状态库", f"{path} 不存在，而本机用过（有打印或内容文件）",
-                       "打印记录和工作人员密码都在其中：请先从备份恢复 state.db，再启动本机") if used else
+                       "打印记录和工作人员密码都在其中：请先用 kiosk restore 从备份恢复 state.db，再启动本机") if used else
                Finding("ok", "状态库", f"{path} 尚未建立", "首次启动时新建"))
         return
     health = store_health(path, "print_jobs")
     if health.damage:
         yield Finding("fail", "状态库", f"{path} 已损坏（{health.damage}）",
-                      "打印记录和工作人员密码都在其中，不能重建：请停止本机，从备份恢复 state.db，不要删除它")
+                      "打印记录和工作人员密码都在其中，不能重建：请停止本机，用 kiosk restore 从备份恢复 state.db，不要删除它")
         return
     yield _revision_finding("状态库", str(path), health, "kiosk:state_migrations") or Finding(
         "ok", "状态库", f"{path} 完好，共 {health.rows or 0} 个打印任务")

@@ -348,12 +348,13 @@ def test_the_daily_backup_makes_one_when_none_is_a_day_old(home: Path, monkeypat
 
 
 def test_backup_days_setting_is_read_when_declared(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
     from kiosk.backup import backup_days
-    from kiosk.config import Config
 
     config = load_config()
-    assert backup_days(config) == 14
-    assert backup_days(Config(config.home, {**config.values, "state.backup_days": 3}, config.origins)) == 3
+    assert backup_days(config) == config.values.get("state.backup_days", 14)
+    assert backup_days(replace(config, values={**config.values, "state.backup_days": 3})) == 3
 
 
 def test_restore_in_process_reports_what_it_did(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
