@@ -86,11 +86,11 @@ def _http_source_finding(url: str) -> Finding:
 
 
 def _last_sync_findings(config: Config) -> Iterator[Finding]:
+    from content_cache.db import sqlite_path
     from kiosk.bootstrap import state_url
 
-    url = state_url(config)
-    path = Path(url.removeprefix("sqlite:///"))
-    if not url.startswith("sqlite:///") or not path.exists() or store_health(path, "sync_runs").damage:
+    path = sqlite_path(state_url(config))  # the URL escapes the path: read it back, never cut it
+    if path is None or not path.exists() or store_health(path, "sync_runs").damage:
         return  # the state store's own finding says why
     with closing(read_only(path)) as db:
         last = db.execute("SELECT started_at, outcome, error FROM sync_runs ORDER BY id DESC LIMIT 1").fetchone()
