@@ -148,3 +148,13 @@ def test_a_kiosk_home_that_cannot_be_made_is_one_line(read_only_home: Path) -> N
         read_only_home.chmod(0o755)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert f"KIOSK_HOME {read_only_home / 'new'} cannot be made" in done.stderr
+
+
+def test_kiosk_doctor_finds_both_stores_in_a_home_of_any_name(tmp_path: Path) -> None:
+    home = tmp_path / "中文 a?b%41#c"
+    home.mkdir()
+    assert kiosk(home, "demo-content", "--count", "3").returncode == 0
+    assert kiosk(home, "jobs", "list").returncode == 0
+    done = kiosk(home, "doctor")
+    assert f"状态库：{home / 'state.db'} 完好" in done.stdout, done.stdout + done.stderr
+    assert f"内容缓存：{home / 'content.db'} 完好" in done.stdout
