@@ -144,10 +144,20 @@ def _joints(text: str) -> tuple[int, ...]:
     for position in range(1, len(text)):
         if _inseparable(text[position]):
             joints[position] = UNBREAKABLE
-        elif text[position] in CLOSING or text[position - 1] in OPENING:
+        elif text[position] in CLOSING or text[position - 1] in OPENING or _opening_before_spaces(text, position):
             joints[position] = KINSOKU  # also where UAX #14 allows it: "…" after a space (LB18 before LB22)
     _tailor(text, joints)
     return tuple(joints)
+
+
+def _opening_before_spaces(text: str, position: int) -> bool:
+    """Whether spaces end just before `position` and an opening mark comes before them ("‘ " must not end a line)."""
+    at = position - 1
+    if text[at] != " ":
+        return False
+    while at >= 0 and text[at] == " ":
+        at -= 1
+    return at >= 0 and text[at] in OPENING
 
 
 def _tailor(text: str, joints: list[int]) -> None:

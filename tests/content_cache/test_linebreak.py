@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from uniseg.linebreak import line_break_units
 
@@ -46,6 +46,7 @@ def test_joining_the_lines_gives_back_the_text(text: str, width: int) -> None:
 
 @settings(deadline=None)
 @given(paragraphs, st.integers(min_value=8, max_value=60))
+@example("政政‘ 政", 8)  # an opening mark followed by a space, where UAX #14 allows a break
 def test_no_line_starts_with_a_closing_mark_or_ends_with_an_opening_one(text: str, width: int) -> None:
     assume(_marks_in_a_row(text) <= 2)  # a longer run of marks than a line holds must break somewhere
     lines = fill_lines(text, width, columns)

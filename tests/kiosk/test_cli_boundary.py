@@ -51,7 +51,7 @@ def test_an_unexpected_error_is_one_line_and_its_traceback_goes_to_the_log(
 def test_a_failure_before_the_log_is_set_up_prints_no_traceback_either(
     home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def broken() -> Config:
+    def broken(*_args: object, **_kwargs: object) -> Config:
         raise RuntimeError("settings could not be read")
 
     monkeypatch.setattr(cli, "load_config", broken)
@@ -71,8 +71,8 @@ def test_control_characters_never_reach_the_terminal_raw(
     assert cli.main(["config"]) == 1
     out, err = capsys.readouterr()
     assert "\x1b" not in out + err and "\x07" not in out and "\u202e" not in out and "\u200b" not in out
-    assert "关于\\u001b[2J\\u001b]0;owned\\u0007停水\\u202e的通知\\u200b\r\n" in out
-    assert err.strip() == "kiosk: error: no item with index number 003\\u001b[31m/2008"
+    assert "关于\\x1b[2J\\x1b]0;owned\\x07停水\\u202e的通知\\u200b\r\n" in out
+    assert err.strip() == "kiosk: error: no item with index number 003\\x1b[31m/2008"
 
 
 def test_an_interrupt_is_one_line(home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
