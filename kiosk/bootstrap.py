@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.config import Config, attachments_dir
-from kiosk.errors import ConfigError
+from kiosk.errors import ConfigError, KioskError
 from printing.errors import PrinterConfigError
 from printing.factory import document_printer, parse_printers, receipt_printer
 from printing.fonts import find_cjk_font
@@ -178,7 +178,13 @@ def ensure_content(content: ContentCache, config: Config) -> int:
 
 def prepare_content(content: ContentCache, config: Config, say: Say = print) -> None:
     """At start: an empty cache gets the demo content on a kiosk without a feed; on one with a feed, it waits
-    for the sync that starts at once (Home says 内容正在更新 meanwhile)."""
+    for the sync that starts at once (Home says 内容正在更新 meanwhile). A kiosk given a feed after it showed
+    the demo content removes that content first: made-up documents are never shown beside, or instead of, the
+    publisher's."""
+    if feed_configured(config) and not content_is_empty(content) and content.feed_sequence() is None:
+        removed = remove_unsynced_content(content)
+        say(f"A feed is configured: the {removed} items not from the feed (demo content) were removed")
+        log.warning("a feed is configured: %d items not from it (demo content) removed", removed)
     if not content_is_empty(content):
         return
     if feed_configured(config):
@@ -187,6 +193,18 @@ def prepare_content(content: ContentCache, config: Config, say: Say = print) -> 
         return
     say(f"The content cache is empty: loading the demo content ({int(config.number('content.demo_count'))} items)")
     ensure_content(content, config)
+
+
+def remove_unsynced_content(content: ContentCache) -> int:
+    """Remove every item of a cache that never synced (demo content); how many there were."""
+    from sqlalchemy import select
+
+    from content_cache.models import Item
+    from content_cache.store import withdraw_items
+
+    with content.transaction() as session:
+        removed = withdraw_items(session, list(session.scalars(select(Item.index_no))))
+    return removed
 
 
 def queue_policy(config: Config) -> QueuePolicy:
@@ -275,8 +293,11 @@ class ServicesOpening:
     def _open(self) -> None:
         try:
             self._services = self._open_services()
-        except BaseException as exc:  # noqa: BLE001 - kept and raised again to every caller
-            log.exception("the kiosk's stores could not be opened")
+        except BaseException as exc:
+            if isinstance(exc, KioskError):  # foreseen (a lost or damaged state store): its line says it all
+                log.error("the kiosk's stores could not be opened: %s", exc)
+            else:
+                log.exception("the kiosk's stores could not be opened")
             self._error = exc
             self._on_failed(exc)
         finally:

@@ -79,6 +79,9 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
     checked = check_settings(config)  # a bad setting (a printer URI) stops here, before anything opens
     if _sync_configured(config):
         parse_time(config.text("sync.time"))  # and so does a bad sync.time
+        from kiosk.sync import request_from_config
+
+        request_from_config(config, trigger="schedule")  # and a feed without a trusted key to check it
     size = (int(config.number("display.width")), int(config.number("display.height")))
     size = (size[1], size[0]) if args.landscape else size
     _prepare_kivy(config, size)
@@ -105,18 +108,20 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
 
     def start_background() -> None:
         # The print queue's recovery and the nightly sync need no window: they start once Home is on screen.
+        # Each part that fails to start is logged and the others start: none of it is the citizen's doing.
         try:
             opened = services.opened()
         except Exception:  # noqa: BLE001 - the kiosk is closing; the error is reported when run() returns
             return
-        worker = PrintWorker(opened.queue)
-        opened.queue.on_change = worker.poke
-        worker.start()
-        running.append(worker)
-        running.append(DailyBackup(config).start())
-        scheduler = _nightly_sync(config, opened, app.content_changed)
-        if scheduler:
-            running.append(scheduler)
+        for start in (lambda: _print_worker(opened), lambda: DailyBackup(config).start(),
+                      lambda: _nightly_sync(config, opened, app.content_changed)):
+            try:
+                part = start()
+            except Exception:
+                log.exception("a background part of the kiosk could not start")
+                continue
+            if part is not None:
+                running.append(part)
 
     app.on_first_frame.append(services.open_in_background)
     app.after_first_frame.append(start_background)
@@ -130,6 +135,14 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
     if args.exit_after_first_frame:
         _report_peak_memory()
     return 0
+
+
+def _print_worker(services: Services) -> PrintWorker:
+    """The print worker over the queue, started (it recovers the queue first)."""
+    worker = PrintWorker(services.queue)
+    services.queue.on_change = worker.poke
+    worker.start()
+    return worker
 
 
 def _open_services(config: Config, checked: CheckedSettings) -> Services:
@@ -491,8 +504,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `kiosk` command: one line on stderr for any failure, never a traceback (it goes to the log)."""
     args = build_parser().parse_args(argv)
-    with _printable_output():
-        return _run(args)
+    try:
+        with _printable_output():
+            return _run(args)
+    except BrokenPipeError:  # the reader went away (`kiosk jobs list | head`): nothing more to say, to no one
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # Python's own flush at exit must not fail on the pipe again
+        return 1
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -507,6 +525,8 @@ def _run(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     except KeyboardInterrupt:
         return _fail("interrupted")
+    except BrokenPipeError:
+        raise  # main() ends quietly: the reader of the output is gone
     except Exception as exc:
         log.exception("kiosk %s failed", args.command)
         where = "; the details are in the kiosk's log (KIOSK_HOME/logs/kiosk.log)" if logged else ""

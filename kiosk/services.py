@@ -29,8 +29,14 @@ from content_cache.records import (
 )
 from kiosk.console import ROLE_NAMES, job_view, printer_view
 from kiosk.errors import ASK_STAFF, UNEXPECTED, Trouble, trouble
-from kiosk.jobs import JobError, JobQueue, Quote, QuotaExceeded, describe_time, job_id
-from kiosk.print_outcome import NO_JOB, job_words, later_note, made_but_unfollowed, release_reason
+from kiosk.jobs import JobError, JobQueue, QuotaExceeded, Quote, describe_time, job_id
+from kiosk.print_outcome import (
+    NO_JOB,
+    job_words,
+    later_note,
+    made_but_unfollowed,
+    release_reason,
+)
 from kiosk.staff import StaffAccess
 from kiosk.state import PrintJob, StateStore
 from kiosk.sync import SyncStatus
@@ -153,6 +159,10 @@ class Services:
 
     def content_updated_on(self) -> date | None:
         return self.content.updated_on()
+
+    def sync_failed(self) -> bool:
+        running, _progress, error = self.sync_status.snapshot()
+        return bool(error) and not running
 
     def _stamp(self) -> CopyStamp:
         return CopyStamp(self.settings.kiosk_name, datetime.now(), self.content.updated_on())
@@ -294,7 +304,7 @@ class Services:
         for job_no in job_nos:
             try:
                 job = self.queue.get(job_no)
-            except Exception:  # noqa: BLE001 - an unreadable job keeps a neutral line
+            except Exception:
                 log.exception("print job %s: its state could not be read for the visit's note", job_no)
                 notes.append(f"您的打印任务 {job_no}：请到{self.settings.collect_at}出示任务号")
                 continue

@@ -15,6 +15,11 @@ from screens.formatting import cn_date, count_text
 from screens.navigator import Params
 from screens.worker import Task, run_in_worker
 
+# Home of a kiosk whose content has not come yet: the first sync runs, or it failed (staff are told by the log
+# and kiosk doctor; the citizen is sent to the desk rather than left waiting).
+WAITING = "内容正在更新，请稍后点“重新载入”查看。"
+WAITING_FAILED = "暂时无法取得公开信息内容。请到服务台咨询工作人员，或稍后点“重新载入”。"
+
 
 class SectionTile(ButtonBehavior, BoxLayout):
     """One big tile: a section's name and how many items it holds."""
@@ -44,11 +49,12 @@ class HomeScreen(KioskScreen):
             self._task.cancel()
         self._task = run_in_worker(self._load, self._show, self._fail)
 
-    def _load(self) -> tuple[list[ColumnInfo], date | None]:
-        return self.services.sections(), self.services.content_updated_on()
+    def _load(self) -> tuple[list[ColumnInfo], date | None, bool]:
+        sections = self.services.sections()
+        return sections, self.services.content_updated_on(), not sections and self.services.sync_failed()
 
-    def _show(self, loaded: tuple[list[ColumnInfo], date | None]) -> None:
-        sections, updated_on = loaded
+    def _show(self, loaded: tuple[list[ColumnInfo], date | None, bool]) -> None:
+        sections, updated_on, sync_failed = loaded
         self.updated_text = f"内容更新于 {cn_date(updated_on)}" if updated_on else ""
         grid = self.ids.tiles
         grid.clear_widgets()
@@ -57,7 +63,7 @@ class HomeScreen(KioskScreen):
             tile.bind(on_release=self._open_section)
             grid.add_widget(tile)
         # No sections: the cache is new and waits for its first sync (a kiosk without a feed has demo content).
-        self.notice = "" if sections else "内容正在更新，请稍后点“重新载入”查看。"
+        self.notice = "" if sections else (WAITING_FAILED if sync_failed else WAITING)
         self.failed = not sections  # 重新载入 leads on
         self.ready = True
 

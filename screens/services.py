@@ -162,6 +162,9 @@ class KioskServices(Protocol):
     def content_updated_on(self) -> date | None:
         """The date of the cached content, shown as 内容更新于 … on Home."""
 
+    def sync_failed(self) -> bool:
+        """Whether the last sync failed and none runs now (Home of a kiosk still without content says so)."""
+
     def print_pages(self, index_no: str, kind: PrintKind) -> int:
         """How many pages (A4) or slips (receipt) a copy of this item takes."""
 

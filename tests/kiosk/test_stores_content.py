@@ -235,3 +235,29 @@ def test_a_cache_deleted_after_a_sync_is_filled_again_at_once_not_the_next_night
         scheduler.stop()
         services.close()
     assert synced == [True] and services.content.item_count() == 41
+
+
+def test_demo_content_goes_when_a_feed_is_configured_and_synced_content_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from content_cache import store as content_store
+
+    monkeypatch.setenv("KIOSK_HOME", str(tmp_path))
+    content = ContentCache.open(tmp_path / "content.db")
+    try:
+        content.load_demo(30, 1)
+        said: list[str] = []
+        prepare_content(content, load_config(), said.append)  # no feed: the demo stays
+        assert content.item_count() == 31 and not said
+        monkeypatch.setenv("KIOSK_SYNC_SOURCE", "https://feed.example.invalid/feed/")
+        prepare_content(content, load_config(), said.append)
+        assert content.item_count() == 0 and "31 items not from the feed" in said[0]
+        assert content.search("宿州", 10).total == 0
+
+        content.load_demo(5, 2)  # as a sync fills it: content of a feed sequence stays
+        with content.transaction() as session:
+            content_store.set_meta(session, content_store.FEED_SEQUENCE, "7")
+        prepare_content(content, load_config(), said.append)
+        assert content.item_count() == 6
+    finally:
+        content.close()

@@ -120,6 +120,7 @@ class FakeServices:
     """Implements `screens.services.KioskServices` in memory and records the calls."""
 
     updated_on: date | None = date(2026, 11, 1)
+    sync_failing: bool = False
     print_error: Exception | None = None
     fee_cents_per_page: int = 0
     refusal: str = ""
@@ -220,6 +221,10 @@ class FakeServices:
     def content_updated_on(self) -> date | None:
         self._record("content_updated_on")
         return self.updated_on
+
+    def sync_failed(self) -> bool:
+        self._record("sync_failed")
+        return self.sync_failing
 
     def print_pages(self, index_no: str, kind: PrintKind) -> int:
         self._record("print_pages", index_no, kind)

@@ -43,3 +43,17 @@ def test_home_says_the_content_is_being_updated_and_offers_reload(app: Any, wind
     tap(reload)
     wait_until(lambda: home.ready and len(home.ids.tiles.children) > 0)
     assert home.notice == "" and home.ids.reload.opacity == 0
+
+
+def test_home_after_a_failed_first_sync_sends_the_citizen_to_the_desk(app: Any, window: Any,
+                                                                        services: Services) -> None:
+    home = app.current_screen
+    services.sync_status.last_error = "manifest.json: connection failed"  # as the failed sync leaves it
+    tap(home.ids.reload)
+    wait_until(lambda: home.ready and home.notice.startswith("暂时无法取得公开信息内容"))
+    assert "服务台" in home.notice and home.ids.reload.opacity == 1
+    screenshot("42-home-first-sync-failed")
+
+    services.sync_status.running = True  # a later try runs: it says the content is being updated again
+    tap(home.ids.reload)
+    wait_until(lambda: home.ready and home.notice == "内容正在更新，请稍后点“重新载入”查看。")
