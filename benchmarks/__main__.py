@@ -80,9 +80,9 @@ def bench_printing(cache: ContentCache) -> list[Row]:
     rows = [("print: A4 copy render", f"{pages} pages", f"{statistics.median(a4):.0f} ms median of 5, "
              f"{len(pdf) / 1024:.0f} KiB")]
     from benchmarks.slip_bench import bench_slip
-    from benchmarks.printing_bench import bench_cups
+    from benchmarks.printing_bench import bench_cups, bench_long_bodies
 
-    return rows + bench_slip() + bench_cups()
+    return rows + bench_slip() + bench_long_bodies() + bench_cups()
 
 
 def main() -> int:

@@ -4,6 +4,10 @@ Search, the keyboard's candidates and the pinyin respelling use the cache's own
 vocabulary: the built-in synonym list merged with the publisher's list that the
 last sync stored beside the content (`publisher_synonyms`). It is read again on
 the first search after a sync changed it, in this process or another.
+
+Opening checks the file first: a damaged cache (not a database, truncated, a
+page malformed) is `CacheDamaged`, naming the file, so that the kiosk can set
+it aside and build it again; the cache is disposable, the feed holds it all.
 """
 
 from __future__ import annotations
@@ -20,7 +24,15 @@ from sqlalchemy.orm import Session
 
 from content_cache import candidates, catalogue, demo, search, store
 from content_cache.catalogue_layout import column_records
-from content_cache.db import make_engine, make_sessionmaker, run_migrations, sqlite_url
+from content_cache.db import (
+    file_damage,
+    is_damage,
+    make_engine,
+    make_sessionmaker,
+    run_migrations,
+    sqlite_url,
+)
+from content_cache.errors import ContentError
 from content_cache.models import ContentMeta, PublisherSynonymGroup
 from content_cache.query import VOCABULARY_KEY, Vocabulary, default_vocabulary
 from content_cache.records import (
@@ -34,6 +46,28 @@ from content_cache.records import (
 
 MIGRATIONS = "content_cache:migrations"
 SYNONYMS_META = "publisher_synonyms"  # content_meta: the stored list's version and feed sequence
+# A cache up to this size is read through (SQLite's quick_check) at every opening: about 0.4 s at the limit.
+# A larger one is checked through when asked (`kiosk sync --full`); its header and size are checked always.
+FULL_CHECK_UP_TO = 64 * 2**20
+
+
+class CacheDamaged(ContentError):
+    """The content cache's file is damaged: not a database, truncated, or a page malformed."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(path, reason)
+        self.path, self.reason = path, reason
+
+    def __str__(self) -> str:
+        return f"the content cache {self.path} is damaged ({self.reason})"
+
+
+class CacheUnavailable(ContentError):
+    """The content cache's file cannot be opened or made (a folder that cannot be written, a path that is a file)."""
+
+    def __str__(self) -> str:
+        path, reason = self.args
+        return f"cannot open the content cache {path}: {reason}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,14 +108,28 @@ class ContentCache:
         self._vocabulary: tuple[str | None, Vocabulary] = (None, default_vocabulary())
 
     @classmethod
-    def open(cls, path: Path) -> ContentCache:
-        """Open (creating and migrating as needed) the cache in an SQLite file."""
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def open(cls, path: Path, *, full_check: bool = False) -> ContentCache:
+        """Open (creating and migrating as needed) the cache in an SQLite file.
+
+        CacheDamaged when the file is damaged (read through when it is small or
+        `full_check` asks); CacheUnavailable when it cannot be opened at all.
+        """
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            damage = file_damage(path, full=full_check or _small(path))
+        except OSError as exc:
+            raise CacheUnavailable(path, exc.strerror or str(exc)) from exc
+        if damage:
+            raise CacheDamaged(path, damage)
         engine = make_engine(sqlite_url(path))
-        run_migrations(engine, MIGRATIONS)
-        cache = cls(engine)
-        with cache.transaction() as session:
-            store.ensure_index_current(session)
+        try:
+            run_migrations(engine, MIGRATIONS)
+            cache = cls(engine)
+            with cache.transaction() as session:
+                store.ensure_index_current(session)
+        except Exception as exc:
+            engine.dispose()
+            raise _opening_error(path, exc) from exc
         return cache
 
     @contextmanager
@@ -208,3 +256,25 @@ class ContentCache:
     def item_count(self) -> int:
         with self.session() as s:
             return catalogue.item_count(s)
+
+
+def _small(path: Path) -> bool:
+    try:
+        return path.stat().st_size <= FULL_CHECK_UP_TO
+    except FileNotFoundError:
+        return True
+
+
+def _opening_error(path: Path, exc: Exception) -> Exception:
+    """What opening's failure means: the file damaged, the file out of reach, or `exc` itself."""
+    if is_damage(exc):
+        return CacheDamaged(path, _first_line(exc))
+    inner = getattr(exc, "orig", None)
+    if inner is not None and "unable to open database file" in str(inner):
+        return CacheUnavailable(path, "unable to open the file (is its folder writable?)")
+    return exc
+
+
+def _first_line(exc: Exception) -> str:
+    inner = getattr(exc, "orig", None) or exc
+    return (str(inner).splitlines() or [type(inner).__name__])[0][:200]

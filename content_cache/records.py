@@ -6,6 +6,8 @@ a record stays valid after its database session has closed.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
@@ -190,3 +192,68 @@ class Candidate:
 
     word: str
     covers: int
+
+
+# Characters that hide, move or reorder text when it is shown: control characters (Cc), invisible formatting
+# characters (Cf: zero-width spaces and joiners, direction marks, embeddings, overrides and isolates, the
+# byte-order mark, tags …) and the line and paragraph separators (Zl, Zp). Written out rather than found by
+# scanning every code point at import; a test checks the list against unicodedata.
+_HIDING = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
+# What a body may not keep: the same, less newline and tab (a body's lines and indents), and less the zero-width
+# joiners and soft hyphens a word processor leaves, which hide nothing in running text.
+_BODY_DROPS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
+# Letters and symbols that print as nothing at all: Hangul fillers, the blank Braille pattern, variation selectors.
+_BLANK_LOOKING = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u3164\uffa0\u2800") | frozenset(
+    chr(c) for c in range(0xFE00, 0xFE10)
+)
+
+
+def describe_character(char: str) -> str:
+    """A character as staff can look it up: U+202E (RIGHT-TO-LEFT OVERRIDE)."""
+    return f"U+{ord(char):04X} ({unicodedata.name(char, unicodedata.category(char))})"
+
+
+def hiding_character(text: str) -> str | None:
+    """The first character of `text` that hides, moves or reorders text when shown (see _HIDING), or None."""
+    found = _HIDING.search(text)
+    return None if found is None else found.group()
+
+
+def shows_something(text: str) -> bool:
+    """True when `text` has at least one character a reader sees (not a space, a mark alone, or a blank look-alike)."""
+    return any(_visible(c) for c in text)
+
+
+def _visible(char: str) -> bool:
+    # Private-use characters (Co) count: some fonts put rare Chinese characters there.
+    if char.isspace() or char in _BLANK_LOOKING:
+        return False
+    category = unicodedata.category(char)
+    return category[0] in "LNPS" or category == "Co"
+
+
+def clean_body(text: str) -> str:
+    """A body as it is stored: lines end in a newline (CR LF and CR become one), newline and tab stay, and every
+    other control character and direction override is removed. Bodies come from word processors and OCR, whose
+    stray form feeds and vertical tabs mean nothing; refusing the document for them would help no one."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _BODY_DROPS.sub("", text) if _BODY_DROPS.search(text) else text
+
+
+def safe_for_terminal(text: str, *, keep_lines: bool = False) -> str:
+    """`text` for one line of a terminal: every control, formatting or separator character (escape sequences,
+    carriage returns, direction overrides, zero-width characters, newlines) shown as an escape such as \\x1b or
+    \\u202e, so a feed's title can never move the cursor, recolour, clear or reorder what the terminal shows.
+    With `keep_lines`, for whole output: newline, tab and carriage return (a progress line) stay as they are."""
+    if _HIDING.search(text) is None:
+        return text
+    return _HIDING.sub(lambda m: m.group() if keep_lines and m.group() in "\n\t\r" else
+                       m.group().encode("unicode_escape").decode("ascii"), text)

@@ -23,8 +23,10 @@ from content_cache.pinyin import Word, title_keys, words as title_words
 from content_cache.records import ColumnRecord, ItemRecord, PublisherRecord
 
 # 索引号: a unit code (9-char organisation code, 18-char credit code, or another
-# length: never hard-coded), a slash, the year and a serial.
-INDEX_NO = re.compile(r"^[0-9A-Za-z-]{1,32}/\d{4}-\d{1,10}$")
+# length: never hard-coded), a slash, the year and a serial. One canonical form: ASCII digits, upper-case
+# letters and '-' only, nothing before or after (\Z, not $, which lets a trailing newline through), so no
+# full-width or other-script digit, lower-case letter or trailing space makes a second 索引号 that looks alike.
+INDEX_NO = re.compile(r"^[0-9A-Z-]{1,32}/[0-9]{4}-[0-9]{1,10}\Z", re.ASCII)
 VALIDITIES = frozenset({"valid", "amended", "abolished", "expired"})
 
 UPDATED_ON = "updated_on"

@@ -19,16 +19,17 @@ from kivy.core.text import LabelBase
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
+from kiosk.guard import ScreenGuard
 from kiosk.idle import IdleTimer
 from screens import theme
 from screens.base import KioskScreen
-from screens.idle_overlay import IdleWarning, LastJobBanner
+from screens.corner import CornerTaps
+from screens.idle_overlay import LAST_JOB_HINT, IdleWarning, LastJobBanner
 from screens.navigator import Navigator, Params
 from screens.registry import SCREENS, screen_class
 from screens.services import KioskServices
 from screens.worker import run_in_worker
 from screens.wrap import lay_out_labels_when_shown
-from screens.corner import CornerTaps
 
 # How long Home keeps the last visit's job number (a citizen walking to the desk may look back).
 LAST_JOB_SECONDS = 300.0
@@ -140,6 +141,7 @@ class KioskApp(App):
         self.screenshots: list[Path] = []
         self._shot_pending = False
         self.corner = CornerTaps(count=staff_taps)
+        self.guard = ScreenGuard(self.recover)
 
     # building
 
@@ -187,6 +189,7 @@ class KioskApp(App):
         if software_renderer():
             Window.bind(on_flip=finish_frame)  # bound last, so called first: _on_flip sees the frame's pixels
         self.idle.start()
+        self.guard.install()
 
     def on_stop(self) -> None:
         """Let go of the Window and the Clock."""
@@ -195,6 +198,7 @@ class KioskApp(App):
         Window.unbind(on_touch_down=self._on_touch, on_key_down=self._on_key, on_flip=self._on_flip)
         Window.unbind(on_flip=finish_frame)
         self.idle.stop()
+        self.guard.remove()
 
     def content_changed(self) -> None:
         """Called from any thread after a sync: Home, if it is on display, shows the new content."""
@@ -274,9 +278,19 @@ class KioskApp(App):
             self.show_last_job(note)
             self._refresh_notes(jobs, self.banner, visit_over=True)
 
-    def show_last_job(self, note: str) -> None:
+    def recover(self, _error: BaseException) -> None:
+        """After an unexpected error (logged by the guard): Home, and a notice at its foot that says so; the visit
+        and its print jobs stay."""
+        assert self.navigator is not None
+        self._hide_warning()
+        self.navigator.home()
+        note = "刚才的操作没有完成，已回到首页。" + (f"\n{self.job_note}" if self.job_note else "")
+        self.show_last_job(note, hint="请重新操作。已确认的打印任务不受影响，可凭任务号到服务台查询。")
+
+    def show_last_job(self, note: str, hint: str = LAST_JOB_HINT) -> None:
         """Home keeps the ended visit's job number at its foot until a touch or LAST_JOB_SECONDS."""
         self.banner.job_note = note
+        self.banner.hint = hint
         if self.banner.parent is None and self.root is not None:
             self.root.add_widget(self.banner)
             self.banner.bind(height=self._keep_room)

@@ -3,11 +3,19 @@
 The settings are checked first, without opening anything (`check_settings`);
 the stores and their SQLAlchemy load only in `build_services`, so that `kiosk
 run` can draw its first frame before them.
+
+The two stores are treated as what they are. The content cache is disposable:
+a damaged one is said in one line, set aside and made anew, filled from the
+demo content on a kiosk without a feed and by a sync on one with a feed (never
+with demo documents there). The state store is precious: see kiosk/state.py
+for why a lost or damaged one is refused, and kiosk/backup.py for its backups.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,13 +27,14 @@ from kiosk.config import Config, attachments_dir
 from kiosk.errors import ConfigError
 from printing.errors import PrinterConfigError
 from printing.factory import document_printer, parse_printers, receipt_printer
-from printing.uri import DocumentTarget, ReceiptTarget
 from printing.fonts import find_cjk_font
+from printing.uri import DocumentTarget, ReceiptTarget
 
 if TYPE_CHECKING:
     from content_cache import ContentCache
     from kiosk.jobs import QueuePolicy
     from kiosk.services import Services
+    from kiosk.state import StateStore
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +48,27 @@ class CheckedSettings:
     font: Path
 
 
+Say = Callable[[str], None]
+
+
+def to_stderr(line: str) -> None:
+    """Say one line to the operator, apart from a command's output."""
+    print(line, file=sys.stderr, flush=True)
+
+
 def setup_logging(config: Config) -> None:
-    """Log to KIOSK_HOME/logs/kiosk.log (rotated), never to the citizen's screen."""
+    """Log to KIOSK_HOME/logs/kiosk.log (rotated), never to the citizen's screen.
+
+    Where KIOSK_HOME cannot be written, nothing is logged: `kiosk config` still
+    works, and a command that needs the folder says so (`require_writable_home`).
+    """
     folder = config.home / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
-    handler = RotatingFileHandler(folder / "kiosk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    handler: logging.Handler
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(folder / "kiosk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()  # else Python's last resort would print log records on stderr
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(_no_cut_buffer_alarm)
     logging.raiseExceptions = False  # a full disk must not turn a log line into a traceback on stderr
@@ -64,11 +89,48 @@ def _no_cut_buffer_alarm(record: logging.LogRecord) -> bool:
     return True
 
 
-def open_content(config: Config) -> ContentCache:
-    """The content cache named by the configuration."""
-    from content_cache import ContentCache
+def require_writable_home(config: Config) -> None:
+    """A ConfigError in one line when KIOSK_HOME cannot be made or written (the stores, logs and spool live there)."""
+    home = config.home
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"KIOSK_HOME {home} cannot be made: {exc.strerror or exc}") from None
+    if not os.access(home, os.W_OK | os.X_OK):
+        raise ConfigError(f"KIOSK_HOME {home} is not writable: the kiosk keeps its stores, logs and copies there "
+                          "(set KIOSK_HOME to a folder this user can write)")
 
-    return ContentCache.open(config.path("content.database", "content.db"))
+
+def feed_configured(config: Config) -> bool:
+    """Whether this kiosk takes its content from a publisher's feed (then it never shows demo content)."""
+    return bool(config.text("sync.source").strip())
+
+
+def open_content(config: Config, *, full_check: bool = False, say: Say = to_stderr) -> ContentCache:
+    """The content cache named by the configuration; a damaged one is said, set aside and made anew.
+
+    `full_check` reads every page first, whatever the cache's size (`kiosk sync --full`).
+    """
+    from content_cache.cache import CacheDamaged, ContentCache
+    from content_cache.db import set_aside
+
+    require_writable_home(config)
+    path = config.path("content.database", "content.db")
+    try:
+        return ContentCache.open(path, full_check=full_check)
+    except CacheDamaged as exc:
+        log.warning("%s: setting it aside", exc)
+        damaged = str(exc)
+        aside = set_aside(path, "damaged")
+    content = ContentCache.open(path)
+    if feed_configured(config):
+        say(f"{damaged}; the content cache is disposable: the damaged file is kept as {aside.name}, and the cache "
+            f"is made anew and filled from the feed by the next sync (`kiosk sync`; the kiosk syncs at start)")
+        return content
+    say(f"{damaged}; the content cache is disposable: the damaged file is kept as {aside.name}, and the cache "
+        f"is made anew from the demo content")
+    ensure_content(content, config)
+    return content
 
 
 def state_url(config: Config) -> str:
@@ -78,8 +140,16 @@ def state_url(config: Config) -> str:
     url = config.text("state.database")
     if url:
         return url
-    config.home.mkdir(parents=True, exist_ok=True)
+    require_writable_home(config)
     return sqlite_url(config.home / "state.db")
+
+
+def open_state(config: Config) -> StateStore:
+    """The state store, refused in one line when it was lost, is damaged or is being restored."""
+    from kiosk.state import open_state_store
+
+    require_writable_home(config)
+    return open_state_store(state_url(config), config.home)
 
 
 def content_is_empty(content: ContentCache) -> bool:
@@ -93,12 +163,30 @@ def content_is_empty(content: ContentCache) -> bool:
 
 
 def ensure_content(content: ContentCache, config: Config) -> int:
-    """Load the demo content into an empty cache; returns the items loaded (0 when not empty)."""
-    if not content_is_empty(content):
+    """Load the demo content into an empty cache of a kiosk without a feed; returns the items loaded.
+
+    0 when the cache is not empty, or when a feed is configured: there the sync
+    fills the cache, and documents made up for a demonstration, some with
+    real-looking 索引号, must never be read or printed as the publisher's.
+    """
+    if not content_is_empty(content) or feed_configured(config):
         return 0
     count = int(config.number("content.demo_count"))
     log.info("content cache is empty: loading demo content (%d items)", count)
     return content.load_demo(count, int(config.number("content.demo_seed")))
+
+
+def prepare_content(content: ContentCache, config: Config, say: Say = print) -> None:
+    """At start: an empty cache gets the demo content on a kiosk without a feed; on one with a feed, it waits
+    for the sync that starts at once (Home says 内容正在更新 meanwhile)."""
+    if not content_is_empty(content):
+        return
+    if feed_configured(config):
+        when = "by a sync now" if config.get("sync.in_app") else "by the next sync (sync.in_app is off: the system runs it)"
+        say(f"The content cache is empty: it is filled from the feed ({config.text('sync.source')}) {when}")
+        return
+    say(f"The content cache is empty: loading the demo content ({int(config.number('content.demo_count'))} items)")
+    ensure_content(content, config)
 
 
 def queue_policy(config: Config) -> QueuePolicy:
@@ -115,7 +203,9 @@ def queue_policy(config: Config) -> QueuePolicy:
 
 
 def check_settings(config: Config) -> CheckedSettings:
-    """The printing settings checked, nothing opened: a bad printer URI or a negative quota is a ConfigError."""
+    """The printing settings checked, nothing opened: a bad printer URI or a negative quota is a ConfigError,
+    and so is a KIOSK_HOME that cannot be written."""
+    require_writable_home(config)
     try:
         document, receipt = parse_printers(
             config.text("printing.document"), config.text("printing.receipt"), config.home
@@ -131,9 +221,9 @@ def check_settings(config: Config) -> CheckedSettings:
 
 def build_services(config: Config, checked: CheckedSettings | None = None) -> Services:
     """The services facade over the configured stores and printers; a bad printer URI is a ConfigError."""
+    from kiosk.backup import job_number_floor
     from kiosk.jobs import JobQueue
     from kiosk.services import PrintSettings, Services
-    from kiosk.state import StateStore
 
     checked = checked or check_settings(config)
     settings = PrintSettings(
@@ -143,10 +233,16 @@ def build_services(config: Config, checked: CheckedSettings | None = None) -> Se
         collect_at=config.text("printing.collect_at"),
         receipt_text=checked.receipt.text,
     )
-    state = StateStore(state_url(config))
-    printers = {"a4": document_printer(checked.document), "receipt": receipt_printer(checked.receipt)}
-    queue = JobQueue(state, printers, config.home / "jobs", queue_policy(config))
-    return Services(open_content(config), state, queue, settings, attachments_dir(config))
+    state = open_state(config)
+    try:
+        printers = {"a4": document_printer(checked.document), "receipt": receipt_printer(checked.receipt)}
+        spools = [target.folder for target in (checked.document, checked.receipt) if target.folder is not None]
+        queue = JobQueue(state, printers, config.home / "jobs", queue_policy(config),
+                         number_floor=job_number_floor(config, spools))
+        return Services(open_content(config), state, queue, settings, attachments_dir(config))
+    except BaseException:
+        state.close()
+        raise
 
 
 class ServicesOpening:

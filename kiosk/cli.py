@@ -8,23 +8,31 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from content_cache import ContentError
-from content_cache.records import Filters, ItemSummary, SearchResult, Snippet
+from content_cache.records import (
+    Filters,
+    ItemSummary,
+    SearchResult,
+    Snippet,
+    safe_for_terminal,
+)
+from kiosk.backup import DailyBackup
+from kiosk.backup import add_parsers as add_backup_parsers
 from kiosk.bootstrap import (
     CheckedSettings,
     ServicesOpening,
     build_services,
     check_settings,
-    content_is_empty,
-    ensure_content,
     open_content,
+    open_state,
+    prepare_content,
     setup_logging,
-    state_url,
 )
 from kiosk.cli_print import add_parsers as add_print_parsers
 from kiosk.config import Config, describe, load_config
@@ -93,7 +101,7 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
         started_at=STARTED_AT,
         staff_taps=int(config.number("staff.gesture_taps")),
     )
-    running: list[PrintWorker | SyncScheduler] = []  # a kiosk closed before Home was drawn started neither
+    running: list[PrintWorker | SyncScheduler | DailyBackup] = []  # a kiosk closed before Home was drawn started neither
 
     def start_background() -> None:
         # The print queue's recovery and the nightly sync need no window: they start once Home is on screen.
@@ -105,6 +113,7 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
         opened.queue.on_change = worker.poke
         worker.start()
         running.append(worker)
+        running.append(DailyBackup(config).start())
         scheduler = _nightly_sync(config, opened, app.content_changed)
         if scheduler:
             running.append(scheduler)
@@ -127,10 +136,7 @@ def _open_services(config: Config, checked: CheckedSettings) -> Services:
     """The services over the stores, with the demo content loaded into an empty content cache."""
     services = build_services(config, checked)
     try:
-        if content_is_empty(services.content):
-            print(f"The content cache is empty: loading the demo content "
-                  f"({int(config.number('content.demo_count'))} items)", flush=True)
-            ensure_content(services.content, config)
+        prepare_content(services.content, config, lambda line: print(line, flush=True))
     except BaseException:
         services.close()
         raise
@@ -159,7 +165,9 @@ def _nightly_sync(config: Config, services: Services, on_synced: Callable[[], No
         from kiosk.state import as_local
 
         run = services.state.last_successful_sync()
-        return as_local(run.started_at) if run else None
+        if run is None or services.content.feed_sequence() is None:
+            return None  # a cache made anew (or never synced) is filled at once, not at the next night
+        return as_local(run.started_at)
 
     scheduler = SyncScheduler(sync, last_success, at=parse_time(config.text("sync.time")),
                               jitter_minutes=int(config.number("sync.jitter_minutes")), seed=config.text("room.name"))
@@ -281,16 +289,16 @@ def cmd_search(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_sync(args: argparse.Namespace, config: Config) -> int:
     """Bring the content cache up to the publisher's signed feed, or show the last runs."""
-    from kiosk.state import StateStore
-    from kiosk.sync import request_from_config, sync_now
+    from kiosk.sync import request_from_config, settle_interrupted, sync_now
 
-    state = StateStore(state_url(config))
+    state = open_state(config)
     try:
         if args.status:
+            settle_interrupted(config.home, state)  # a run a kill left "running" is shown as interrupted
             _print_sync_runs(state)
             return 0
         request = request_from_config(config, source=args.source, trust=args.trust, full=args.full)
-        content = open_content(config)
+        content = open_content(config, full_check=args.full)
         try:
             progress = TerminalProgress() if sys.stderr.isatty() else None
             report = sync_now(config, content, state, request, progress=progress)
@@ -397,9 +405,19 @@ def _groups(count: int) -> str:
 
 
 def cmd_config(args: argparse.Namespace, config: Config) -> int:
-    """Print the effective settings and where each came from."""
+    """Print the effective settings, where each came from and what each allows; exit 1 if any value is refused."""
     print(describe(config))
-    return 0
+    for problem in config.problems:
+        print(f"kiosk: error: {problem}", file=sys.stderr)
+    return 1 if config.problems else 0
+
+
+def cmd_doctor(args: argparse.Namespace, config: Config) -> int:
+    """Check the settings, both stores, the feed, the printers and the disk; say what is wrong and what to do.
+    Exit 1 when something is wrong. --repair first repairs what is safe to repair."""
+    from kiosk.doctor import run_doctor
+
+    return run_doctor(config, repair=args.repair)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -434,6 +452,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.set_defaults(func=cmd_search)
 
     add_print_parsers(sub)
+    add_backup_parsers(sub)
 
     sync = sub.add_parser("sync", help="update the content from the signed feed", description=cmd_sync.__doc__)
     sync.add_argument("--source", help="a feed URL, folder or .zip bundle (default: sync.source)")
@@ -462,30 +481,74 @@ def build_parser() -> argparse.ArgumentParser:
 
     cfg = sub.add_parser("config", help="show the effective settings", description=cmd_config.__doc__)
     cfg.set_defaults(func=cmd_config)
+
+    doctor = sub.add_parser("doctor", help="check the stores, feed, printers, disk, settings", description=cmd_doctor.__doc__)
+    doctor.add_argument("--repair", action="store_true", help="repair what is safe to repair, then check again")
+    doctor.set_defaults(func=cmd_doctor)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `kiosk` command."""
+    """Entry point of the `kiosk` command: one line on stderr for any failure, never a traceback (it goes to the log)."""
     args = build_parser().parse_args(argv)
+    with _printable_output():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    logging.lastResort = None  # before the log file is set up, a logged traceback must not reach stderr either
+    logged = False
     try:
-        config = load_config()
+        config = load_config(strict=args.command not in ("config", "doctor"))  # these two show what is refused
         setup_logging(config)
+        logged = True
         return int(args.func(args, config))
     except (KioskError, ContentError, PrintError) as exc:
         return _fail(str(exc))
-    except Exception as exc:
-        if not (isinstance(exc, OSError) or is_database_error(exc)):
-            raise
-        log.exception("kiosk %s failed", args.command)
-        return _fail(f"{type(exc).__name__}: {exc}".splitlines()[0])
     except KeyboardInterrupt:
         return _fail("interrupted")
+    except Exception as exc:
+        log.exception("kiosk %s failed", args.command)
+        where = "; the details are in the kiosk's log (KIOSK_HOME/logs/kiosk.log)" if logged else ""
+        if isinstance(exc, OSError) or is_database_error(exc):
+            return _fail(f"{type(exc).__name__}: {exc}".splitlines()[0] + where)
+        return _fail(f"unexpected {type(exc).__name__} in `kiosk {args.command}`: {str(exc)[:200]}".splitlines()[0]
+                     + where)
 
 
 def _fail(message: str) -> int:
     print(f"kiosk: error: {message}", file=sys.stderr)
     return 1
+
+
+def printable(text: str) -> str:
+    """Text safe to write to a terminal: control, zero-width and direction characters escaped (a feed title or a
+    file name written raw could move the cursor, recolour the terminal or hide what follows); lines stay."""
+    return safe_for_terminal(text, keep_lines=True)
+
+
+class _PrintableStream:
+    """A text stream that writes what it is given through `printable`; anything else goes to the stream beneath."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(printable(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def _printable_output() -> Iterator[None]:
+    """Everything the command writes to stdout and stderr goes through `printable`, whoever writes it."""
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _PrintableStream(out), _PrintableStream(err)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
 
 
 if __name__ == "__main__":

@@ -9,6 +9,9 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import math
+import os
+import re
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +22,7 @@ if TYPE_CHECKING:  # the stores load with a command that uses them, not with eve
     from kiosk.services import Services
     from kiosk.state import PrintJob
 
+
 def _services(config: Config) -> Services:
     from kiosk.bootstrap import build_services
 
@@ -28,8 +32,39 @@ def _services(config: Config) -> Services:
 JOB_STATES = ("queued", "awaiting_release", "printing", "done", "failed", "cancelled", "expired", "check_printer")
 
 
+def seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds from 0 to an hour (nan would wait for ever, inf overflows)."""
+    try:
+        value = float(text) if re.fullmatch(r"\s*\d+(\.\d*)?\s*", text, re.ASCII) else math.nan
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to 3600")
+    return value
+
+
+def count(text: str) -> int:
+    """An argparse type: a whole number from 1 to 100000."""
+    value = int(text) if re.fullmatch(r"\s*\d{1,6}\s*", text, re.ASCII) else 0
+    if not 1 <= value <= 100_000:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to 100000")
+    return value
+
+
+def job_number(text: str) -> str:
+    """An argparse type: a job number as on the slip, in ASCII digits (a full-width １２ is not job 12)."""
+    if not re.fullmatch(r"\s*#?\d{1,12}\s*", text, re.ASCII):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a job number (digits as on the slip, such as 0042)")
+    return text
+
+
 def cmd_print(args: argparse.Namespace, config: Config) -> int:
     """Print a copy of one item: waits for the printer, then prints the job number and outcome."""
+    if args.attachment is not None and args.to == "receipt":
+        # A slip is the item's own short form; an attachment is the publisher's PDF, which only A4 can carry.
+        print("kiosk print: error: a receipt printer prints the item's slip, not an attachment: leave out "
+              "--to receipt to print the attachment on A4, or --attachment for the slip", file=sys.stderr)
+        return 2
     services = _services(config)
     try:
         services.queue.recover()
@@ -146,25 +181,59 @@ def cmd_printers(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_staff(args: argparse.Namespace, config: Config) -> int:
-    """Set the staff console's PIN (4 to 12 digits), asked twice, or read from stdin with --stdin."""
-    from kiosk.staff import PinError
+    """Set the staff console's PIN (4 to 12 digits): asked twice on the terminal, or read from the first line of
+    standard input with --stdin (for scripts; a PIN is never an argument, which `ps` and the shell history keep)."""
+    from kiosk.bootstrap import state_url
+    from kiosk.staff import PinError, StaffAccess, check_new_pin
+    from kiosk.state import StateStore
 
-    services = _services(config)
+    pin = _pin_from_stdin() if args.stdin else _pin_from_terminal()
     try:
-        if args.stdin:
-            pin = sys.stdin.readline().strip()
-        else:
-            pin = getpass.getpass("New staff PIN: ")
-            if getpass.getpass("Again: ") != pin:
-                raise KioskError("the two PINs differ; nothing was changed")
-        try:
-            services.staff.set_pin(pin, "cli")
-        except PinError as exc:
-            raise KioskError(str(exc)) from None
-        print("staff PIN set")
-        return 0
+        check_new_pin(pin)  # before the state store is opened: a wrong PIN changes nothing
+    except PinError as exc:
+        raise KioskError(str(exc)) from None
+    state = StateStore(state_url(config))
+    try:
+        StaffAccess(state).set_pin(pin, "cli")
     finally:
-        services.close()
+        state.close()
+    print("staff PIN set")
+    return 0
+
+
+def _pin_from_stdin() -> str:
+    """The first line of standard input; a plain refusal when there is none."""
+    try:
+        line = sys.stdin.readline() if sys.stdin is not None else ""
+    except (OSError, ValueError):  # closed, or not text
+        line = ""
+    if not line.strip():
+        raise KioskError("no PIN on standard input (give one line of 4 to 12 digits); nothing was changed")
+    return line.strip()
+
+
+def _pin_from_terminal() -> str:
+    """The PIN typed twice, unseen, on the controlling terminal; a plain refusal when there is no terminal."""
+    if not _has_terminal():
+        raise KioskError("no terminal to ask for the PIN: run this in a terminal, or give the PIN on standard "
+                         "input with --stdin (echo … | kiosk staff set-pin --stdin); nothing was changed")
+    try:
+        pin = getpass.getpass("New staff PIN: ")
+        again = getpass.getpass("Again: ")
+    except EOFError:
+        raise KioskError("no PIN was entered; nothing was changed") from None
+    if again != pin:
+        raise KioskError("the two PINs differ; nothing was changed")
+    return pin
+
+
+def _has_terminal() -> bool:
+    """Whether getpass can ask unseen: it reads /dev/tty, and without one it would echo from stdin or fail."""
+    try:
+        os.close(os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY))
+    except OSError:
+        return False
+    return True
 
 
 def add_parsers(sub: Any) -> None:
@@ -172,8 +241,9 @@ def add_parsers(sub: Any) -> None:
     prt = sub.add_parser("print", help="print a copy of an item", description=cmd_print.__doc__)
     prt.add_argument("index_no", metavar="INDEX_NO", help="the item's 索引号")
     prt.add_argument("--to", choices=("a4", "receipt"), default="a4", help="A4 copy or receipt slip (default a4)")
-    prt.add_argument("--attachment", metavar="NAME", help="print this PDF attachment of the item as it is (A4)")
-    prt.add_argument("--wait", type=float, default=60.0, help="seconds to wait for the printer (default 60)")
+    prt.add_argument("--attachment", metavar="NAME",
+                     help="print this PDF attachment of the item as it is (A4 only: a receipt printer refuses it)")
+    prt.add_argument("--wait", type=seconds, default=60.0, help="seconds to wait for the printer (default 60)")
     prt.set_defaults(func=cmd_print)
 
     jobs = sub.add_parser("jobs", help="list print jobs, release, cancel, reprint", description=cmd_jobs.__doc__)
@@ -182,15 +252,15 @@ def add_parsers(sub: Any) -> None:
     listing.add_argument("--json", action="store_true", help="print one JSON object")
     listing.add_argument("--today", action="store_true", help="only today's jobs")
     listing.add_argument("--state", choices=(*JOB_STATES, "active"), help="only jobs in this state ('active': not ended)")
-    listing.add_argument("--limit", type=int, default=100, help="jobs to show (default 100)")
+    listing.add_argument("--limit", type=count, default=100, help="jobs to show (default 100)")
     resume = actions.add_parser("resume", help="send the queued jobs now, as the kiosk does at start")
-    resume.add_argument("--wait", type=float, default=60.0, help="seconds to wait for each job (default 60)")
+    resume.add_argument("--wait", type=seconds, default=60.0, help="seconds to wait for each job (default 60)")
     for name, text in (("release", "let a held job print"), ("cancel", "withdraw a job not printed yet"),
                        ("reprint", "print a job's copy again, as a new job"),
                        ("collected", "mark a job collected (also: a job to check did print)")):
         action = actions.add_parser(name, help=text)
-        action.add_argument("job_no", metavar="JOB", help="the job number, as on the slip (0042)")
-        action.add_argument("--wait", type=float, default=60.0, help="seconds to wait for the printer (default 60)")
+        action.add_argument("job_no", metavar="JOB", type=job_number, help="the job number, as on the slip (0042)")
+        action.add_argument("--wait", type=seconds, default=60.0, help="seconds to wait for the printer (default 60)")
     jobs.set_defaults(func=cmd_jobs)
 
     printers = sub.add_parser("printers", help="printer states, test pages", description=cmd_printers.__doc__)
@@ -199,7 +269,7 @@ def add_parsers(sub: Any) -> None:
     status.add_argument("--json", action="store_true", help="print one JSON object")
     test = pacts.add_parser("test", help="print a test page")
     test.add_argument("printer", choices=("a4", "receipt"), help="the document (a4) or the receipt printer")
-    test.add_argument("--wait", type=float, default=60.0, help="seconds to wait for the printer (default 60)")
+    test.add_argument("--wait", type=seconds, default=60.0, help="seconds to wait for the printer (default 60)")
     printers.set_defaults(func=cmd_printers)
 
     staff = sub.add_parser("staff", help="staff console PIN", description=cmd_staff.__doc__)

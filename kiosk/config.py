@@ -1,36 +1,163 @@
-"""Configuration: every setting declared once, read from defaults, KIOSK_HOME/kiosk.toml and the environment.
+"""Configuration: every setting declared once, with its type, default, allowed values and help.
+
+The declaration is one frozen dataclass per section (`Room`, `Session`, …, gathered
+in `Settings`); each field is a setting, its annotation the type and its metadata
+the allowed values (`kiosk.allowed`) and the help. `SETTINGS` and the environment variables derive
+from it when this module is imported, and a default outside its own range fails
+that import. The running kiosk reads typed values (`config.settings.printing.fee_per_page`).
 
 Precedence, lowest first: the declared default, the TOML file, the environment
-variable `KIOSK_<SECTION>_<NAME>`. `kiosk config` prints the effective values and
-where each came from.
+variable `KIOSK_<SECTION>_<NAME>`. A value that does not parse, or parses but lies
+outside what the setting allows (nan, inf, 1e400, a negative count, a window of
+0 pixels, control characters in a name), is refused: `load_config()` stops the
+start with one line naming the setting, the value, where it came from and what
+is allowed; `load_config(strict=False)` keeps the default in its place and
+lists the problem, for `kiosk config` and `kiosk doctor` to show.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import MISSING, Field, dataclass, field, fields
 from pathlib import Path
+from typing import Any, get_type_hints
 
 from platformdirs import user_data_dir
 
+from kiosk.allowed import Allowed, Between, ClockTime, Either, Text, Value
 from kiosk.errors import ConfigError
 
-Value = str | int | float | bool
+__all__ = ["BY_KEY", "SETTINGS", "Allowed", "Between", "ClockTime", "Config", "ConfigError", "Either", "Problem",
+           "Setting", "Settings", "Text", "Value", "attachments_dir", "describe", "kiosk_home", "load_config"]
+
 CONFIG_FILE = "kiosk.toml"
+
+
+def setting(default: Value, help: str, allowed: Allowed) -> Any:
+    """One setting's declaration, as a field of its section's dataclass."""
+    return field(default=default, metadata={"help": help, "allowed": allowed})
+
+
+NAME, PATH = Text(1, 40), Text(0, 4096)
+
+
+@dataclass(frozen=True, slots=True)
+class Room:
+    """[room]"""
+
+    name: str = setting("查阅终端1", "This kiosk's name in the reading room, printed on every copy.", NAME)
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """[session]"""
+
+    idle_timeout: float = setting(120.0, "Seconds without a touch before the idle warning appears.",
+                                  Between(5, 3600, "seconds"))
+    idle_warning: float = setting(10.0, "Seconds the idle warning counts down before returning Home.",
+                                  Between(3, 300, "seconds"))
+
+
+@dataclass(frozen=True, slots=True)
+class Display:
+    """[display]"""
+
+    width: int = setting(1080, "Window width in pixels (1080 for a portrait touchscreen).", Between(480, 7680, "pixels"))
+    height: int = setting(1920, "Window height in pixels (1920 for a portrait touchscreen).",
+                          Between(480, 7680, "pixels"))
+    fullscreen: bool = setting(False, "Open the window full screen (a kiosk's touchscreen).", Either())
+    font: str = setting("", "Path of a TrueType CJK font; empty finds WenQuanYi Micro Hei.", PATH)
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """[content]"""
+
+    database: str = setting("", "Path of the content cache (SQLite); empty is KIOSK_HOME/content.db.", PATH)
+    demo_count: int = setting(2000, "Generated demo items loaded when the cache is empty at start.",
+                              Between(0, 2_000_000, "items"))
+    demo_seed: int = setting(1, "Seed of the generated demo items (same seed, same items).", Between(0, 2**31 - 1))
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """[state]"""
+
+    database: str = setting("", "SQLAlchemy URL of the kiosk state store; empty is KIOSK_HOME/state.db.", PATH)
+    backup_days: int = setting(14, "Days the daily backups of the state store are kept (the newest always is).",
+                               Between(1, 3650, "days"))
+
+
+@dataclass(frozen=True, slots=True)
+class Printing:
+    """[printing]"""
+
+    document: str = setting("spool://spool",
+                            "A4 copies go to cups://QUEUE or spool://DIR (a relative DIR is under KIOSK_HOME).",
+                            Text(1, 4096))
+    receipt: str = setting("spool://spool",
+                           "Slips go to tcp://HOST:PORT, usb://VID:PID, serial:///dev/…, file:///… or spool://DIR; "
+                           "options ?profile=58mm|80mm&text=gb18030|raster.", Text(1, 4096))
+    pages_per_visit: int = setting(50, "Pages one visitor may print before staff help (0: no limit).",
+                                   Between(0, 10_000, "pages"))
+    pages_per_day: int = setting(1000, "Pages this kiosk prints in a day (0: no limit).", Between(0, 100_000, "pages"))
+    release_above_pages: int = setting(20, "A4 copies of more pages wait for staff to release them "
+                                           "(0: every A4 copy waits).", Between(0, 10_000, "pages"))
+    fee_per_page: float = setting(0.0, "Fee per A4 page in yuan, shown before confirming (0: free).",
+                                  Between(0, 100, "yuan"))
+    hold_hours: float = setting(4.0, "Hours a job waits for release before it expires.", Between(0.1, 720, "hours"))
+    collect_at: str = setting("服务台", "Where a citizen collects a printout: the screen says 请到…领取.", Text(1, 20))
+
+
+@dataclass(frozen=True, slots=True)
+class Staff:
+    """[staff]"""
+
+    gesture_taps: int = setting(5, "Taps on the screen's top-right corner within 3 s that open the PIN pad.",
+                                Between(3, 20, "taps"))
+
+
+@dataclass(frozen=True, slots=True)
+class Sync:
+    """[sync]"""
+
+    source: str = setting("", "Where the feed comes from: an http(s) URL, a folder or a .zip bundle.", PATH)
+    trusted_keys: str = setting("", "Publisher public key files (PEM), comma-separated; two during a rotation.", PATH)
+    time: str = setting("02:30", "Local time of the nightly sync (HH:MM); a missed one runs at start.", ClockTime())
+    jitter_minutes: int = setting(30, "Random delay of up to this many minutes after sync.time.",
+                                  Between(0, 720, "minutes"))
+    in_app: bool = setting(True, "Run the nightly sync inside the kiosk; false when systemd or cron runs it.", Either())
+    max_attachment_mb: int = setting(50, "Attachments larger than this many MiB are refused.",
+                                     Between(1, 4096, "MiB"))
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Every section, each a typed value object: `settings.printing.fee_per_page` is a float in range."""
+
+    room: Room = field(default_factory=Room)
+    session: Session = field(default_factory=Session)
+    display: Display = field(default_factory=Display)
+    content: Content = field(default_factory=Content)
+    state: State = field(default_factory=State)
+    printing: Printing = field(default_factory=Printing)
+    staff: Staff = field(default_factory=Staff)
+    sync: Sync = field(default_factory=Sync)
 
 
 @dataclass(frozen=True, slots=True)
 class Setting:
-    """One setting: where it lives, its type, its default and what it does."""
+    """One setting as declared: where it lives, its type, its default, what it allows and what it does."""
 
     section: str
     name: str
     type: type
     default: Value
     help: str
-    choices: tuple[str, ...] = ()
+    allowed: Allowed
 
     @property
     def key(self) -> str:
@@ -40,40 +167,31 @@ class Setting:
     def env_var(self) -> str:
         return f"KIOSK_{self.section}_{self.name}".upper()
 
+    @property
+    def range_text(self) -> str:
+        """What the setting allows, in words."""
+        return self.allowed.describe(self.type)
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("room", "name", str, "查阅终端1", "This kiosk's name in the reading room, printed on every copy."),
-    Setting("session", "idle_timeout", float, 120.0, "Seconds without a touch before the idle warning appears."),
-    Setting("session", "idle_warning", float, 10.0, "Seconds the idle warning counts down before returning Home."),
-    Setting("display", "width", int, 1080, "Window width in pixels (1080 for a portrait touchscreen)."),
-    Setting("display", "height", int, 1920, "Window height in pixels (1920 for a portrait touchscreen)."),
-    Setting("display", "fullscreen", bool, False, "Open the window full screen (a kiosk's touchscreen)."),
-    Setting("display", "font", str, "", "Path of a TrueType CJK font; empty finds WenQuanYi Micro Hei."),
-    Setting("content", "database", str, "", "Path of the content cache (SQLite); empty is KIOSK_HOME/content.db."),
-    Setting("content", "demo_count", int, 2000, "Generated demo items loaded when the cache is empty at start."),
-    Setting("content", "demo_seed", int, 1, "Seed of the generated demo items (same seed, same items)."),
-    Setting("state", "database", str, "", "SQLAlchemy URL of the kiosk state store; empty is KIOSK_HOME/state.db."),
-    Setting("printing", "document", str, "spool://spool",
-            "A4 copies go to cups://QUEUE or spool://DIR (a relative DIR is under KIOSK_HOME)."),
-    Setting("printing", "receipt", str, "spool://spool",
-            "Slips go to tcp://HOST:PORT, usb://VID:PID, serial:///dev/…, file:///… or spool://DIR; "
-            "options ?profile=58mm|80mm&text=gb18030|raster."),
-    Setting("printing", "pages_per_visit", int, 50, "Pages one visitor may print before staff help (0: no limit)."),
-    Setting("printing", "pages_per_day", int, 1000, "Pages this kiosk prints in a day (0: no limit)."),
-    Setting("printing", "release_above_pages", int, 20,
-            "A4 copies of more pages wait for staff to release them (0: every A4 copy waits)."),
-    Setting("printing", "fee_per_page", float, 0.0, "Fee per A4 page in yuan, shown before confirming (0: free)."),
-    Setting("printing", "hold_hours", float, 4.0, "Hours a job waits for release before it expires."),
-    Setting("staff", "gesture_taps", int, 5, "Taps on the screen's top-right corner within 3 s that open the PIN pad."),
-    Setting("sync", "source", str, "", "Where the feed comes from: an http(s) URL, a folder or a .zip bundle."),
-    Setting("sync", "trusted_keys", str, "", "Publisher public key files (PEM), comma-separated; two during a rotation."),
-    Setting("sync", "time", str, "02:30", "Local time of the nightly sync (HH:MM); a missed one runs at start."),
-    Setting("sync", "jitter_minutes", int, 30, "Random delay of up to this many minutes after sync.time."),
-    Setting("sync", "in_app", bool, True, "Run the nightly sync inside the kiosk; false when systemd or cron runs it."),
-    Setting("sync", "max_attachment_mb", int, 50, "Attachments larger than this many MiB are refused."),
-    Setting("printing", "collect_at", str, "服务台", "Where a citizen collects a printout: the screen says 请到…领取."),
-)
 
+def _declared(section: str, spec: Field[Any], kind: type) -> Setting:
+    found = Setting(section, spec.name, kind, spec.default, spec.metadata["help"], spec.metadata["allowed"])
+    if type(found.default) is not kind or not found.allowed.admits(found.default):
+        raise TypeError(f"{found.key}: the default {found.default!r} is not {found.range_text}")
+    return found
+
+
+def _declare_all() -> tuple[Setting, ...]:
+    """Every setting from the section dataclasses, each default checked against its own declaration."""
+    found: list[Setting] = []
+    for section in fields(Settings):
+        section_type = get_type_hints(Settings)[section.name]
+        hints = get_type_hints(section_type)
+        found += [_declared(section.name, spec, hints[spec.name]) for spec in fields(section_type)]
+        assert all(spec.default is not MISSING for spec in fields(section_type))
+    return tuple(found)
+
+
+SETTINGS: tuple[Setting, ...] = _declare_all()
 BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}
 
 
@@ -88,45 +206,87 @@ def attachments_dir(config: Config) -> Path:
     return config.home / "attachments"
 
 
-def _coerce(setting: Setting, raw: object, origin: str) -> Value:
-    value = _parse(setting, raw, origin)
-    if setting.choices and value not in setting.choices:
-        raise ConfigError(f"{setting.key} ({origin}) must be one of {', '.join(setting.choices)}, not {value!r}")
+_INTEGER = re.compile(r"\s*[+-]?\d{1,30}\s*", re.ASCII)
+_DECIMAL = re.compile(r"\s*[+-]?(\d{1,400}(\.\d*)?|\.\d+)([eE][+-]?\d{1,6})?\s*", re.ASCII)
+_BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+
+
+class _Refused(ValueError):
+    """A raw value that is not of the setting's type or not allowed by it."""
+
+
+def _parse(setting: Setting, raw: object) -> Value:
+    """`raw` (from TOML, or a string from the environment) as the setting's type; _Refused when it is not."""
+    kind = setting.type
+    if kind is bool:
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.strip().lower() in _BOOLEANS:
+            return _BOOLEANS[raw.strip().lower()]
+    elif isinstance(raw, bool):
+        pass  # true is not the number 1, nor the text "True"
+    elif kind is str and isinstance(raw, str):
+        return raw
+    elif kind is int and (isinstance(raw, int) or isinstance(raw, str) and _INTEGER.fullmatch(raw)):
+        return int(raw)
+    elif kind is float and isinstance(raw, (int, float)):
+        return float(raw)
+    elif kind is float and isinstance(raw, str) and _DECIMAL.fullmatch(raw):
+        return float(raw)  # 1e400 is inf here, and refused by the range
+    raise _Refused
+
+
+def _checked(setting: Setting, raw: object) -> Value:
+    value = _parse(setting, raw)
+    if not setting.allowed.admits(value):
+        raise _Refused
     return value
 
 
-def _parse(setting: Setting, raw: object, origin: str) -> Value:
-    wrong = ConfigError(f"{setting.key} ({origin}) must be {setting.type.__name__}, not {raw!r}")
-    if setting.type is bool:
-        if isinstance(raw, bool):
-            return raw
-        if isinstance(raw, str) and raw.strip().lower() in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
-            return raw.strip().lower() in {"1", "true", "yes", "on"}
-        raise wrong
-    if isinstance(raw, bool):
-        raise wrong
-    try:
-        return setting.type(raw)  # type: ignore[no-any-return]
-    except (TypeError, ValueError):
-        raise wrong from None
+def _shown(raw: object) -> str:
+    """The value as given, quoted when text, control characters escaped, cut to a readable length."""
+    text = repr(raw) if not isinstance(raw, float) else str(raw)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _visible(name: str) -> str:
+    """A name from the file, control characters escaped, cut to a readable length."""
+    return repr(name)[1:-1][:40]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A setting's value that was refused: which, what was given, from where, what is allowed."""
+
+    key: str
+    given: str
+    origin: str
+    allowed: str
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.given} ({self.origin}): must be {self.allowed}"
 
 
 @dataclass(frozen=True, slots=True)
 class Config:
-    """The effective configuration: a value and its origin for every declared setting."""
+    """The effective configuration: a value and its origin for every declared setting, and what was refused."""
 
     home: Path
     values: Mapping[str, Value]
     origins: Mapping[str, str]
+    settings: Settings = field(default_factory=Settings)
+    problems: tuple[Problem | str, ...] = ()
 
     def get(self, key: str) -> Value:
         """The value of a setting by `section.name`."""
         return self.values[key]
 
     def text(self, key: str) -> str:
+        """A text setting by `section.name`."""
         return str(self.values[key])
 
     def number(self, key: str) -> float:
+        """A numeric setting by `section.name`, as a float."""
         value = self.values[key]
         assert isinstance(value, (int, float))
         return float(value)
@@ -141,39 +301,61 @@ class Config:
         return self.home / CONFIG_FILE
 
 
-def _read_file(path: Path) -> dict[str, object]:
-    if not path.exists():
-        return {}
+def _read_file(path: Path) -> tuple[dict[str, object], list[str]]:
+    """The file's settings by key, and what is wrong with the file itself (unreadable, unknown names)."""
     try:
         data = tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return {}, []
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read {path}: {exc}") from None
+        return {}, [f"cannot read {path}: {exc}"]
     flat: dict[str, object] = {}
+    problems: list[str] = []
     for section, table in data.items():
         if not isinstance(table, dict):
-            raise ConfigError(f"{path}: {section} must be a [section] table")
+            problems.append(f"{path}: {section} must be a [section] table")
+            continue
         for name, value in table.items():
-            if f"{section}.{name}" not in BY_KEY:
-                raise ConfigError(f"{path}: unknown setting {section}.{name} (see `kiosk config`)")
-            flat[f"{section}.{name}"] = value
-    return flat
+            if f"{section}.{name}" in BY_KEY:
+                flat[f"{section}.{name}"] = value
+            else:
+                problems.append(f"{path}: unknown setting {_visible(section)}.{_visible(name)} (see `kiosk config`)")
+    return flat, problems
 
 
-def load_config(environ: Mapping[str, str] = os.environ) -> Config:
-    """Defaults, then the config file in KIOSK_HOME, then KIOSK_<SECTION>_<NAME> variables."""
+def _typed(values: Mapping[str, Value]) -> Settings:
+    sections = {}
+    for section in fields(Settings):
+        kind = get_type_hints(Settings)[section.name]
+        sections[section.name] = kind(**{spec.name: values[f"{section.name}.{spec.name}"] for spec in fields(kind)})
+    return Settings(**sections)
+
+
+def load_config(environ: Mapping[str, str] = os.environ, *, strict: bool = True) -> Config:
+    """Defaults, then the config file in KIOSK_HOME, then KIOSK_<SECTION>_<NAME> variables, each checked.
+
+    Strict (the default), any refused value is a ConfigError of one line naming the first. Not strict, a refused
+    value leaves the default in place and is listed in `Config.problems`.
+    """
     home = kiosk_home(environ)
-    from_file = _read_file(home / CONFIG_FILE)
+    from_file, problems = _read_file(home / CONFIG_FILE)
+    found: list[Problem | str] = list(problems)
     values: dict[str, Value] = {}
     origins: dict[str, str] = {}
     for s in SETTINGS:
         values[s.key], origins[s.key] = s.default, "default"
-        if s.key in from_file:
-            values[s.key] = _coerce(s, from_file[s.key], f"file {home / CONFIG_FILE}")
-            origins[s.key] = "file"
+        given = [(from_file[s.key], "file", f"file {home / CONFIG_FILE}")] if s.key in from_file else []
         if s.env_var in environ:
-            values[s.key] = _coerce(s, environ[s.env_var], f"environment {s.env_var}")
-            origins[s.key] = f"env {s.env_var}"
-    return Config(home, values, origins)
+            given.append((environ[s.env_var], f"env {s.env_var}", f"environment {s.env_var}"))
+        for raw, origin, source in given:
+            try:
+                values[s.key], origins[s.key] = _checked(s, raw), origin
+            except _Refused:
+                found.append(Problem(s.key, _shown(raw), source, s.range_text))
+    if strict and found:
+        more = f"; {len(found) - 1} more refused (`kiosk config` lists them)" if len(found) > 1 else ""
+        raise ConfigError(f"{found[0]}{more}")
+    return Config(home, values, origins, _typed(values), tuple(found))
 
 
 def _toml_value(value: Value) -> str:
@@ -185,7 +367,8 @@ def _toml_value(value: Value) -> str:
 
 
 def describe(config: Config) -> str:
-    """The effective configuration as TOML, each line commented with its origin and help."""
+    """The effective configuration as TOML, each line commented with its origin, range and help; then what was
+    refused, each line commented out."""
     exists = "" if config.file.exists() else " (not present)"
     lines = [f"# KIOSK_HOME: {config.home}", f"# config file: {config.file}{exists}"]
     section = ""
@@ -193,5 +376,9 @@ def describe(config: Config) -> str:
         if s.section != section:
             section = s.section
             lines += ["", f"[{section}]"]
-        lines.append(f"{s.name} = {_toml_value(config.values[s.key])}  # {config.origins[s.key]}; {s.help}")
+        lines.append(f"{s.name} = {_toml_value(config.values[s.key])}  # {config.origins[s.key]}; {s.help}"
+                     f" Allowed: {s.range_text}.")
+    if config.problems:
+        lines += ["", f"# REFUSED ({len(config.problems)}): the kiosk will not start until these are corrected"]
+        lines += [f"# {problem}" for problem in config.problems]
     return "\n".join(lines)

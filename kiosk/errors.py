@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from content_cache.errors import AttachmentNotFound
-from printing.errors import FontNotFound, PrinterUnavailable, PrintError, RenderError
+from printing.errors import CopyTooLong, FontNotFound, PrinterUnavailable, PrintError, RenderError, RenderTimedOut
 from screens.services import CitizenError
 
 ASK_STAFF = "请到服务台找工作人员帮助。"
@@ -54,6 +54,8 @@ DISK_FULL = Trouble("本机存储空间已满，打印内容无法保存。", AS
 BUSY = Trouble("本机正忙，打印没有登记上。", "请稍等片刻再试一次；如仍不行，" + ASK_STAFF)
 PRINTER_OFF = Trouble("打印机暂时无法使用。", "请稍后再试，或" + ASK_STAFF)
 NO_FONT = Trouble("本机缺少打印用的中文字体，暂时无法打印。", ASK_STAFF)
+TOO_LONG = Trouble("这份文件太长，超过了本机一次能打印的页数。", "可以在屏幕上阅读；如需纸质件，" + ASK_STAFF)
+TOO_SLOW = Trouble("这份文件太长，本机没能在规定时间内做好打印件。", "请稍后再试；如仍不行，" + ASK_STAFF)
 CANNOT_RENDER = Trouble("这份文件暂时无法生成打印件。", ASK_STAFF)
 NOT_FOUND = Trouble("这份文件已不在本机的目录中，可能刚刚更新或撤下。", "请回到主页重新查找。")
 ATTACHMENT_GONE = Trouble("这个附件已不在本机的目录中，可能刚刚更新。", "请返回文件页重新打开。")
@@ -87,6 +89,10 @@ def _by_kind(exc: BaseException) -> Trouble | None:
         return NO_FONT
     if isinstance(exc, PrinterUnavailable):
         return PRINTER_OFF
+    if isinstance(exc, CopyTooLong):
+        return TOO_LONG
+    if isinstance(exc, RenderTimedOut):
+        return TOO_SLOW
     if isinstance(exc, (RenderError, PrintError)):
         return CANNOT_RENDER
     if isinstance(exc, AttachmentNotFound):

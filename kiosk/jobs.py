@@ -18,6 +18,12 @@ never a silent resend. A job is claimed by a conditional update
 
 Every transition is one transaction that also writes a `job_events` row, and
 is logged.
+
+Job numbers never repeat, even over a state store restored from a backup or
+made afresh: a new job takes the number above both the store's highest and
+`number_floor`, the highest number found outside the store (the spool
+folders' files, the backups; see kiosk/backup.py), so a spooled copy is
+never overwritten by another job of the same number.
 """
 
 from __future__ import annotations
@@ -35,7 +41,15 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.errors import KioskError, Refusal
-from kiosk.state import FINAL_STATES, JobEvent, JobState, PrintJob, StateStore, as_local, now
+from kiosk.state import (
+    FINAL_STATES,
+    JobEvent,
+    JobState,
+    PrintJob,
+    StateStore,
+    as_local,
+    now,
+)
 from printing.base import Printer
 from printing.document import PrintKind
 from printing.errors import OutcomeUnknown, PrintError, PrinterUnavailable
@@ -122,12 +136,14 @@ class JobQueue:
     """Makes, moves and sends print jobs; `work()` is the step a background thread or `kiosk print` repeats."""
 
     def __init__(
-        self, state: StateStore, printers: Mapping[PrintKind, Printer], folder: Path, policy: QueuePolicy
+        self, state: StateStore, printers: Mapping[PrintKind, Printer], folder: Path, policy: QueuePolicy,
+        *, number_floor: int = 0,
     ) -> None:
         self.state = state
         self.printers = printers
         self.folder = folder
         self.policy = policy
+        self.number_floor = number_floor  # the highest job number known outside the store
         self.on_change: Callable[[], None] = lambda: None  # the console refreshes when a job moves
 
     # -- making jobs -------------------------------------------------------------------------
@@ -179,6 +195,7 @@ class JobQueue:
         kept = None if callable(data) else self._keep(data, kind)
         with self.state.begin() as session:
             job = PrintJob(
+                id=_next_number(session, self.number_floor),
                 index_no=index_no, title=title, kind=kind, pages=pages, source=source, visitor=visitor,
                 fee_cents=quote.fee_cents, warning=warning, reprint_of=reprint_of,
                 state="awaiting_release" if held else "queued",
@@ -496,6 +513,12 @@ def _get(session: Session, job_no: str) -> PrintJob:
     if job is None:
         raise JobError(f"there is no print job {job_no}")
     return job
+
+
+def _next_number(session: Session, floor: int) -> int:
+    """The next job number: above every job in the store and above `floor`, in the caller's write transaction."""
+    highest = session.scalar(select(func.max(PrintJob.id))) or 0
+    return max(highest, floor) + 1
 
 
 def _no(job_id_: int | None) -> str:

@@ -92,6 +92,10 @@ class SyncScheduler:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            self.run_if_due()
-            wait = (self.due() - self._clock()).total_seconds()
+            try:
+                self.run_if_due()
+                wait = (self.due() - self._clock()).total_seconds()
+            except Exception:  # the run log unreadable for a moment (a locked or damaged store): try again later
+                log.exception("the sync schedule could not be read; trying again in a minute")
+                wait = 60.0
             self._stop.wait(min(max(wait, 1.0), 60.0))  # re-read the clock at least once a minute

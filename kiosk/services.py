@@ -29,7 +29,7 @@ from content_cache.records import (
 )
 from kiosk.console import ROLE_NAMES, job_view, printer_view
 from kiosk.errors import ASK_STAFF, UNEXPECTED, Trouble, trouble
-from kiosk.jobs import JobError, JobQueue, describe_time, job_id
+from kiosk.jobs import JobError, JobQueue, Quote, QuotaExceeded, describe_time, job_id
 from kiosk.print_outcome import NO_JOB, job_words, later_note, made_but_unfollowed, release_reason
 from kiosk.staff import StaffAccess
 from kiosk.state import PrintJob, StateStore
@@ -182,8 +182,13 @@ class Services:
             except PrintRefused as exc:
                 return PrintQuote("a4", 0, warning=validity_warning(doc), refusal=str(exc))
             kind = "a4"
+        elif kind == "receipt":
+            pages = 1
         else:
-            pages = 1 if kind == "receipt" else printing.count_a4_pages(doc, self._stamp(), font_path=self.settings.font_path)
+            early = self._refused_early(doc)
+            if early.refusal:
+                return PrintQuote(kind, early.pages, warning=validity_warning(doc), refusal=early.refusal)
+            pages = printing.count_a4_pages(doc, self._stamp(), font_path=self.settings.font_path)
         quote = self.queue.quote(kind, pages, self.visitor)
         reason = ""
         if quote.needs_release:
@@ -240,12 +245,19 @@ class Services:
             data = self.attachment_bytes(index_no, attachment)
             kind, pages, source, title = "a4", _for_citizen(lambda: pdf_pages(data), ATTACHMENT_UNREADABLE), f"attachment:{attachment}", f"{doc.title}（附件：{attachment}）"
         elif kind == "a4":
+            if refusal := self._refused_early(doc).refusal:
+                raise QuotaExceeded(refusal)
             data, pages = self._render(doc, kind)
         else:  # the slip carries its job number
             data, pages = (lambda job_no: self._render(doc, kind, job_no)[0]), 1
         job = self.queue.submit(index_no=index_no, title=title, kind=kind, data=data, pages=pages,
                                 visitor=self.visitor, source=source, warning=validity_warning(doc))
         return doc, job
+
+    def _refused_early(self, doc: PrintDocument) -> Quote:
+        """The quotas applied to the pages an A4 copy takes at least: a copy over them is refused unrendered."""
+        return self.queue.quote("a4", printing.estimate_a4_pages(doc, font_path=self.settings.font_path),
+                                self.visitor)
 
     def attachment_bytes(self, index_no: str, name: str) -> bytes:
         """An attachment's bytes as the sync stored them, checked against their SHA-256 and size."""

@@ -4,18 +4,43 @@ Precious: sync never touches it.
 
 SQLite (WAL) in KIOSK_HOME by default; any SQLAlchemy URL (a PostgreSQL server
 shared by the kiosks of one room) works too.
+
+An SQLite state store is never made again silently over one that was lost:
+when it is first made, a marker (KIOSK_HOME/state.made) records its path; a
+store missing where the marker says one was made is refused
+(`StateStoreMissing`), and so is a damaged one (`StateStoreDamaged`): both
+messages name the file and `kiosk restore`. Every process that opens it
+holds a shared lock on KIOSK_HOME/state.lock, so that a restore can tell the
+store is in use and refuse.
+
+    StateStoreError        (a KioskError) the state store cannot be used
+    ├── StateStoreMissing  this kiosk had a store and it is gone
+    ├── StateStoreDamaged  the file is damaged
+    └── StateStoreBusy     a restore holds the store, or the store is open when a restore is asked
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import Literal
+from pathlib import Path
+from typing import IO, Literal
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from content_cache.db import make_engine, make_sessionmaker, run_migrations
+from content_cache.db import (
+    file_damage,
+    is_damage,
+    make_engine,
+    make_sessionmaker,
+    run_migrations,
+    sqlite_path,
+)
+from kiosk.errors import KioskError
 
 # check_printer: the job was handed to the printer but the kiosk cannot tell whether it printed
 # (killed mid-hand-off, connection dropped mid-job); staff look and decide, it is never resent by itself.
@@ -25,6 +50,26 @@ JobState = Literal[
 FINAL_STATES: frozenset[str] = frozenset({"done", "failed", "cancelled", "expired"})
 EventKind = Literal["view", "search", "print"]
 MIGRATIONS = "kiosk:state_migrations"
+MARKER = "state.made"  # in KIOSK_HOME: a state store was made here, at this path
+LOCK = "state.lock"  # in KIOSK_HOME: shared by every process with the store open, exclusive for a restore
+FULL_CHECK_UP_TO = 256 * 2**20  # a state store up to this size is read through at every opening
+RESTORE_HINT = "put back the newest backup with `kiosk restore`"
+
+
+class StateStoreError(KioskError):
+    """The state store cannot be used; the message names the file and what to do."""
+
+
+class StateStoreMissing(StateStoreError):
+    """This kiosk made a state store and it is no longer there."""
+
+
+class StateStoreDamaged(StateStoreError):
+    """The state store's file is damaged."""
+
+
+class StateStoreBusy(StateStoreError):
+    """A restore holds the state store, or a restore found it open."""
 
 
 def now() -> datetime:
@@ -152,14 +197,18 @@ class SyncRun(StateBase):
 class StateStore:
     """Short transactions on the state store; every method commits before it returns."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, held: IO[str] | None = None) -> None:
         self.engine = make_engine(url)
+        self._held = held  # the shared lock on KIOSK_HOME/state.lock, released by close()
         run_migrations(self.engine, MIGRATIONS)
         self._sessions = make_sessionmaker(self.engine)  # reads: deferred, never in a writer's way
         self._writes = make_sessionmaker(self.engine, write=True)  # writes: the lock up front (SQLite IMMEDIATE)
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._held is not None:
+            self._held.close()
+            self._held = None
 
     def session(self) -> Session:
         """A session for reads only (writes go through `begin`); the caller closes it (use it in a `with`)."""
@@ -229,3 +278,96 @@ class StateStore:
         with self._sessions() as session:
             rows = session.execute(select(UsageEvent.kind, func.count()).group_by(UsageEvent.kind))
             return {kind: count for kind, count in rows}
+
+
+def open_state_store(url: str, home: Path) -> StateStore:
+    """The state store at `url`, refused when it is missing where one was made, damaged, or being restored.
+
+    A store made here for the first time is recorded in KIOSK_HOME/state.made.
+    Other databases than SQLite files are opened as they are.
+    """
+    path = sqlite_path(url)
+    if path is None:
+        return StateStore(url)
+    held = hold_shared(home)
+    try:
+        store = _open_checked(url, path, home, held)
+    except BaseException:
+        held.close()
+        raise
+    record_made(home, path)
+    return store
+
+
+def _open_checked(url: str, path: Path, home: Path, held: IO[str]) -> StateStore:
+    made = made_at(home, path)
+    if made and not _has_content(path):
+        raise StateStoreMissing(
+            f"the state store {path} is missing, but this kiosk made one on {made}: it holds the print jobs and "
+            f"their numbers; {RESTORE_HINT}, or start with an empty store with `kiosk restore --fresh`")
+    damage = file_damage(path, full=_has_content(path) and path.stat().st_size <= FULL_CHECK_UP_TO)
+    if damage:
+        raise StateStoreDamaged(damaged_message(path, damage))
+    try:
+        return StateStore(url, held=held)
+    except Exception as exc:
+        if is_damage(exc):
+            raise StateStoreDamaged(damaged_message(path, str(getattr(exc, "orig", exc)))) from exc
+        raise
+
+
+def damaged_message(path: Path, reason: str) -> str:
+    """The one line for a damaged state store: the file, why, and `kiosk restore`."""
+    reason = (reason.splitlines() or ["damaged"])[0][:200]
+    return (f"the state store {path} is damaged ({reason}): it holds the print jobs and cannot be rebuilt; "
+            f"{RESTORE_HINT} (it keeps the damaged file aside)")
+
+
+def _has_content(path: Path) -> bool:
+    """A file that SQLite would not take for a new, empty database."""
+    try:
+        return path.stat().st_size > 0
+    except FileNotFoundError:
+        return False
+
+
+def hold_shared(home: Path) -> IO[str]:
+    """The shared lock every process with the state store open holds; StateStoreBusy while a restore runs."""
+    home.mkdir(parents=True, exist_ok=True)
+    handle = open(home / LOCK, "a+")  # noqa: SIM115 - held open for the store's life
+    try:
+        fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise StateStoreBusy(f"the state store in {home} is being restored (`kiosk restore`); "
+                             "start again once it has finished") from None
+    return handle
+
+
+def made_at(home: Path, path: Path) -> str:
+    """When the marker says a state store was made at `path` ('' when it says nothing about that path)."""
+    try:
+        found = json.loads((home / MARKER).read_text("utf-8"))
+    except FileNotFoundError:
+        return ""
+    except (OSError, ValueError):
+        return "an unknown date"  # a marker there but unreadable still says a store was made
+    if not isinstance(found, dict) or found.get("path") != str(path):
+        return ""
+    return str(found.get("made_at") or "an unknown date")
+
+
+def record_made(home: Path, path: Path) -> None:
+    """Write the marker for the store at `path`, unless it already names that path."""
+    if made_at(home, path):
+        return
+    marker = home / MARKER
+    temp = marker.with_name(marker.name + ".part")
+    temp.write_text(json.dumps({"path": str(path), "made_at": now().astimezone().isoformat(timespec="seconds")}),
+                    "utf-8")
+    os.replace(temp, marker)
+
+
+def forget_made(home: Path) -> None:
+    """Remove the marker: the next opening may make a new store (`kiosk restore --fresh`)."""
+    (home / MARKER).unlink(missing_ok=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +37,13 @@ class SyncBusy(KioskError):
 
 class SyncNotConfigured(KioskError):
     """No feed source or no trusted key is configured."""
+
+
+class SyncInterrupted(KioskError):
+    """The sync was stopped by a signal before it finished; nothing of it was applied."""
+
+
+STOPPING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,15 +112,64 @@ def _one_line(exc: Exception) -> str:
     return (str(exc).splitlines() or [type(exc).__name__])[0][:500]
 
 
-def _record_failure(content: ContentCache, state: StateStore, run_id: int, exc: Exception) -> None:
-    """Log the failed run. The rolled-back write-ahead log may still fill a full disk: close the
-    cache's connections first so SQLite can drop it, and never let the bookkeeping hide the cause."""
-    log.warning("sync failed: %s", exc)
+def _record_failure(content: ContentCache, state: StateStore, run_id: int, exc: Exception,
+                    outcome: str = "failed") -> None:
+    """Log the failed (or interrupted) run. The rolled-back write-ahead log may still fill a full disk: close
+    the cache's connections first so SQLite can drop it, and never let the bookkeeping hide the cause."""
+    log.warning("sync %s: %s", outcome, exc)
     content.engine.dispose()
     try:
-        state.finish_sync(run_id, "failed", error=_one_line(exc))
+        state.finish_sync(run_id, outcome, error=_one_line(exc))
     except Exception as also:  # the disk may still be full; the next sync marks the run interrupted
-        log.error("could not record the failed sync run %d: %s", run_id, also)
+        log.error("could not record the %s sync run %d: %s", outcome, run_id, also)
+
+
+@contextmanager
+def stopped_by_signals() -> Iterator[None]:
+    """While a sync runs in the main thread, SIGTERM and SIGHUP raise SyncInterrupted there: the transaction
+    rolls back, the workers stop, and the run is recorded as interrupted rather than left "running". A second
+    signal while that happens is ignored, so the bookkeeping finishes. In another thread (the app's scheduler)
+    signals stay as they are: the app handles its own ending."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    stopping = False
+
+    def stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        if stopping:
+            return
+        stopping = True
+        name = signal.Signals(signum).name
+        raise SyncInterrupted(f"the sync was stopped ({name}) before it finished")
+
+    previous = {number: signal.signal(number, stop) for number in STOPPING_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _what_stayed(content: ContentCache, before: int | None) -> str:
+    """What a stopped sync left, said truly: a stop may land just after the commit."""
+    try:
+        after = content.feed_sequence()
+    except Exception:  # noqa: BLE001 - the cache's state is reported by the next sync, not here
+        return "the next sync starts again"
+    if after == before:
+        return "nothing of it was applied, and the next sync starts again"
+    return f"its content had already been applied (sequence {after})"
+
+
+def settle_interrupted(home: Path, state: StateStore) -> int:
+    """Runs left "running" by a process that was killed: marked interrupted when no sync holds the lock now
+    (a running sync keeps its run). Returns how many were marked."""
+    try:
+        with sync_lock(home):
+            return state.mark_interrupted_syncs()
+    except SyncBusy:
+        return 0
 
 
 def sync_now(config: Config, content: ContentCache, state: StateStore, request: SyncRequest,
@@ -124,9 +181,10 @@ def sync_now(config: Config, content: ContentCache, state: StateStore, request: 
 
     keys: list[Ed25519PublicKey] = [load_public_key(path) for path in request.trusted]
     limits = Limits(max_attachment_bytes=int(config.number("sync.max_attachment_mb")) * 1024 * 1024)
-    with sync_lock(config.home):
+    with sync_lock(config.home), stopped_by_signals():
         state.mark_interrupted_syncs()
-        run_id = state.start_sync(request.source, request.trigger, content.feed_sequence())
+        before = content.feed_sequence()
+        run_id = state.start_sync(request.source, request.trigger, before)
         if status:
             status.running = True
 
@@ -143,6 +201,14 @@ def sync_now(config: Config, content: ContentCache, state: StateStore, request: 
                                   full=request.full, progress=observe)
             finally:
                 transport.close()
+        except SyncInterrupted as exc:
+            stopped = SyncInterrupted(f"{exc}; {_what_stayed(content, before)}")
+            _record_failure(content, state, run_id, stopped, "interrupted")
+            raise stopped from None
+        except KeyboardInterrupt:
+            stopped = SyncInterrupted(f"the sync was stopped (Ctrl-C); {_what_stayed(content, before)}")
+            _record_failure(content, state, run_id, stopped, "interrupted")
+            raise
         except Exception as exc:
             _record_failure(content, state, run_id, exc)
             if status:

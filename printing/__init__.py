@@ -14,13 +14,14 @@ from printing.document import CopyStamp, PrintDocument, PrintKind, PrintOutcome,
 from printing.errors import FontNotFound, PrintError, PrinterUnavailable, RenderError
 
 if TYPE_CHECKING:
-    from printing.a4 import count_a4_pages, render_a4
+    from printing.a4 import count_a4_pages, estimate_a4_pages, render_a4
     from printing.fonts import find_cjk_font
     from printing.receipt import receipt_lines, render_receipt
     from printing.spool import SpoolPrinter
 
 _LAZY = {
     "count_a4_pages": "printing.a4",
+    "estimate_a4_pages": "printing.a4",
     "render_a4": "printing.a4",
     "find_cjk_font": "printing.fonts",
     "receipt_lines": "printing.receipt",
@@ -41,6 +42,7 @@ __all__ = [
     "RenderError",
     "SpoolPrinter",
     "count_a4_pages",
+    "estimate_a4_pages",
     "find_cjk_font",
     "receipt_lines",
     "render_a4",

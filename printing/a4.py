@@ -3,21 +3,27 @@
 Every page carries the copy stamp in its footer and "第 x 页 / 共 y 页"; the
 total is known because the canvas holds the pages back until the document is
 complete (`_StampedCanvas`), which costs one layout pass instead of two.
+
+A copy is bounded before and while it is made: `estimate_a4_pages` says
+cheaply (one count of the characters, no layout) how many pages it takes at
+least, so a copy over the limit is refused before any rendering; a render
+stops with `CopyTooLong` as soon as it passes `max_pages` and with
+`RenderTimedOut` once it has run `seconds`, so one huge document never holds
+the renderer, which makes one copy at a time, for long.
 """
 
 from __future__ import annotations
 
-import functools
 import io
+import math
 import threading
-import unicodedata
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -26,28 +32,29 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table
 from reportlab.platypus.doctemplate import LayoutError
 
-from content_cache.linebreak import CharWidths, fill_lines
+from printing.a4_text import BrokenParagraph, body_lines_at_least, clean_char
 from printing.document import CopyStamp, PrintDocument, withdrawn_mark
-from printing.errors import RenderError
+from printing.errors import CopyTooLong, RenderError, RenderTimedOut
 from printing.fonts import find_cjk_font, font_coverage, register_cjk_font
 
-__all__ = ["count_a4_pages", "render_a4"]
+__all__ = ["RENDER_SECONDS", "count_a4_pages", "estimate_a4_pages", "render_a4"]
 
-MISSING_GLYPH = "〓"  # the typesetter's mark for a character the font lacks
 MARGIN_X = 20 * mm
 MARGIN_TOP = 22 * mm
 MARGIN_BOTTOM = 26 * mm
+FRAME_PADDING = 6  # reportlab's default padding inside each side of a page's frame
 QR_SIZE = 30 * mm
 QR_MAX_BYTES = 1500  # past this a printed code is too dense to scan
 URL_MAX_SHOWN = 300  # a longer address under the code would push the header off the page
 META_MAX_SHOWN = 200  # the metadata table cannot split across pages: four fields this long still fit one
 HEADER_INDEX_MAX = 60  # the running header's 索引号 must leave room for the 废止/失效 mark
 ABOLISHED_RED = colors.HexColor("#C00000")
+# A copy's render stops after this long: about 2,000 pages of text at the linear rate measured here.
+RENDER_SECONDS = 60.0
 
 # reportlab keeps per-document subset state on shared font objects: one render at a time.
 _RENDER_LOCK = threading.Lock()
@@ -55,27 +62,97 @@ _RENDER_LOCK = threading.Lock()
 Cleaner = Callable[[str], str]
 
 
-def render_a4(doc: PrintDocument, stamp: CopyStamp, *, font_path: Path | None = None) -> tuple[bytes, int]:
-    """Render `doc` as an A4 PDF copy; return the PDF bytes and its page count."""
+def render_a4(
+    doc: PrintDocument,
+    stamp: CopyStamp,
+    *,
+    font_path: Path | None = None,
+    max_pages: int | None = None,
+    seconds: float | None = None,
+) -> tuple[bytes, int]:
+    """Render `doc` as an A4 PDF copy; return the PDF bytes and its page count.
+
+    CopyTooLong when it takes more than `max_pages` pages (known from the estimate, before
+    rendering, or as soon as the render passes the limit); RenderTimedOut after `seconds`
+    (RENDER_SECONDS unless given), waiting for another render included.
+    """
+    seconds = RENDER_SECONDS if seconds is None else seconds
+    limits = _Limits(max_pages, time.monotonic() + seconds, seconds)
     font = register_cjk_font(font_path or find_cjk_font())
+    if max_pages is not None:
+        _refuse_above(estimate_a4_pages(doc, font_path=font_path), max_pages)
     clean = partial(_clean_text, coverage=font_coverage(font))
     styles = _make_styles(font)
     index_no = _shortened(clean(doc.index_no), HEADER_INDEX_MAX)
-    decor = _PageDecor(font, _footer_lines(stamp, clean), index_no, withdrawn_mark(doc.validity_label))
+    decor = _PageDecor(font, _footer_lines(stamp, clean), index_no, withdrawn_mark(doc.validity_label), limits)
     buffer = io.BytesIO()
     template = _template(buffer, doc, font, clean)
     story = _header(doc, styles, clean) + _body(doc.body, styles, clean)
-    with _RENDER_LOCK:
-        try:
-            template.build(story, canvasmaker=partial(_StampedCanvas, decor=decor))
-        except LayoutError as exc:
-            raise RenderError(f"The copy of {doc.index_no} could not be laid out on A4 ({exc}).") from exc
+    if not _RENDER_LOCK.acquire(timeout=max(0.0, limits.deadline - time.monotonic())):
+        raise RenderTimedOut(f"The renderer stayed busy with another copy for {seconds:g} s.")
+    try:
+        template.build(story, canvasmaker=partial(_StampedCanvas, decor=decor))
+    except LayoutError as exc:
+        raise RenderError(f"The copy of {doc.index_no} could not be laid out on A4 ({exc}).") from exc
+    finally:
+        _RENDER_LOCK.release()
     return buffer.getvalue(), decor.pages
 
 
-def count_a4_pages(doc: PrintDocument, stamp: CopyStamp, *, font_path: Path | None = None) -> int:
-    """Number of A4 pages the copy of `doc` takes (renders it to find out)."""
-    return render_a4(doc, stamp, font_path=font_path)[1]
+def count_a4_pages(
+    doc: PrintDocument,
+    stamp: CopyStamp,
+    *,
+    font_path: Path | None = None,
+    max_pages: int | None = None,
+    seconds: float | None = None,
+) -> int:
+    """Number of A4 pages the copy of `doc` takes (renders it to find out, within the same bounds)."""
+    return render_a4(doc, stamp, font_path=font_path, max_pages=max_pages, seconds=seconds)[1]
+
+
+def estimate_a4_pages(doc: PrintDocument, *, font_path: Path | None = None) -> int:
+    """How many A4 pages the copy of `doc` takes at least, from its title's and body's characters (no layout).
+
+    Never more than the renderer makes, so a copy refused on it would surely be refused
+    once made; in time linear in the text, far below a render's.
+    """
+    font = register_cjk_font(font_path or find_cjk_font())
+    styles, coverage = _make_styles(font), font_coverage(font)
+    width, height = _frame_size()
+    paragraphs = [line.strip() for line in doc.body.splitlines()]
+    body = body_lines_at_least([p for p in paragraphs if p], styles.body, width, coverage)
+    title = body_lines_at_least([" ".join(doc.title.splitlines())], styles.title, width, coverage)
+    # A page holds no more than its frame's height of lines, whatever their leading.
+    return max(1, math.ceil((body * styles.body.leading + title * styles.title.leading) / height - 1e-9))
+
+
+def _frame_size() -> tuple[float, float]:
+    """The width and height a page's frame gives its text (the page less margins and padding)."""
+    return (A4[0] - 2 * MARGIN_X - 2 * FRAME_PADDING,
+            A4[1] - MARGIN_TOP - MARGIN_BOTTOM - 2 * FRAME_PADDING)
+
+
+def _refuse_above(pages: int, max_pages: int) -> None:
+    if pages > max_pages:
+        raise CopyTooLong(f"The copy takes at least {pages} pages, more than {max_pages}.", pages=pages,
+                          limit=max_pages)
+
+
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    """What one render may take: pages (None: any number) and time (a `time.monotonic()` deadline)."""
+
+    max_pages: int | None
+    deadline: float
+    seconds: float
+
+    def check(self, pages: int) -> None:
+        """Stop the render once it has passed its pages or its time."""
+        if self.max_pages is not None:
+            _refuse_above(pages, self.max_pages)
+        if time.monotonic() > self.deadline:
+            raise RenderTimedOut(f"The copy was not laid out within {self.seconds:g} s ({pages} pages so far).")
 
 
 # -- text --------------------------------------------------------------------
@@ -83,58 +160,12 @@ def count_a4_pages(doc: PrintDocument, stamp: CopyStamp, *, font_path: Path | No
 
 def _clean_text(text: str, coverage: frozenset[int]) -> str:
     """Drop control and format characters; mark characters the font cannot draw."""
-    return "".join(_clean_char(ch, coverage) for ch in text)
-
-
-def _clean_char(ch: str, coverage: frozenset[int]) -> str:
-    category = unicodedata.category(ch)
-    if ch.isspace():
-        return ch if ord(ch) in coverage and category != "Cc" else " "
-    if category in ("Cc", "Cf"):
-        return ""
-    return ch if ord(ch) in coverage else MISSING_GLYPH
-
-
-class _BrokenParagraph(Paragraph):
-    """A paragraph whose lines are chosen by the rules of Chinese line breaking at the width it is given.
-
-    reportlab's own CJK wrap breaks anywhere, splitting years, 索引号 and
-    文号 and starting lines with "，": the lines are broken here instead and
-    joined with <br/>, so reportlab only places them. Pieces made by split()
-    are built by reportlab from the lines already broken (`plain` is None).
-    """
-
-    def __init__(
-        self, text: str | None, style: ParagraphStyle, *args: Any, plain: str | None = None, **kwargs: Any
-    ) -> None:
-        super().__init__(text, style, *args, **kwargs)
-        self._plain = plain
-        self._broken_at: float | None = None
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab's names
-        """Break the lines for this width (once per width), then let reportlab lay them out."""
-        if self._plain is not None and self._broken_at != availWidth:
-            self._broken_at = availWidth
-            Paragraph.__init__(self, _broken_markup(self._plain, self.style, availWidth), self.style)
-        return super().wrap(availWidth, availHeight)
-
-
-def _broken_markup(plain: str, style: ParagraphStyle, width: float) -> str:
-    # A hair narrower than the column: reportlab must find every line fits and never re-break one.
-    room = width - style.leftIndent - style.rightIndent - 0.01
-    widths = _char_widths(style.fontName, style.fontSize)
-    lines = fill_lines(plain, room, widths, first_indent=style.firstLineIndent)
-    return "<br/>".join(escape(line.strip()) for line in lines)
-
-
-@functools.lru_cache(maxsize=32)
-def _char_widths(font: str, size: float) -> CharWidths:
-    return CharWidths(partial(pdfmetrics.stringWidth, fontName=font, fontSize=size))
+    return "".join(clean_char(ch, coverage) for ch in text)
 
 
 def _paragraph(text: str, style: ParagraphStyle, clean: Cleaner) -> Paragraph:
     """Plain text as a paragraph: cleaned, then broken into lines at the width it gets."""
-    return _BrokenParagraph("", style, plain=clean(text))
+    return BrokenParagraph("", style, plain=clean(text))
 
 
 def _shortened(text: str, limit: int) -> str:
@@ -306,6 +337,7 @@ class _PageDecor:
     footer: tuple[str, str]
     index_no: str
     mark: str  # "本文件已废止" / "本文件已失效" in the running header, or ""
+    limits: _Limits
     pages: int = 0
 
     def draw(self, canvas: Canvas, number: int, total: int) -> None:
@@ -355,6 +387,7 @@ class _StampedCanvas(Canvas):
 
     def showPage(self) -> None:  # noqa: N802 - reportlab's name
         self._held_pages.append(dict(self.__dict__))
+        self._decor.limits.check(len(self._held_pages))
         self._startPage()  # type: ignore[attr-defined]  # reportlab's own page reset, absent from the stubs
 
     def save(self) -> None:

@@ -6,6 +6,8 @@ and show staff a message they can act on::
     PrintError                  base of everything below
     ├── FontNotFound            no usable Chinese TrueType font on this machine
     ├── RenderError             a copy could not be laid out or encoded
+    │   ├── CopyTooLong         the copy would take more pages than allowed (known before or while rendering)
+    │   └── RenderTimedOut      the copy took longer to lay out than a job may
     ├── PrinterUnavailable      the printer or spool folder took nothing of the job: safe to retry
     ├── OutcomeUnknown          the job may have been printed in part or whole: never resend by itself
     └── PrinterConfigError      a printer setting (a URI) is malformed or names an unknown kind
@@ -24,6 +26,19 @@ class FontNotFound(PrintError):
 
 class RenderError(PrintError):
     """The document could not be turned into a printable copy."""
+
+
+class CopyTooLong(RenderError):
+    """The copy takes more pages than a job may have; `pages` is how many it takes at least."""
+
+    def __init__(self, message: str, *, pages: int, limit: int) -> None:
+        super().__init__(message)
+        self.pages = pages
+        self.limit = limit
+
+
+class RenderTimedOut(RenderError):
+    """Laying out the copy took longer than a job may (or the renderer stayed busy with another)."""
 
 
 class PrinterUnavailable(PrintError):

@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 from kivy.core.image import Image as CoreImage
+from kivy.logger import Logger
 from kivy.properties import NumericProperty, StringProperty
 
 from screens.base import KioskScreen, load_kv
@@ -16,6 +17,8 @@ from screens.worker import Task, run_in_worker
 PAGE_WIDTH = 1000  # pixels a page is drawn at (the screen scales it to fit)
 # A fault the services did not put into words.
 UNREADABLE = "附件暂时无法显示。请返回后再打开一次；如仍不行，请到服务台找工作人员帮助。"
+# The way on when one page cannot be shown but the attachment can still be printed or paged through.
+PAGE_WAY_ON = "可以点“打印附件”打印，或点左上角“返回”。"
 
 
 class AttachmentScreen(KioskScreen):
@@ -56,20 +59,31 @@ class AttachmentScreen(KioskScreen):
     def _show(self, page: int) -> None:
         self.page = page
         self.notice = ""
+        self.ids.page_image.texture = None  # never the last page's picture under this page's number
+        self.ready = False
         index_no, name = self.index_no, self.file_name
         self._task = run_in_worker(
             lambda: self.services.attachment_page(index_no, name, page, PAGE_WIDTH), self._drawn, self._failed
         )
 
     def _drawn(self, png: bytes) -> None:
+        try:
+            texture = CoreImage(io.BytesIO(png), ext="png").texture
+        except Exception as exc:  # noqa: BLE001 - a picture the graphics cannot hold is a page not shown, never a crash
+            Logger.error("Attachment: page %d of %s not shown: %s: %s", self.page + 1, self.file_name,
+                         type(exc).__name__, exc)
+            self._failed(exc)
+            return
         self._task = None
-        self.ids.page_image.texture = CoreImage(io.BytesIO(png), ext="png").texture
+        self.ids.page_image.texture = texture
         self.ready = True
 
     def _failed(self, exc: Exception) -> None:
         # Only a CitizenError's message is written for the citizen; anything else is said in our words.
         self._task = None
-        self.notice = str(exc) if isinstance(exc, CitizenError) and str(exc) else UNREADABLE
+        self.ids.page_image.texture = None
+        what = str(exc) if isinstance(exc, CitizenError) and str(exc) else UNREADABLE
+        self.notice = f"{what}\n{PAGE_WAY_ON}" if self.pages else what
         self.ready = True
 
     def next_page(self) -> None:

@@ -56,7 +56,9 @@ class HomeScreen(KioskScreen):
             tile = SectionTile(code=section.code, title=section.name, count=count_text(section.item_count))
             tile.bind(on_release=self._open_section)
             grid.add_widget(tile)
-        self.notice = "" if sections else "暂无内容，请联系工作人员。"
+        # No sections: the cache is new and waits for its first sync (a kiosk without a feed has demo content).
+        self.notice = "" if sections else "内容正在更新，请稍后点“重新载入”查看。"
+        self.failed = not sections  # 重新载入 leads on
         self.ready = True
 
     def _fail(self, exc: Exception) -> None:

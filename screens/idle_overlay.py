@@ -16,6 +16,9 @@ from screens.base import load_kv
 from screens.wrap import ShownLater
 
 
+LAST_JOB_HINT = "刚才在本机打印的读者请凭此任务号领取；轻触屏幕即开始新的查阅。"
+
+
 class IdleWarning(ShownLater, FloatLayout):
     """即将返回首页, a countdown, the visit's print job if any, and 继续使用; fires `on_continue`.
 
@@ -51,6 +54,7 @@ class LastJobBanner(ShownLater, BoxLayout):
     """
 
     job_note = StringProperty("")
+    hint = StringProperty(LAST_JOB_HINT)  # the line beneath: how to collect, or what to do after a failure
 
     def on_touch_down(self, touch: Any) -> bool:
         return bool(self.collide_point(*touch.pos))

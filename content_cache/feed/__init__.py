@@ -10,7 +10,8 @@ from content_cache.feed.codec import (
     Limits, column_from_json, column_to_json, item_from_json, item_to_json, publisher_from_json, publisher_to_json,
 )  # fmt: skip
 from content_cache.feed.errors import (
-    FeedError, FileMismatch, FormatError, KeyFileError, LimitExceeded, SignatureError, SourceError, StaleFeed,
+    FeedError, FileMismatch, FormatError, KeyFileError, LimitExceeded, NotAFeed, SignatureError, SourceError,
+    StaleFeed,
 )  # fmt: skip
 from content_cache.feed.export import export_cache
 from content_cache.feed.format import (
@@ -26,7 +27,7 @@ from content_cache.feed.verify import (
 
 __all__ = [
     "FORMAT_VERSION", "AttachmentRef", "BatchRef", "DeltaRef", "FeedError", "FeedOp", "FileMismatch", "FileRef",
-    "FormatError", "KeyFileError", "LimitExceeded", "Limits", "Manifest", "PublishResult", "SignatureError",
+    "FormatError", "KeyFileError", "LimitExceeded", "Limits", "Manifest", "NotAFeed", "PublishResult", "SignatureError",
     "SnapshotRef", "SourceError", "StaleFeed", "SynonymList", "SynonymsRef", "Upsert", "Withdraw", "check_references", "check_unique",
     "column_from_json", "column_to_json", "export_cache", "generate_keypair", "item_from_json", "item_to_json",
     "key_id", "load_private_key", "load_public_key", "parse_synonyms", "publish", "publisher_from_json", "publisher_to_json",

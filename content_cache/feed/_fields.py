@@ -9,10 +9,11 @@ from datetime import date
 from typing import Any
 
 from content_cache.feed.errors import FormatError
-from content_cache.records import ColumnRecord
+from content_cache.feed.schema import Day, Text, Whole
+from content_cache.records import ColumnRecord, describe_character, hiding_character, shows_something, clean_body
 
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)  # used with fullmatch: no other digits, no newline
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -39,6 +40,8 @@ def loads(data: str | bytes, where: str) -> Any:
         return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise FormatError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:  # "[[[[…" thousands deep: no feed file nests like that
+        raise FormatError(f"{where}: not valid JSON (lists or objects nested far too deeply)") from None
     except ValueError as exc:
         raise FormatError(f"{where}: not valid JSON ({exc})") from None
 
@@ -69,7 +72,8 @@ class Fields:
         """An error about this object."""
         return FormatError(f"{self.where}: {message}")
 
-    def text(self, name: str, *, blank: bool = True) -> str:
+    def text(self, name: str, rule: Text) -> str:
+        """The text field `name`, checked against its rule in the schema; a body comes back cleaned."""
         value = self.value.get(name)
         if not isinstance(value, str):
             raise self.fail(f"{name} must be text, not {_kind(value)}")
@@ -77,36 +81,51 @@ class Fields:
             value.encode("utf-8")
         except UnicodeEncodeError:
             raise self.fail(f"{name} holds characters that are not valid Unicode") from None
-        if not blank and not value.strip():
-            raise self.fail(f"{name} is empty")
-        return value
+        if len(value) > rule.max_chars:
+            raise self.fail(f"{name} is {len(value):,} characters long, over the limit of {rule.max_chars:,}")
+        if rule.pattern is not None:
+            if not rule.pattern.fullmatch(value):
+                raise self.fail(f"{rule.label or name} {_shown(value)} is not of the form {rule.form}{_odd(value)}")
+            return value
+        if rule.single_line and (char := hiding_character(value)) is not None:
+            raise self.fail(f"{name} {_shown(value)} holds the control or invisible character "
+                            f"{describe_character(char)}, which hides or reorders text; remove it")  # fmt: skip
+        if rule.visible and not shows_something(value):
+            raise self.fail(f"{name} is empty or shows nothing (only spaces or invisible characters)")
+        return value if rule.single_line else clean_body(value)
 
-    def opt_text(self, name: str) -> str | None:
-        return None if self.value.get(name) is None else self.text(name)
+    def opt_text(self, name: str, rule: Text) -> str | None:
+        return None if self.value.get(name) is None else self.text(name, rule)
 
-    def integer(self, name: str, minimum: int = 0) -> int:
+    def integer(self, name: str, rule: Whole) -> int:
+        """The whole-number field `name`, within its rule's range."""
         value = self.value.get(name)
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.fail(f"{name} must be a whole number, not {_kind(value)}")
-        if value < minimum:
-            raise self.fail(f"{name} is {value}, less than {minimum}")
+        if not rule.minimum <= value <= rule.maximum:
+            shown = f"{value:,}" if abs(value) < 10**30 else f"a number of {len(str(abs(value)))} digits"
+            raise self.fail(f"{name} is {shown}, outside the allowed range {rule.minimum:,} to {rule.maximum:,}")
         return value
 
-    def day(self, name: str) -> date:
+    def day(self, name: str, rule: Day) -> date:
+        """The date field `name` (YYYY-MM-DD), within its rule's range."""
         value = self.value.get(name)
-        if not isinstance(value, str) or not ISO_DATE.match(value):
-            raise self.fail(f"{name} {value!r} is not a date (expected YYYY-MM-DD)")
+        if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+            raise self.fail(f"{name} {_shown(value)} is not a date (expected YYYY-MM-DD)")
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             raise self.fail(f"{name} {value!r} is not a date (expected YYYY-MM-DD)") from None
+        if not rule.first <= day <= rule.last:
+            raise self.fail(f"{name} {value} is outside the allowed dates {rule.first} to {rule.last}")
+        return day
 
-    def opt_day(self, name: str) -> date | None:
-        return None if self.value.get(name) is None else self.day(name)
+    def opt_day(self, name: str, rule: Day) -> date | None:
+        return None if self.value.get(name) is None else self.day(name, rule)
 
     def sha256(self, name: str) -> str:
         value = self.value.get(name)
-        if not isinstance(value, str) or not SHA256_HEX.match(value):
+        if not isinstance(value, str) or not SHA256_HEX.fullmatch(value):
             raise self.fail(f"{name} {value!r} is not a SHA-256 (64 lower-case hex digits)")
         return value
 
@@ -115,6 +134,18 @@ class Fields:
         if not isinstance(value, list):
             raise self.fail(f"{name} must be a list, not {_kind(value)}")
         return value
+
+
+def _shown(value: object) -> str:
+    """A value for a one-line message: escaped, and cut short when long."""
+    text = ascii(value) if isinstance(value, str) and hiding_character(value) else repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _odd(value: str) -> str:
+    """What makes a text that looks right fail an ASCII pattern: its first character outside printable ASCII."""
+    odd = next((c for c in value if not " " < c < "\x7f"), None)
+    return "" if odd is None else f" (it holds {describe_character(odd)})"
 
 
 def _kind(value: object) -> str:

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, cast
 
 from content_cache.errors import InvalidRecord
+from content_cache.feed import schema as S
 from content_cache.feed._fields import Fields
 from content_cache.feed.errors import FeedError, FormatError
 from content_cache.records import AttachmentRecord, ColumnRecord, ItemRecord, PublisherRecord, Validity
@@ -61,10 +62,10 @@ def attachment_to_json(rec: AttachmentRecord) -> dict[str, Any]:
 def attachment_from_json(obj: object, where: str) -> AttachmentRecord:
     """An attachment from its feed form."""
     f = Fields(obj, where, "an attachment", ATTACHMENT_FIELDS)
-    name = f.text("name", blank=False)
+    name = f.text("name", S.ATTACHMENT_NAME)
     if FORBIDDEN_IN_NAMES & set(name):
         raise f.fail(f"attachment name {name!r} contains a slash, backslash or NUL")
-    return AttachmentRecord(name, f.sha256("sha256"), f.integer("size"), f.text("media_type", blank=False))
+    return AttachmentRecord(name, f.sha256("sha256"), f.integer("size", S.FILE_SIZE), f.text("media_type", S.MEDIA_TYPE_TEXT))
 
 
 def item_to_json(rec: ItemRecord) -> dict[str, Any]:
@@ -83,16 +84,17 @@ def item_to_json(rec: ItemRecord) -> dict[str, Any]:
 def item_from_json(obj: object, where: str) -> ItemRecord:
     """An item from its feed form; FormatError names `where` and the field at fault."""
     f = Fields(obj, where, "the item", ITEM_FIELDS)
-    validity = f.text("validity")
-    if validity not in VALIDITIES:
+    validity = f.value.get("validity")
+    if not isinstance(validity, str) or validity not in VALIDITIES:
         raise f.fail(f"validity {validity!r} is not one of {', '.join(sorted(VALIDITIES))}")
     rec = ItemRecord(
-        index_no=f.text("index_no"), title=f.text("title", blank=False), doc_no=f.opt_text("doc_no"),
-        publisher_code=f.text("publisher_code", blank=False), column_code=f.text("column_code", blank=False),
-        written_on=f.opt_day("written_on"), published_on=f.day("published_on"),
-        effective_on=f.opt_day("effective_on"), abolished_on=f.opt_day("abolished_on"),
-        validity=cast(Validity, validity), subject=f.text("subject"), genre=f.text("genre"),
-        keywords=f.text("keywords"), body=f.text("body"), source_url=f.text("source_url"),
+        index_no=f.text("index_no", S.INDEX_NO_TEXT), title=f.text("title", S.TITLE),
+        doc_no=f.opt_text("doc_no", S.DOC_NO), publisher_code=f.text("publisher_code", S.CODE_TEXT),
+        column_code=f.text("column_code", S.CODE_TEXT), written_on=f.opt_day("written_on", S.DOCUMENT_DAY),
+        published_on=f.day("published_on", S.DOCUMENT_DAY), effective_on=f.opt_day("effective_on", S.DOCUMENT_DAY),
+        abolished_on=f.opt_day("abolished_on", S.DOCUMENT_DAY), validity=cast(Validity, validity),
+        subject=f.text("subject", S.SUBJECT), genre=f.text("genre", S.GENRE), keywords=f.text("keywords", S.KEYWORDS),
+        body=f.text("body", S.BODY), source_url=f.text("source_url", S.SOURCE_URL),
         attachments=tuple(attachment_from_json(a, where) for a in f.array("attachments")),
     )  # fmt: skip
     try:
@@ -110,8 +112,8 @@ def publisher_to_json(rec: PublisherRecord) -> dict[str, Any]:
 def publisher_from_json(obj: object, where: str) -> PublisherRecord:
     """A publisher from its feed form."""
     f = Fields(obj, where, "a publisher", ("code", "name", "level"), ("parent_code",))
-    code, name = f.text("code", blank=False), f.text("name", blank=False)
-    return PublisherRecord(code, name, f.text("level", blank=False), f.opt_text("parent_code"))
+    code, name = f.text("code", S.CODE_TEXT), f.text("name", S.NAME)
+    return PublisherRecord(code, name, f.text("level", S.LEVEL), f.opt_text("parent_code", S.CODE_TEXT))
 
 
 def column_to_json(rec: ColumnRecord) -> dict[str, Any]:
@@ -123,5 +125,6 @@ def column_from_json(obj: object, where: str) -> ColumnRecord:
     """A catalogue column from its feed form."""
     f = Fields(obj, where, "a column", ("code", "name", "position"), ("parent_code",))
     return ColumnRecord(
-        f.text("code", blank=False), f.text("name", blank=False), f.opt_text("parent_code"), f.integer("position")
+        f.text("code", S.CODE_TEXT), f.text("name", S.NAME), f.opt_text("parent_code", S.CODE_TEXT),
+        f.integer("position", S.POSITION),
     )

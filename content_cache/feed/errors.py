@@ -8,6 +8,8 @@
     ├── FileMismatch             a file's size or SHA-256 differs from the manifest
     ├── LimitExceeded            a manifest, batch, record or attachment is over a limit
     ├── StaleFeed                the feed is older than the content the kiosk already has
+    ├── NotAFeed                 the source answered with something else: a web page (a
+    │                            captive portal, a login or error page) in place of a feed file
     ├── KeyFileError             a key file is missing, unreadable or would be overwritten
     └── SourceError              the publisher's input folder (or the previous feed it
                                  extends) is incomplete, inconsistent or damaged
@@ -43,6 +45,10 @@ class LimitExceeded(FeedError):
 
 class StaleFeed(FeedError):
     """The feed is older than the content already cached."""
+
+
+class NotAFeed(FeedError):
+    """The source answered with something that is not a feed file (a captive portal's web page)."""
 
 
 class KeyFileError(FeedError):

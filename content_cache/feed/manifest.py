@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from content_cache.feed import schema as S
 from content_cache.feed._fields import Fields, loads
 from content_cache.feed.codec import Limits
 from content_cache.feed.errors import FormatError, LimitExceeded
@@ -15,8 +16,8 @@ from content_cache.feed.format import (
     AttachmentRef, BatchRef, DeltaRef, FileRef, Manifest, SnapshotRef, SynonymsRef,
 )  # fmt: skip
 
-SAFE_PATH = re.compile(r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")
-TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+SAFE_PATH = re.compile(r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*", re.ASCII)  # used with fullmatch
+TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z", re.ASCII)
 TOP_FIELDS = ("format", "publisher", "generated_at", "sequence", "catalogue", "snapshot", "deltas", "attachments")
 OPTIONAL_FIELDS = {1: (), 2: ("synonyms",)}  # by format version
 
@@ -73,10 +74,10 @@ def parse_manifest(data: bytes, limits: Limits) -> Manifest:
             f"update the kiosk software or ask the publisher for a version {FORMAT_VERSION} feed"
         )
     f = Fields(obj, MANIFEST, "the manifest", TOP_FIELDS, OPTIONAL_FIELDS.get(version, ()))
-    sequence = f.integer("sequence", minimum=1)
+    sequence = f.integer("sequence", S.SEQUENCE)
     synonyms = f.value.get("synonyms")
     manifest = Manifest(
-        format=version, publisher=f.text("publisher", blank=False), generated_at=_timestamp(f),
+        format=version, publisher=f.text("publisher", S.NAME), generated_at=_timestamp(f),
         sequence=sequence, catalogue=_file(f.value["catalogue"], CATALOGUE_DIR, "catalogue", limits),
         snapshot=_snapshot(f.value["snapshot"], limits),
         deltas=tuple(_delta(d, n, limits) for n, d in enumerate(f.array("deltas"), 1)),
@@ -88,13 +89,16 @@ def parse_manifest(data: bytes, limits: Limits) -> Manifest:
 
 
 def _timestamp(f: Fields) -> datetime:
-    value = f.text("generated_at")
+    value = f.text("generated_at", S.TIMESTAMP_TEXT)
     try:
-        if not TIMESTAMP.match(value):
+        if not TIMESTAMP.fullmatch(value):
             raise ValueError
-        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        moment = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     except ValueError:
         raise f.fail(f"generated_at {value!r} is not a UTC time like 2026-11-26T02:00:00Z") from None
+    if not S.PUBLISH_DAY.first <= moment.date() <= S.PUBLISH_DAY.last:
+        raise f.fail(f"generated_at {value} is outside the allowed dates {S.PUBLISH_DAY.first} to {S.PUBLISH_DAY.last}")
+    return moment
 
 
 def safe_path(value: object, folder: str, what: str) -> str:
@@ -106,7 +110,7 @@ def safe_path(value: object, folder: str, what: str) -> str:
         raise FormatError(f"{where}, {value!r}, is absolute or uses backslashes; paths must be relative, with /")
     if ".." in value.split("/") or "." in value.split("/"):
         raise FormatError(f"{where}, {value!r}, contains '.' or '..'; it must stay inside the feed folder")
-    if not SAFE_PATH.match(value) or len(value) > 255:
+    if not SAFE_PATH.fullmatch(value) or len(value) > 255:
         raise FormatError(f"{where}, {value!r}, may hold only letters, digits, '.', '_', '-' and '/'")
     if not value.startswith(folder + "/"):
         raise FormatError(f"{where}, {value!r}, is not under {folder}/")
@@ -115,7 +119,7 @@ def safe_path(value: object, folder: str, what: str) -> str:
 
 def _file(obj: object, folder: str, what: str, limits: Limits) -> FileRef:
     f = Fields(obj, MANIFEST, what, ("path", "size", "sha256"))
-    ref = FileRef(safe_path(f.value["path"], folder, what), f.integer("size"), f.sha256("sha256"))
+    ref = FileRef(safe_path(f.value["path"], folder, what), f.integer("size", S.FILE_SIZE), f.sha256("sha256"))
     _check_size(ref, limits.max_batch_bytes, what)
     return ref
 
@@ -123,7 +127,7 @@ def _file(obj: object, folder: str, what: str, limits: Limits) -> FileRef:
 def _batch(obj: object, folder: str, what: str, limits: Limits) -> BatchRef:
     f = Fields(obj, MANIFEST, what, ("path", "size", "sha256", "records"))
     path = safe_path(f.value["path"], folder, what)
-    ref = BatchRef(path, f.integer("size"), f.sha256("sha256"), f.integer("records", minimum=1))
+    ref = BatchRef(path, f.integer("size", S.FILE_SIZE), f.sha256("sha256"), f.integer("records", S.RECORDS))
     _check_size(ref, limits.max_batch_bytes, what)
     return ref
 
@@ -132,8 +136,9 @@ def _synonyms(obj: object, limits: Limits) -> SynonymsRef:
     """The synonym list's entry: a file under synonyms/, no larger than the list limit."""
     f = Fields(obj, MANIFEST, "the synonym list", ("path", "size", "sha256", "version", "groups"))
     path = safe_path(f.value["path"], SYNONYMS_DIR, "the synonym list")
-    groups = f.integer("groups", minimum=1)
-    ref = SynonymsRef(path, f.integer("size"), f.sha256("sha256"), f.integer("version", minimum=1), groups)
+    groups = f.integer("groups", S.GROUPS)
+    ref = SynonymsRef(path, f.integer("size", S.FILE_SIZE), f.sha256("sha256"), f.integer("version", S.VERSION),
+                      groups)
     _check_size(ref, limits.max_synonyms_bytes, "the synonym list")
     if groups > limits.max_synonym_groups:
         raise LimitExceeded(f"{MANIFEST}: the synonym list ({path}) declares {groups:,} groups, over the limit "
@@ -151,7 +156,7 @@ def _snapshot(obj: object, limits: Limits) -> SnapshotRef:
     batches = tuple(
         _batch(b, SNAPSHOTS_DIR, f"snapshot batch {n}", limits) for n, b in enumerate(f.array("batches"), 1)
     )
-    return SnapshotRef(f.integer("sequence", minimum=1), f.integer("items"), batches)
+    return SnapshotRef(f.integer("sequence", S.SEQUENCE), f.integer("items", S.COUNT), batches)
 
 
 def _delta(obj: object, number: int, limits: Limits) -> DeltaRef:
@@ -159,12 +164,13 @@ def _delta(obj: object, number: int, limits: Limits) -> DeltaRef:
     batches = tuple(
         _batch(b, DELTAS_DIR, f"delta {number} batch {n}", limits) for n, b in enumerate(f.array("batches"), 1)
     )
-    return DeltaRef(f.integer("from"), f.integer("to", 1), f.integer("upserts"), f.integer("withdrawals"), batches)
+    return DeltaRef(f.integer("from", S.FROM_SEQUENCE), f.integer("to", S.SEQUENCE), f.integer("upserts", S.COUNT),
+                    f.integer("withdrawals", S.COUNT), batches)
 
 
 def _attachment(obj: object, number: int, limits: Limits) -> AttachmentRef:
     f = Fields(obj, MANIFEST, f"attachment {number}", ("sha256", "size"))
-    ref = AttachmentRef.of(f.sha256("sha256"), f.integer("size"))
+    ref = AttachmentRef.of(f.sha256("sha256"), f.integer("size", S.FILE_SIZE))
     _check_size(ref, limits.max_attachment_bytes, f"attachment {number}")
     return ref
 

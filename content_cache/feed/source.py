@@ -15,6 +15,7 @@ from content_cache.feed._fields import Fields, first_duplicate, first_orphan, lo
 from content_cache.feed.codec import Limits, column_from_json, item_from_json, publisher_from_json
 from content_cache.feed.errors import LimitExceeded, SourceError
 from content_cache.feed.manifest import SAFE_PATH
+from content_cache.feed.schema import Text
 from content_cache.feed.synonyms import SynonymList, parse_synonyms
 from content_cache.records import ColumnRecord, ItemRecord, PublisherRecord
 
@@ -24,6 +25,7 @@ ITEMS_FILE = "items.jsonl"
 ATTACHMENTS_DIR = "attachments"
 SYNONYMS_FILE = "synonyms.tsv"  # optional: the publisher's synonym list
 SOURCE_ATTACHMENT_FIELDS = ("name", "file")
+ATTACHMENT_FILE = Text(1024, visible=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +75,10 @@ def _jsonl(src: Path, name: str) -> Iterator[tuple[str, Any]]:
         raise SourceError(f"{src / name} is missing; the input folder needs {name}") from None
     except UnicodeDecodeError:
         raise SourceError(f"{src / name} is not UTF-8 text; save it as UTF-8") from None
-    for number, line in enumerate(text.splitlines(), 1):
+    # Lines end at "\n" (and "\r\n") only: str.splitlines() would also cut at U+2028 and other separators,
+    # which JSON keeps raw inside strings.
+    for number, line in enumerate(text.split("\n"), 1):
+        line = line.removesuffix("\r")
         if line.strip():
             where = f"{name} line {number}"
             yield where, loads(line, where)
@@ -118,8 +123,8 @@ class _AttachmentHasher:
 
     def resolve(self, obj: object, where: str) -> dict[str, Any]:
         f = Fields(obj, where, "an attachment", SOURCE_ATTACHMENT_FIELDS, ("media_type",))
-        file = f.text("file", blank=False)
-        if not SAFE_PATH.match(file) or ".." in file.split("/") or "." in file.split("/"):
+        file = f.text("file", ATTACHMENT_FILE)
+        if not SAFE_PATH.fullmatch(file) or ".." in file.split("/") or "." in file.split("/"):
             raise f.fail(f"attachment file {file!r} must be a plain path inside {ATTACHMENTS_DIR}/, with /")
         if file not in self._done:
             self._done[file] = self._hash(self.folder / file, where)

@@ -17,16 +17,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from content_cache.feed import schema as S
 from content_cache.feed._fields import Fields, first_duplicate, first_orphan, loads
 from content_cache.feed.codec import Limits, column_from_json, item_from_json, publisher_from_json
-from content_cache.feed.errors import FileMismatch, FormatError, LimitExceeded, SignatureError
+from content_cache.feed.errors import FileMismatch, FormatError, LimitExceeded, NotAFeed, SignatureError
 from content_cache.feed.format import (
     MANIFEST, SIGNATURES, AttachmentRef, BatchRef, FeedOp, FileRef, Manifest, Upsert, Withdraw,
 )  # fmt: skip
 from content_cache.feed.keys import key_id
 from content_cache.feed.manifest import parse_manifest
 from content_cache.records import ColumnRecord, PublisherRecord
-from content_cache.store import INDEX_NO
 
 CHUNK = 1024 * 1024
 
@@ -38,6 +38,8 @@ def verify_manifest(
     if len(manifest_bytes) > limits.max_manifest_bytes:
         size, limit = len(manifest_bytes), limits.max_manifest_bytes
         raise LimitExceeded(f"{MANIFEST} is {size:,} bytes, over the limit of {limit:,}")
+    refuse_web_page(manifest_bytes, MANIFEST)
+    refuse_web_page(sig_bytes or b"", SIGNATURES)
     signatures = _signatures(sig_bytes)
     keys = {key_id(key): key for key in trusted}
     ours = [(kid, sig) for kid, sig in signatures if kid in keys]
@@ -53,6 +55,15 @@ def verify_manifest(
                 "the manifest was changed after signing or damaged in transit"
             ) from None
     return parse_manifest(manifest_bytes, limits)
+
+
+def refuse_web_page(data: bytes, path: str) -> None:
+    """Raise NotAFeed when a feed file holds a web page: JSON never starts with '<', HTML always does."""
+    if data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        raise NotAFeed(
+            f"{path}: the source answered with a web page, not a feed (a Wi-Fi login page or a proxy's "
+            "error page?); check the network and the feed address"
+        )
 
 
 def _signatures(sig_bytes: bytes | None) -> list[tuple[str, bytes]]:
@@ -74,7 +85,7 @@ def _signatures(sig_bytes: bytes | None) -> list[tuple[str, bytes]]:
 def _signature(entry: object) -> tuple[str, bytes]:
     f = Fields(entry, SIGNATURES, "a signature", ("key_id", "sig"))
     try:
-        return f.text("key_id"), base64.b64decode(f.text("sig"), validate=True)
+        return f.text("key_id", S.KEY_ID), base64.b64decode(f.text("sig", S.SIGNATURE_TEXT), validate=True)
     except binascii.Error:
         raise f.fail("a signature is not valid base64") from None
 
@@ -152,10 +163,7 @@ def parse_op(obj: object, where: str) -> FeedOp:
         return Upsert(item_from_json(f.value["item"], where), where)
     if op == "withdraw":
         f = Fields(obj, where, "a withdrawal", ("op", "index_no", "reason"))
-        index_no = f.text("index_no")
-        if not INDEX_NO.match(index_no):
-            raise f.fail(f"索引号 {index_no!r} is not of the form CODE/YYYY-NNNNN")
-        return Withdraw(index_no, f.text("reason"), where)
+        return Withdraw(f.text("index_no", S.INDEX_NO_TEXT), f.text("reason", S.REASON), where)
     raise FormatError(f"{where}: op must be \"upsert\" or \"withdraw\", not {op!r}")
 
 

@@ -11,17 +11,45 @@ raised in the writer as if it had read the batch itself.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from content_cache import store
-from content_cache.feed import BatchRef, FeedOp, Limits, Upsert, read_batch
+from content_cache.errors import ContentError
+from content_cache.feed import BatchRef, FeedError, FeedOp, FormatError, Limits, Upsert, read_batch
 
 Prepared = tuple[list[FeedOp], dict[str, store.PreparedItem]]
 Job = tuple[bytes, BatchRef, Limits, dict[str, str]]
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _worker_start(parent: int) -> None:
+    """First thing in each worker process: die with the parent, and let go of the caller's terminal or pipes.
+
+    A worker must never outlive the sync that started it: killed or not, the
+    parent's end takes its workers with it (the kernel sends them SIGKILL), so
+    nothing keeps running, and nothing holds the output pipe of whatever ran
+    `kiosk sync` (a timer, a shell's $(…)), which would wait for ever.
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent ended before the line above: nothing left to work for
+        os._exit(0)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops the pool
+    quiet = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(quiet, fd)
+    os.close(quiet)
 
 
 def default_workers() -> int:
@@ -31,13 +59,23 @@ def default_workers() -> int:
 
 
 def read_prepared(data: bytes, ref: BatchRef, limits: Limits, publishers: dict[str, str]) -> Prepared:
-    """The operations of one verified batch, and its upserted items prepared for writing."""
-    ops = list(read_batch(data, ref, limits))
-    prepared = {
-        op.index_no: store.prepare(op.record, publishers[op.record.publisher_code])
-        for op in ops
-        if isinstance(op, Upsert) and op.record.publisher_code in publishers
-    }
+    """The operations of one verified batch, and its upserted items prepared for writing.
+
+    Whatever a record makes go wrong here (in a worker process too) comes back
+    as a FeedError naming the batch: a bad record, never a traceback.
+    """
+    try:
+        ops = list(read_batch(data, ref, limits))
+        prepared = {
+            op.index_no: store.prepare(op.record, publishers[op.record.publisher_code])
+            for op in ops
+            if isinstance(op, Upsert) and op.record.publisher_code in publishers
+        }
+    except FeedError:
+        raise
+    except (ContentError, RecursionError, ValueError, TypeError, KeyError, IndexError, MemoryError) as exc:
+        first = (str(exc).splitlines() or [type(exc).__name__])[0][:300]
+        raise FormatError(f"{ref.path}: a record could not be read ({type(exc).__name__}: {first})") from None
     return ops, prepared
 
 
@@ -46,7 +84,9 @@ def prepared_batches(jobs: Sequence[Job], workers: int) -> Iterator[Prepared]:
     if workers < 1 or len(jobs) < 2:
         yield from (read_prepared(*job) for job in jobs)
         return
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start, initargs=(os.getpid(),)
+    )
     try:
         waiting = iter(jobs)
         ahead: deque[Future[Prepared]] = deque()
@@ -55,7 +95,11 @@ def prepared_batches(jobs: Sequence[Job], workers: int) -> Iterator[Prepared]:
             if len(ahead) > workers:
                 break
         while ahead:
-            result = ahead.popleft().result()
+            try:
+                result = ahead.popleft().result()
+            except BrokenProcessPool:
+                raise ContentError("a worker process preparing the feed's records stopped unexpectedly; "
+                                   "nothing was changed, and the next sync starts again") from None
             job = next(waiting, None)
             if job is not None:
                 ahead.append(pool.submit(read_prepared, *job))

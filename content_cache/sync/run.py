@@ -31,6 +31,7 @@ from content_cache.cache import (
 )
 from content_cache.feed import (
     BatchRef,
+    FeedError,
     FeedOp,
     Limits,
     Manifest,
@@ -105,9 +106,7 @@ def run_sync(
     report = SyncReport(transport.describe(), cache.feed_sequence())
     notify = progress or (lambda _p: None)
     notify(SyncProgress("manifest", 0, 1))
-    manifest_bytes = transport.read(MANIFEST, limits.max_manifest_bytes)
-    signatures = transport.read(SIGNATURES, limits.max_manifest_bytes)
-    manifest = verify_manifest(manifest_bytes, signatures, trusted, limits)
+    manifest, manifest_bytes, signatures = _read_manifest(transport, trusted, limits)
     chain = manifest.catch_up(None if full else report.sequence_before)
     if chain == () and not full:
         return _finish(report, transport, manifest.sequence, "unchanged", notify)
@@ -123,6 +122,23 @@ def run_sync(
     if isinstance(transport, HttpTransport):
         transport.remember_manifest(manifest_bytes, signatures)
     return _finish(report, transport, manifest.sequence, "snapshot" if chain is None else "delta", notify)
+
+
+def _read_manifest(
+    transport: Transport, trusted: list[Ed25519PublicKey], limits: Limits
+) -> tuple[Manifest, bytes, bytes]:
+    """The verified manifest and its bytes. A copy kept from last time (the server said "not modified")
+    that no longer verifies was damaged here: it is dropped and the manifest fetched whole."""
+    for attempt in (1, 2):
+        manifest_bytes = transport.read(MANIFEST, limits.max_manifest_bytes)
+        signatures = transport.read(SIGNATURES, limits.max_manifest_bytes)
+        try:
+            return verify_manifest(manifest_bytes, signatures, trusted, limits), manifest_bytes, signatures
+        except FeedError:
+            if attempt == 2 or not (isinstance(transport, HttpTransport) and transport.manifest_unchanged()):
+                raise
+            transport.forget_manifest()
+    raise AssertionError("unreachable")
 
 
 def _finish(

@@ -8,9 +8,14 @@ folder, so a rerun after a failure or a kill fetches only what is missing.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
+import lzma
+import re
 import time
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -18,11 +23,15 @@ from typing import BinaryIO, Protocol, TypeVar
 
 import httpx
 
-from content_cache.feed.errors import FeedError, LimitExceeded
+from content_cache.feed.errors import FeedError, FileMismatch, LimitExceeded, NotAFeed
+from content_cache.feed._write import write_atomic
 from content_cache.feed.format import FileRef
 
 
 _T = TypeVar("_T")
+_ENCRYPTED = 0x1  # the zip general-purpose flag of an encrypted member
+_STAGED = re.compile(r"[0-9a-f]{64}\.(done|part)")  # used with fullmatch
+_KEPT = frozenset({"manifest.json", "manifest.sig", "validators.json"})
 
 
 class TransportError(FeedError):
@@ -47,6 +56,10 @@ class Transport(Protocol):
 
     def close(self) -> None:
         """Release connections and open files."""
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0][:300]
 
 
 def _safe_parts(path: str) -> tuple[str, ...]:
@@ -105,8 +118,8 @@ class ZipTransport(_LocalTransport):
         self.bundle = bundle
         try:
             self._zip = zipfile.ZipFile(bundle)
-        except (OSError, zipfile.BadZipFile) as exc:
-            raise TransportError(f"{bundle}: not a readable zip bundle ({exc})") from None
+        except (OSError, zipfile.BadZipFile, EOFError, ValueError) as exc:
+            raise TransportError(f"{bundle}: not a readable zip bundle ({_first_line(exc)})") from None
         prefix = _common_prefix(self._zip.namelist())
         self._names: dict[str, zipfile.ZipInfo] = {}
         for info in self._zip.infolist():
@@ -125,11 +138,18 @@ class ZipTransport(_LocalTransport):
             raise TransportError(f"{path}: not found in the bundle {self.bundle}")
         if info.file_size > max_bytes:
             raise LimitExceeded(f"{path}: {info.file_size} bytes, over the limit of {max_bytes}")
+        if info.flag_bits & _ENCRYPTED:
+            raise TransportError(f"{path}: encrypted in the bundle {self.bundle}; a feed bundle must be an "
+                                 "ordinary zip without a password")  # fmt: skip
         try:
             with self._zip.open(info) as member:
                 data = member.read(max_bytes + 1)
-        except (OSError, zipfile.BadZipFile, EOFError) as exc:
-            raise TransportError(f"{path}: damaged in the bundle {self.bundle} ({exc})") from None
+        except NotImplementedError:  # zipfile's word for a compression method it cannot unpack
+            raise TransportError(f"{path}: packed in the bundle {self.bundle} with a compression method this kiosk "
+                                 f"cannot unpack (method {info.compress_type}); pack the bundle with ordinary zip "
+                                 "(deflate)") from None  # fmt: skip
+        except (OSError, zipfile.BadZipFile, EOFError, RuntimeError, ValueError, zlib.error, lzma.LZMAError) as exc:
+            raise TransportError(f"{path}: damaged in the bundle {self.bundle} ({_first_line(exc)})") from None
         if len(data) > max_bytes:
             raise LimitExceeded(f"{path}: over the limit of {max_bytes} bytes")
         self._read += len(data)
@@ -173,7 +193,10 @@ class HttpTransport:
 
     def __post_init__(self) -> None:
         self.base_url = self.base_url.rstrip("/") + "/"
+        if self.staging.is_file() or self.staging.is_symlink() and not self.staging.is_dir():
+            self.staging.unlink()  # staging is the kiosk's own; a file in its place would stop every sync
         self.staging.mkdir(parents=True, exist_ok=True)
+        self._revalidate_staging()
         timeout = httpx.Timeout(self.policy.read_timeout, connect=self.policy.connect_timeout)
         self._client = httpx.Client(timeout=timeout, transport=self.transport, follow_redirects=True)
 
@@ -204,10 +227,37 @@ class HttpTransport:
             return {}
 
     def remember_manifest(self, manifest: bytes, signatures: bytes) -> None:
-        """Keep the verified manifest and its validators, for If-None-Match next time."""
-        (self.staging / "manifest.json").write_bytes(manifest)
-        (self.staging / "manifest.sig").write_bytes(signatures)
-        self._validators_file.write_text(json.dumps(self._pending_validators), "utf-8")
+        """Keep the verified manifest and its validators, for If-None-Match next time; the applied
+        downloads are no longer needed."""
+        write_atomic(self.staging / "manifest.json", manifest)
+        write_atomic(self.staging / "manifest.sig", signatures)
+        write_atomic(self._validators_file, json.dumps(self._pending_validators).encode("utf-8"))
+        for staged in self.staging.iterdir():
+            if _STAGED.fullmatch(staged.name) and not staged.is_dir():
+                staged.unlink(missing_ok=True)
+
+    def forget_manifest(self) -> None:
+        """Drop the kept manifest and its validators, so the next read fetches the manifest in full."""
+        for name in _KEPT:
+            (self.staging / name).unlink(missing_ok=True)
+        self._unchanged = False
+
+    # the staging folder
+
+    def _revalidate_staging(self) -> None:
+        """What an interrupted run left: a finished download is kept only when its bytes have the SHA-256 its
+        name gives; a partial one is kept to resume (its hash is checked when it completes); the rest goes."""
+        for staged in self.staging.iterdir():
+            name = staged.name
+            plain = staged.is_file() and not staged.is_symlink()
+            if plain and (name in _KEPT or (_STAGED.fullmatch(name) and name.endswith(".part"))):
+                continue
+            if plain and _STAGED.fullmatch(name) and _sha256_of(staged) == name.removesuffix(".done"):
+                continue
+            if staged.is_dir() and not staged.is_symlink():
+                shutil.rmtree(staged, ignore_errors=True)
+            else:
+                staged.unlink(missing_ok=True)
 
     def read(self, path: str, max_bytes: int, ref: FileRef | None = None) -> bytes:
         _safe_parts(path)
@@ -238,27 +288,49 @@ class HttpTransport:
         return data
 
     def _read_resumable(self, path: str, max_bytes: int, ref: FileRef) -> bytes:
-        """Files named by the manifest are staged under their SHA-256 and resumed with Range."""
+        """Files named by the manifest are staged under their SHA-256 and resumed with Range.
+
+        A staged file is used only when its bytes have the manifest's SHA-256; a
+        download that does not is deleted, so a bad copy is never kept or reused.
+        """
         if ref.size > max_bytes:
             raise LimitExceeded(f"{path}: {ref.size} bytes, over the limit of {max_bytes}")
         done = self.staging / f"{ref.sha256}.done"
-        if done.exists() and done.stat().st_size == ref.size:
-            return done.read_bytes()
+        if done.exists():
+            data = done.read_bytes()
+            if _matches(data, ref):
+                return data
+            done.unlink()
         part = self.staging / f"{ref.sha256}.part"
-
-        def fetch() -> bytes:
-            have = part.stat().st_size if part.exists() else 0
-            if have >= ref.size:
-                part.unlink()
-                have = 0
-            headers = {"Range": f"bytes={have}-"} if have else {}
-            with part.open("ab") as sink:
-                self._get(path, ref.size, headers, sink=sink, offset=have)
-            return part.read_bytes()
-
-        data = self._retrying(path, fetch)
+        resumed = part.exists() and 0 < part.stat().st_size < ref.size
+        data = self._retrying(path, lambda: self._fetch_part(path, part, ref))
+        if not _matches(data, ref) and resumed:  # the kept part may be what is wrong: once more, from the start
+            part.unlink(missing_ok=True)
+            data = self._retrying(path, lambda: self._fetch_part(path, part, ref))
+        if not _matches(data, ref):
+            part.unlink(missing_ok=True)
+            raise FileMismatch(
+                f"{path}: the download from {self.base_url} differs from the signed manifest "
+                f"({len(data):,} bytes, expected {ref.size:,} with its SHA-256); the copy was deleted and the next "
+                "sync fetches it again. If this repeats, the server or a proxy holds a damaged copy"
+            )
         part.replace(done)
         return data
+
+    def _fetch_part(self, path: str, part: Path, ref: FileRef) -> bytes:
+        """Complete `part` (resuming what it holds) and return its bytes."""
+        have = part.stat().st_size if part.exists() else 0
+        if have >= ref.size:
+            part.unlink()
+            have = 0
+        headers = {"Range": f"bytes={have}-"} if have else {}
+        try:
+            with part.open("ab") as sink:
+                self._get(path, ref.size, headers, sink=sink, offset=have)
+        finally:
+            if part.exists() and not part.stat().st_size:
+                part.unlink()  # nothing came: nothing to resume
+        return part.read_bytes()
 
     def _get(
         self,
@@ -278,6 +350,9 @@ class HttpTransport:
                 raise TransportError(f"{path}: not found on {self.base_url} (HTTP 404)")
             if response.status_code >= 400:
                 raise _Retryable(f"{path}: the server answered HTTP {response.status_code}")
+            # A page served as one (a captive portal's login, a proxy's error) is said to be one, and never
+            # staged; the type alone is not enough, as a careless server may label any file text/html.
+            web_page = response.headers.get("content-type", "").lower().startswith(("text/html", "application/xhtml"))
             if sink is not None and offset and response.status_code != 206:
                 sink.seek(0)
                 sink.truncate()  # the server ignored Range: take the whole file
@@ -285,6 +360,11 @@ class HttpTransport:
             chunks: list[bytes] = []
             size = offset
             for chunk in response.iter_bytes():
+                if web_page and size == offset and chunk.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+                    raise NotAFeed(
+                        f"{path}: the source answered with a web page, not a feed (a Wi-Fi login page or a proxy's "
+                        f"error page?); check the network and the feed address {self.base_url}"
+                    )
                 size += len(chunk)
                 self._read += len(chunk)
                 if size > max_bytes:
@@ -307,6 +387,8 @@ class HttpTransport:
                     raise TransportError(f"{path}: {_describe(exc)} (gave up after {attempt} tries)") from None
                 self.sleep(delay)
                 delay *= 2
+            except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:  # asking again gives the same
+                raise TransportError(f"{path}: {_describe(exc)}") from None
         raise AssertionError("unreachable")
 
 
@@ -317,9 +399,27 @@ class _Retryable(Exception):
 def _describe(exc: Exception) -> str:
     if isinstance(exc, httpx.TimeoutException):
         return "the server did not answer in time"
-    if isinstance(exc, httpx.TransportError):
-        return f"connection failed ({type(exc).__name__}: {exc})"
-    return str(exc)
+    if isinstance(exc, httpx.TooManyRedirects):
+        return "the server sends the request round in redirects without end; check the feed address"
+    if isinstance(exc, httpx.DecodingError):
+        return "the server sent a body it says is compressed, but it does not unpack (a bad Content-Encoding)"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"connection failed: the server broke off the answer ({_first_line(exc)})"
+    if isinstance(exc, (httpx.TransportError, httpx.HTTPError)):
+        return f"connection failed ({type(exc).__name__}: {_first_line(exc)})"
+    return _first_line(exc)
+
+
+def _matches(data: bytes, ref: FileRef) -> bool:
+    return len(data) == ref.size and hashlib.sha256(data).hexdigest() == ref.sha256
+
+
+def _sha256_of(path: Path) -> str:
+    try:
+        with path.open("rb") as stream:
+            return hashlib.file_digest(stream, "sha256").hexdigest()
+    except OSError:
+        return ""
 
 
 def open_transport(source: str, staging: Path) -> Transport:

@@ -45,3 +45,18 @@ def test_an_offset_past_the_end_or_past_an_exact_index_no_is_empty(demo_cache: C
     assert demo_cache.search(hit.index_no, 5, offset=1).hits == ()
     assert demo_cache.search("宿州", 5, offset=100_000).hits == ()
     assert demo_cache.search("qqqzzz", 5, offset=5).suggestions == ()
+
+
+def test_a_broad_querys_pages_are_the_same_with_or_without_the_titles_its_count_read(
+    demo_cache: ContentCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "BROAD", 10)  # the count reads 11 title hits; pages go on past them
+
+    def pages() -> list[str]:
+        return [hit.index_no for offset in range(0, 35, PAGE)
+                for hit in demo_cache.search("宿州", PAGE, offset=offset).hits]
+
+    reusing = pages()
+    walk = search_module._walk
+    monkeypatch.setattr(search_module, "_walk", lambda *args: walk(*args[:5]))  # every page read afresh
+    assert reusing == pages() and len(reusing) == len(set(reusing)) == 35

@@ -24,7 +24,7 @@ def test_the_cache_is_sqlite_in_wal_mode_with_fts5(empty_cache: ContentCache) ->
     with empty_cache.session() as session:
         assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert session.execute(text("SELECT count(*) FROM item_fts")).scalar() == 0
-        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "c0004"
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "c0005"
 
 
 def test_loading_the_same_demo_twice_changes_nothing(empty_cache: ContentCache) -> None:

@@ -82,3 +82,26 @@ def test_the_thread_stops_promptly() -> None:
     scheduler.start()
     scheduler.stop()
     assert not scheduler._thread.is_alive()
+
+
+def test_a_run_log_that_cannot_be_read_does_not_end_the_thread() -> None:
+    reads: list[int] = []
+
+    def last_success() -> datetime:
+        reads.append(1)
+        if len(reads) == 1:
+            raise RuntimeError("database is locked")
+        return at(26, 2, 31)
+
+    scheduler = SyncScheduler(lambda: None, last_success, at=AT, jitter_minutes=0, seed="k",
+                              clock=lambda: at(26, 9))
+    scheduler.start()
+    try:
+        for _ in range(200):  # the first read fails; the thread waits its minute, still alive
+            if reads:
+                break
+            scheduler._stop.wait(0.01)
+        assert reads and scheduler._thread.is_alive()
+    finally:
+        scheduler.stop()
+    assert not scheduler._thread.is_alive()

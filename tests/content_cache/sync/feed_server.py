@@ -17,7 +17,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Literal
 
-Fault = Literal["404", "500", "reset", "endless", "drop-half"]
+Fault = Literal[
+    "404", "500", "reset", "endless", "drop-half", "redirect-loop", "bad-encoding", "portal", "stall", "wrong-bytes",
+    "html-label",
+]
+PORTAL_PAGE = b"<!DOCTYPE html><html><head><title>Wi-Fi login</title></head><body>Please log in</body></html>"
 
 
 @dataclass
@@ -59,6 +63,27 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             if fault in ("404", "500"):
                 self._status(int(fault))
                 return
+            if fault == "redirect-loop":
+                server.requests.append(("GET", path, 302))
+                self.send_response(302)
+                self.send_header("Location", "/" + path)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if fault == "portal":
+                self._send(path, 200, PORTAL_PAGE, {"Content-Type": "text/html; charset=utf-8"})
+                return
+            if fault == "bad-encoding":
+                self._send(path, 200, b"this is not gzip at all" * 10, {"Content-Encoding": "gzip"})
+                return
+            if fault == "stall":
+                server.requests.append(("GET", path, 200))
+                self.send_response(200)
+                self.send_header("Content-Length", "1000")
+                self.end_headers()
+                self.wfile.flush()
+                time.sleep(server.stall_seconds)
+                return
             if fault == "reset":
                 server.requests.append(("GET", path, 0))
                 self.connection.shutdown(2)
@@ -68,6 +93,8 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 self._status(404)
                 return
             data = target.read_bytes()
+            if fault == "wrong-bytes":  # the right size, other bytes: a damaged cache or proxy
+                data = bytes(b ^ 0x5A for b in data)
             etag = '"' + hashlib.sha256(data).hexdigest()[:16] + '"'
             if self.headers.get("If-None-Match") == etag:
                 self._status(304, etag)
@@ -81,6 +108,8 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             server.requests.append(("GET", path, status))
             self.send_response(status)
             self.send_header("ETag", etag)
+            if fault == "html-label":  # a careless server: the right bytes, labelled as a web page
+                self.send_header("Content-Type", "text/html")
             self.send_header("Content-Length", str(len(body)))
             if start:
                 self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
@@ -90,6 +119,15 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 self.wfile.flush()
                 self.connection.shutdown(2)
                 return
+            self.wfile.write(body)
+
+        def _send(self, path: str, status: int, body: bytes, headers: dict[str, str]) -> None:
+            server.requests.append(("GET", path, status))
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
             self.wfile.write(body)
 
         def _range_start(self, size: int) -> int:
