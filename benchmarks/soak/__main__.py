@@ -235,7 +235,14 @@ def main(argv: list[str] | None = None) -> int:
     home = Path(tempfile.mkdtemp(prefix="kiosk-soak-"))
     print(f"soak: seed {seed} (replay with SOAK_SEED={seed}); KIOSK_HOME {home}", flush=True)
     prepare_environment(home, args)
-    result = soak(args, seed, home)
+    from kiosk.errors import KioskError
+
+    try:
+        result = soak(args, seed, home)
+    except KioskError as exc:  # a setting out of its range, a store that cannot open: the kiosk's own one line
+        print(f"soak: the kiosk did not start: {exc}", file=sys.stderr)
+        shutil.rmtree(home, ignore_errors=True)
+        return 2
     print(table(result))
     if result.problems:
         print("\n" + problem_details(result))
