@@ -24,7 +24,7 @@ ROWS = ("seed", "RSS at start", "RSS at end", "RSS growth", "CPU over the last i
 def test_a_short_soak_runs_the_kiosk_and_reports_every_figure() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     command = [sys.executable, "-m", "benchmarks.soak", "--minutes", "0.1", "--warmup", "3", "--idle", "2",
-               "--idle-timeout", "3", "--idle-warning", "2", "--demo-items", "100", "--seed", "12",
+               "--idle-timeout", "5", "--idle-warning", "3", "--demo-items", "100", "--seed", "12",
                "--rss-limit", "1000"]
     done = subprocess.run(command, check=False, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     output = done.stdout + done.stderr

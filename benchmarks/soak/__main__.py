@@ -32,6 +32,7 @@ from benchmarks.soak.watch import (
     measure_idle_cpu,
     peak_rss_kib,
     rss_kib,
+    rss_parts_kib,
     trimmed_rss_kib,
 )
 
@@ -94,6 +95,8 @@ class Figures:
     interrupted: bool = False  # stopped by Ctrl-C or SIGTERM
     trimmed_start: int | None = None  # RSS after malloc_trim, at the start and at the end
     trimmed_end: int | None = None
+    parts_start: tuple[int, int] | None = None  # RSS anonymous and file-backed, at the start and at the end
+    parts_end: tuple[int, int] | None = None
     log_start: LogCounts = field(default_factory=LogCounts)  # the log's counts when the start was taken
 
 
@@ -146,6 +149,7 @@ def soak(args: argparse.Namespace, seed: int, home: Path) -> SoakResult:
     return SoakResult(
         seed=seed, minutes=args.minutes, warmup_seconds=figures.warmup, rss_start_kib=figures.rss_start,
         rss_end_kib=figures.rss_end or rss_kib(), trimmed_kib=(figures.trimmed_start, figures.trimmed_end),
+        rss_parts_kib=(figures.parts_start, figures.parts_end),
         rss_peak_kib=peak_rss_kib(), rss_samples_kib=figures.samples, idle_cpu=figures.idle_cpu,
         idle_seconds=args.idle, log=log_counts, log_file_bytes=log_file.stat().st_size if log_file.exists() else 0,
         screens=figures.screens, actions=citizen.done, touches=citizen.touches, jobs=jobs, stalls=citizen.stalls,
@@ -161,6 +165,7 @@ def _visit(args: argparse.Namespace, citizen: Any, watch: Watch, figures: Figure
     figures.warmup = _warm_up(args.warmup, citizen, figures, printed_kinds)
     _reset(citizen)
     figures.rss_start = rss_kib()
+    figures.parts_start = rss_parts_kib()
     figures.trimmed_start = trimmed_rss_kib()  # after the plain figure: trimming only ever lowers it
     figures.log_start = watch.log.snapshot()
     print(f"soak: RSS at start {figures.rss_start / 1024:.1f} MiB; touching for {args.minutes:g} min", flush=True)
@@ -175,6 +180,7 @@ def _visit(args: argparse.Namespace, citizen: Any, watch: Watch, figures: Figure
     print("soak: touches stopped; waiting for the idle reset", flush=True)
     _reset(citizen)
     figures.rss_end = rss_kib()
+    figures.parts_end = rss_parts_kib()
     figures.idle_cpu = measure_idle_cpu(citizen.pump, args.idle)
     figures.trimmed_end = trimmed_rss_kib()
 
@@ -229,7 +235,14 @@ def main(argv: list[str] | None = None) -> int:
     home = Path(tempfile.mkdtemp(prefix="kiosk-soak-"))
     print(f"soak: seed {seed} (replay with SOAK_SEED={seed}); KIOSK_HOME {home}", flush=True)
     prepare_environment(home, args)
-    result = soak(args, seed, home)
+    from kiosk.errors import KioskError
+
+    try:
+        result = soak(args, seed, home)
+    except KioskError as exc:  # a setting out of its range, a store that cannot open: the kiosk's own one line
+        print(f"soak: the kiosk did not start: {exc}", file=sys.stderr)
+        shutil.rmtree(home, ignore_errors=True)
+        return 2
     print(table(result))
     if result.problems:
         print("\n" + problem_details(result))

@@ -35,6 +35,8 @@ class SoakResult:
     home: str = ""  # KIOSK_HOME, when kept
     interrupted: bool = False  # stopped by Ctrl-C or SIGTERM before the end
     trimmed_kib: tuple[int | None, int | None] = (None, None)  # RSS after malloc_trim at the start, at the end
+    # RSS (anonymous, file-backed) at the start and at the end
+    rss_parts_kib: tuple[tuple[int, int] | None, tuple[int, int] | None] = (None, None)
 
     @property
     def rss_growth(self) -> float:
@@ -70,6 +72,15 @@ def _trimmed(kib: tuple[int | None, int | None]) -> str:
     return f"{start / 1024:.1f} → {end / 1024:.1f} MiB ({(end - start) / start * 100:+.1f} %; the rest is freed heap)"
 
 
+def _parts(parts: tuple[tuple[int, int] | None, tuple[int, int] | None]) -> str:
+    """Anonymous and file-backed RSS, each start → end."""
+    start, end = parts
+    if start is None or end is None:
+        return "-"
+    return (f"{start[0] / 1024:.1f} → {end[0] / 1024:.1f} MiB / {start[1] / 1024:.1f} → {end[1] / 1024:.1f} MiB "
+            "(start → end)")
+
+
 def rows(result: SoakResult) -> list[tuple[str, str]]:
     """The table's rows: what, figure."""
     log = result.log
@@ -82,6 +93,7 @@ def rows(result: SoakResult) -> list[tuple[str, str]]:
         ("RSS each minute", " ".join(f"{kib / 1024:.0f}" for kib in result.rss_samples_kib) + " MiB"
          if result.rss_samples_kib else "-"),
         ("RSS peak (VmHWM)", _mib(result.rss_peak_kib)),
+        ("RSS anonymous / file-backed", _parts(result.rss_parts_kib)),
         ("RSS after malloc_trim, start → end", _trimmed(result.trimmed_kib)),
         (f"CPU over the last idle {result.idle_seconds:g} s",
          f"{result.idle_cpu * 100:.1f} % of one core" if result.idle_cpu is not None else "not measured"),

@@ -33,6 +33,12 @@ def peak_rss_kib() -> int:
     return _status_kib("VmHWM:")
 
 
+def rss_parts_kib() -> tuple[int, int]:
+    """Resident memory now in two parts, KiB: anonymous (heap, textures, caches) and file-backed (mapped files and
+    libraries, which the system can drop and read again)."""
+    return _status_kib("RssAnon:"), _status_kib("RssFile:") + _status_kib("RssShmem:")
+
+
 def trimmed_rss_kib() -> int | None:
     """Resident memory after glibc has given freed heap back to the system (malloc_trim); None without glibc.
 
