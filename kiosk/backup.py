@@ -211,9 +211,12 @@ def _url(config: Config) -> str:
 
 
 def job_number_floor(config: Config, spools: Iterable[Path] | None = None) -> int:
-    """The highest job number found outside the state store: spooled files, backups, stores set aside."""
+    """The highest job number found outside the state store: the number the queue keeps in its jobs folder as
+    it gives one, spooled files, backups, stores set aside."""
+    from kiosk.jobs import read_issued
+
     folders = list(spools) if spools is not None else _spool_folders(config)
-    highest = max((_highest_spooled(folder) for folder in folders), default=0)
+    highest = max([read_issued(config.home / "jobs"), *(_highest_spooled(folder) for folder in folders)])
     for store in _other_stores(config):
         highest = max(highest, highest_job_number(store))
     return highest

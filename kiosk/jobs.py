@@ -203,6 +203,7 @@ class JobQueue:
             )
             session.add(job)
             session.flush()
+            record_issued(self.folder, job.id)  # before the commit: a number once given is never given again
             job.data_path = str(kept or self._keep(data(job.job_no), kind))  # type: ignore[operator]
             _event(session, job, "", job.state, "reprint of " + _no(reprint_of) if reprint_of else "")
         log.info("print job %s %s: %s (%s, %d pages)", job.job_no, job.state, title, kind, pages)
@@ -513,6 +514,32 @@ def _get(session: Session, job_no: str) -> PrintJob:
     if job is None:
         raise JobError(f"there is no print job {job_no}")
     return job
+
+
+ISSUED = "highest-job-number"  # in the jobs folder: the highest job number this kiosk ever gave
+
+
+def record_issued(folder: Path, number: int) -> None:
+    """Keep `number` as the highest job number given, outside the state store (a store lost and restored from
+    an older backup, or started afresh, must not give it again; with a CUPS printer no spooled file keeps it)."""
+    if number <= read_issued(folder):
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = folder / f".{ISSUED}.{os.getpid()}"
+    with open(temporary, "w", encoding="ascii") as out:
+        out.write(f"{number}\n")
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, folder / ISSUED)
+
+
+def read_issued(folder: Path) -> int:
+    """The highest job number `record_issued` kept in `folder`; 0 when none (or the file is unreadable)."""
+    try:
+        text = (folder / ISSUED).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return 0
+    return int(text) if text.isascii() and text.isdigit() else 0
 
 
 def _next_number(session: Session, floor: int) -> int:

@@ -196,6 +196,22 @@ def test_numbers_continue_above_the_backups_when_the_spool_folder_was_emptied(ho
     assert _spooled(home) == ["0004.escpos"]
 
 
+def test_numbers_never_repeat_when_nothing_but_an_older_backup_is_left(home: Path) -> None:
+    # as with a CUPS printer: no spooled file keeps a number; the backup holds jobs 1 and 2 only
+    assert kiosk(home, "backup").returncode == 0
+    _print_slip(home)  # job 3, not in the backup
+    shutil.rmtree(home / "spool")
+    _remove_state(home)
+    assert kiosk(home, "restore").returncode == 0
+    _print_slip(home)
+    assert _spooled(home) == ["0004.escpos"]
+    _remove_state(home)
+    shutil.rmtree(home / "spool")
+    assert kiosk(home, "restore", "--fresh").returncode == 0
+    _print_slip(home)
+    assert _spooled(home) == ["0005.escpos"]
+
+
 def test_numbers_continue_above_a_store_set_aside(home: Path) -> None:
     shutil.rmtree(home / "spool")
     assert kiosk(home, "restore", "--fresh").returncode == 0  # the old store (jobs 1, 2) is kept aside
