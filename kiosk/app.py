@@ -7,6 +7,8 @@ Tests call `build()` and `on_start()` themselves and never `run()`.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import os
 import time
 from collections.abc import Callable
@@ -67,6 +69,20 @@ def finish_frame(*_args: Any) -> None:
     from kivy.graphics.opengl import glFinish
 
     glFinish()
+
+
+def give_memory_back(*_args: Any) -> None:
+    """After a visit: collect the cycles the screens left (on this thread, where Kivy's objects live), then hand
+    the C heap's free pages back to the system in a worker (glibc keeps them otherwise)."""
+    gc.collect()
+    run_in_worker(_trim_heap, lambda _trimmed: None, lambda _exc: None)
+
+
+def _trim_heap() -> bool:
+    try:
+        return bool(ctypes.CDLL("libc.so.6").malloc_trim(0))
+    except (OSError, AttributeError):  # not glibc: nothing to hand back this way
+        return False
 
 
 class LazyScreens(ScreenManager):
@@ -277,6 +293,7 @@ class KioskApp(App):
         if note:
             self.show_last_job(note)
             self._refresh_notes(jobs, self.banner, visit_over=True)
+        Clock.schedule_once(give_memory_back, 1.0)  # nobody is at the screen: a pause is seen by no one
 
     def recover(self, _error: BaseException) -> None:
         """After an unexpected error (logged by the guard): Home, and a notice at its foot that says so; the visit
