@@ -246,7 +246,7 @@ def test_the_banner_leaves_the_tiles_and_the_content_date_uncovered(app: Any, se
 def test_an_attachments_copy_is_described_as_the_attachment_as_it_is(app: Any, services: Services) -> None:
     _attach(services, _pdf(2))
     screen = _open_print(app, attachment=NAME)
-    assert "附件\n按原样打印" in screen.ids.a4.text and "二维码" not in screen.ids.a4.text
+    assert "附件\n按原样\n打印" in screen.ids.a4.text and "二维码" not in screen.ids.a4.text
     assert screen.ids.receipt.disabled
     screenshot("47-real-print-attachment")
     _print(screen, "a4")
