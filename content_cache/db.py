@@ -118,7 +118,9 @@ def _quick_check(path: Path) -> str:
         return str(exc) if is_damage(exc) else ""  # locked or busy is not damage
     finally:
         connection.close()
-    findings = [str(row[0]) for row in rows if row and row[0] != "ok"]
+    # Each finding on one line, without the banner SQLite puts before a database's findings.
+    findings = [" ".join(str(row[0]).split()).removeprefix("*** in database main *** ")
+                for row in rows if row and row[0] != "ok"]
     return "; ".join(findings)[:300]
 
 
