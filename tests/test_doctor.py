@@ -387,3 +387,15 @@ def test_a_check_or_a_repair_that_breaks_is_a_line_and_the_rest_still_run(tmp_pa
     assert "[修复] 内容同步：未能修复（PermissionError: read-only）" in lines
     assert "[故障] 磁盘：检查时出错（RuntimeError: disk \\x1b[2J vanished）。请把 logs/kiosk.log 交给维护人员" in lines
     assert any(line.startswith("[正常] 设置：") for line in lines)  # the checks after the broken one ran
+
+
+def test_an_empty_cache_on_a_kiosk_with_a_feed_is_a_failure_and_names_the_sync(home: Path, tmp_path: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(home / "content.db") as db:  # as a first sync that never came leaves it
+        db.execute("DELETE FROM items")
+    status, lines = doctor(home, env={"KIOSK_SYNC_SOURCE": f"http://127.0.0.1:{_closed_port()}/"})
+    [line] = found(lines, "故障", "内容缓存")
+    assert status == 1 and "没有任何信息" in line and "kiosk sync" in line
+    status, lines = doctor(home)  # no feed: an empty cache fills with the demo content at start
+    assert not found(lines, "故障", "内容缓存")

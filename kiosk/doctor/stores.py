@@ -73,8 +73,10 @@ def content_findings(config: Config) -> Iterator[Finding]:
         yield Finding("fail", "内容缓存", f"{path} 已损坏（{health.damage}）",
                       f"内容缓存可以重建：先把它移开，再{rebuild}", repair=lambda: _set_aside(path, rebuild))
         return
-    yield _revision_finding("内容缓存", str(path), health, "content_cache:migrations") or Finding(
-        "ok", "内容缓存", f"{path} 完好，共 {health.rows or 0} 条信息")
+    empty = feed and not health.rows
+    yield _revision_finding("内容缓存", str(path), health, "content_cache:migrations") or (Finding(
+        "fail", "内容缓存", f"{path} 完好但没有任何信息：读者看不到内容", "检查下面的内容源一项，然后运行 kiosk sync"
+    ) if empty else Finding("ok", "内容缓存", f"{path} 完好，共 {health.rows or 0} 条信息"))
     wal = _wal_finding("内容缓存", path)
     if wal:
         yield wal
@@ -121,7 +123,7 @@ def state_findings(config: Config) -> Iterator[Finding]:
     if not path.exists():
         used = any((config.home / name).exists() for name in ("jobs", "content.db", "spool"))
         yield (Finding("fail", "状态库", f"{path} 不存在，而本机用过（有打印或内容文件）",
-                       "打印记录和工作人员密码都在其中：请先从备份恢复 state.db，再启动本机") if used else
+                       "打印记录和工作人员密码都在其中：请用 kiosk restore 从备份恢复 state.db，再启动本机") if used else
                Finding("ok", "状态库", f"{path} 尚未建立", "首次启动时新建"))
         return
     health = store_health(path, "print_jobs")
