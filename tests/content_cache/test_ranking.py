@@ -7,17 +7,9 @@ from dataclasses import replace
 from datetime import date
 
 from content_cache import ContentCache
-from content_cache.catalogue_layout import column_records
-from content_cache.demo import generate_items, publisher_records
+from content_cache.demo import generate_items
 from content_cache.search import asks_for_routine, is_routine
-from content_cache.store import upsert_columns, upsert_items, upsert_publishers
-
-
-def load(cache: ContentCache, records) -> None:
-    with cache.transaction() as session:
-        upsert_publishers(session, publisher_records())
-        upsert_columns(session, column_records())
-        upsert_items(session, records)
+from tests.content_cache.test_store import load
 
 
 def _items(count: int) -> list:
