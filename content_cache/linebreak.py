@@ -150,12 +150,16 @@ def _joints(text: str) -> tuple[int, ...]:
     return tuple(joints)
 
 
+_SPACES = " \u3000"
+
+
 def _opening_before_spaces(text: str, position: int) -> bool:
-    """Whether spaces end just before `position` and an opening mark comes before them ("‘ " must not end a line)."""
+    """Whether spaces (ASCII or ideographic) end just before `position` and an opening mark comes before them
+    ("‘ " must not end a line)."""
     at = position - 1
-    if text[at] != " ":
+    if text[at] not in _SPACES:
         return False
-    while at >= 0 and text[at] == " ":
+    while at >= 0 and text[at] in _SPACES:
         at -= 1
     return at >= 0 and text[at] in OPENING
 

@@ -47,6 +47,7 @@ def test_joining_the_lines_gives_back_the_text(text: str, width: int) -> None:
 @settings(deadline=None)
 @given(paragraphs, st.integers(min_value=8, max_value=60))
 @example("政政‘ 政", 8)  # an opening mark followed by a space, where UAX #14 allows a break
+@example("政政‘\u3000政", 8)
 def test_no_line_starts_with_a_closing_mark_or_ends_with_an_opening_one(text: str, width: int) -> None:
     assume(_marks_in_a_row(text) <= 2)  # a longer run of marks than a line holds must break somewhere
     lines = fill_lines(text, width, columns)
@@ -81,8 +82,10 @@ def test_numbers_and_codes_stay_whole_when_they_fit(text: str, width: int) -> No
 @given(st.text(alphabet="中文政府，。（）《》“”‘’、 abc12/-.〔〕号0\u3000!?()…—々ー", max_size=40))
 def test_units_are_those_of_uax14_apart_from_the_tailored_codes(text: str) -> None:
     assume(not re.search(r"\d[0-9A-Za-z]*[/.\-][0-9A-Za-z]|\d[〕\])）]\d|〔\d", text))  # codes and 文号: tailored
-    # After a space UAX #14 lets ".5", "…" or "’" start a line; 禁则 does not.
+    # After a space UAX #14 lets ".5", "…" or "’" start a line; 禁则 does not. Nor may an opening mark end one
+    # when spaces follow it ("‘ 政"): 禁则 holds it to what comes after the spaces.
     assume(not re.search(f"\\s[{re.escape(''.join(CLOSING))}]", text))
+    assume(not re.search(f"[{re.escape(''.join(OPENING))}]\\s", text))
     assert break_units(text) == list(line_break_units(text))
 
 
