@@ -18,6 +18,7 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -30,6 +31,25 @@ Job = tuple[bytes, BatchRef, Limits, dict[str, str]]
 
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+HELD_SIGNALS = frozenset({signal.SIGTERM, signal.SIGHUP, signal.SIGINT})
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold SIGTERM, SIGHUP and SIGINT for the moment the pool starts or stops its threads and processes.
+
+    A stopping signal raises its exception in the main thread wherever it
+    lands (`kiosk.sync.stopped_by_signals`). Landing inside `Thread.start` it
+    leaves the pool's manager thread created but never started, and the
+    pool's shutdown then fails with "cannot join thread before it is started"
+    instead of stopping the workers. Held, the signal arrives a moment later,
+    between two steps the pool can undo.
+    """
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, HELD_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _worker_start(parent: int) -> None:
@@ -91,7 +111,8 @@ def prepared_batches(jobs: Sequence[Job], workers: int) -> Iterator[Prepared]:
         waiting = iter(jobs)
         ahead: deque[Future[Prepared]] = deque()
         for job in waiting:
-            ahead.append(pool.submit(read_prepared, *job))
+            with signals_held():
+                ahead.append(pool.submit(read_prepared, *job))
             if len(ahead) > workers:
                 break
         while ahead:
@@ -102,7 +123,9 @@ def prepared_batches(jobs: Sequence[Job], workers: int) -> Iterator[Prepared]:
                                    "nothing was changed, and the next sync starts again") from None
             job = next(waiting, None)
             if job is not None:
-                ahead.append(pool.submit(read_prepared, *job))
+                with signals_held():
+                    ahead.append(pool.submit(read_prepared, *job))
             yield result
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)  # at most the batches in hand are finished
+        with signals_held():
+            pool.shutdown(wait=True, cancel_futures=True)  # at most the batches in hand are finished
