@@ -14,8 +14,8 @@ keeps every other character in the token):
   written after the pairs of the same field.
 
 Two tables: `item_fts` holds every field and decides what matches;
-`title_fts` holds the short fields again (title, 文号, 索引号, publisher) and
-ranks. FTS5's bm25 normalises by the length of the whole row, so in one table a
+`title_fts` holds the short fields again (title, 文号, 索引号, publisher, and
+the 主题词 a publisher gives an item) and ranks. FTS5's bm25 normalises by the length of the whole row, so in one table a
 long body drowns a title hit; a score from the short fields of their own keeps a
 title or 文号 hit above a body hit.
 
@@ -54,9 +54,9 @@ _SPACE = ord(" ")
 
 # The version of the cut below. The cache records the version its index was cut
 # with and re-indexes on open when it differs (`store.ensure_index_current`).
-CUT_VERSION = "3"
+CUT_VERSION = "4"
 
-FTS_COLUMNS = ("title", "doc_no", "index_no", "publisher", "body")
+FTS_COLUMNS = ("title", "doc_no", "index_no", "publisher", "keywords", "body")
 HEAD_COLUMNS = FTS_COLUMNS[:-1]
 PINYIN_COLUMNS = ("pinyin", "initials")
 

@@ -290,7 +290,16 @@ def understand(query: str, vocabulary: Vocabulary | None = None) -> UnderstoodQu
 def is_word(text: str, vocabulary: Vocabulary | None = None) -> bool:
     """True when `text` is a word of the segmenter's dictionary or of the lists (财政, 宿州, 低保), not two
     characters that merely meet in a title (于宿 of 关于宿州)."""
-    return _tokenizer(vocabulary or default_vocabulary()).FREQ.get(text, 0) > 0
+    return word_frequency(text, vocabulary) > 0
+
+
+COMMON_WORD = 100  # a word the segmenter's dictionary counts this often or more is in everyday use
+
+
+def word_frequency(text: str, vocabulary: Vocabulary | None = None) -> int:
+    """How often the segmenter's dictionary counts `text` as a word (0: no word; the lists' terms 10,000 or
+    more): 低保 10,000, 养老 651, 地保 (a village constable, and the 地保 of 水源地保护) 20."""
+    return int(_tokenizer(vocabulary or default_vocabulary()).FREQ.get(text, 0) or 0)
 
 
 def words_of(term: str, vocabulary: Vocabulary | None = None) -> list[str]:

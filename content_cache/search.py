@@ -25,7 +25,7 @@ from content_cache import fts, lexicon
 from content_cache.catalogue import summary
 from content_cache.models import CatalogueColumn, Item, Publisher
 from content_cache.pinyin import looks_like_pinyin, pinyin_keys
-from content_cache.query import Vocabulary, understand, vocabulary_of, words_of
+from content_cache.query import COMMON_WORD, Vocabulary, understand, vocabulary_of, word_frequency, words_of
 from content_cache.records import (
     VALIDITY_LABELS,
     Facet,
@@ -74,17 +74,26 @@ def _fts_source(table: str, match: str) -> _Source:
     ids = f"SELECT rowid AS id FROM {table} WHERE {table} MATCH :{match} AND rowid BETWEEN :lo AND :hi"
     return _Source(ids, f"{ids} AND rowid < :below ORDER BY rowid DESC LIMIT :chunk")
 # How a narrow query ranks: the body's bm25 plus, for items whose short fields
-# hold every word (or the exact 文号), their own bm25 (title and 文号 above 索引号
-# and publisher) ten times over, so that such a hit outranks any number of body
-# hits; a pinyin hit on a title ranks above both, shorter titles first. The short
-# fields' matches are a subset of the query's, so a narrow query stays cheap.
+# hold every word (or the exact 文号), their own bm25 (title and 文号 above 主题词,
+# 索引号 and publisher) ten times over, so that such a hit outranks any number of body
+# hits; eight times when the words hold only with the 主题词 (新生儿 in the title,
+# 户籍登记 a keyword), so a title holding every word itself comes first. A pinyin hit on
+# a title ranks above both, shorter titles first. The short fields' matches are a
+# subset of the query's, so a narrow query stays cheap.
+HEAD_BM25 = "bm25(title_fts, 10.0, 8.0, 4.0, 3.0, 5.0)"  # content_cache.fts.HEAD_COLUMNS, 主题词 last
+BODY_BM25 = "bm25(item_fts, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0)"  # the body alone
+WITH_KEYWORDS = 0.8  # a short fields' hit that needs the 主题词, against one that does not
 _SCORED = {
-    "fts": """SELECT m.id, coalesce(h.score, 0.0) * 10.0 + m.body AS score FROM
-        (SELECT rowid AS id, bm25(item_fts, 0.0, 0.0, 0.0, 0.0, 1.0) AS body FROM item_fts
+    "fts": f"""SELECT m.id, coalesce(h.score, 0.0) * (CASE WHEN t.id IS NULL THEN {10.0 * WITH_KEYWORDS} ELSE 10.0 END)
+               + m.body AS score FROM
+        (SELECT rowid AS id, {BODY_BM25} AS body FROM item_fts
          WHERE item_fts MATCH :all AND rowid BETWEEN :lo AND :hi) AS m
-        LEFT JOIN (SELECT rowid AS id, bm25(title_fts, 10.0, 8.0, 4.0, 3.0) AS score FROM title_fts
+        LEFT JOIN (SELECT rowid AS id, {HEAD_BM25} AS score FROM title_fts
                    WHERE title_fts MATCH :head AND rowid BETWEEN :lo AND :hi) AS h
-        ON h.id = m.id""",
+        ON h.id = m.id
+        LEFT JOIN (SELECT rowid AS id FROM title_fts
+                   WHERE title_fts MATCH :head_short AND rowid BETWEEN :lo AND :hi) AS t
+        ON t.id = h.id""",
     # a title whose pinyin holds the letters: first, unless the letters read as words (then after the items that
     # hold those words: 湿地保护 is shidibaohu, which holds dibao, and must not come before 低保)
     "pinyin": "SELECT ids.id, :pinyin_base + length(items.title) / 1000.0 FROM ({ids}) AS ids "
@@ -244,6 +253,7 @@ def _plan(query: str, spelt: list[tuple[str, ...]], vocabulary: Vocabulary, *, a
         heads = list(dict.fromkeys(e for e in (expression, strict, typed) if e))
         head = heads[0] if len(heads) == 1 else " OR ".join(f"({e})" for e in heads)
         params |= {"all": expression, "head": f'({head}) OR "{key}"' if key else head}
+        params["head_short"] = _without_keywords(params["head"])
         if key:
             params["doc"] = f'"{key}"'
         if any_group:
@@ -255,6 +265,11 @@ def _plan(query: str, spelt: list[tuple[str, ...]], vocabulary: Vocabulary, *, a
         sources.append(_pinyin_source(fts.normalise(query).split(), params))
         params["pinyin_base"] = 0.0 if spelt else -1000.0
     return (sources, params) if sources else None
+
+
+def _without_keywords(head: str) -> str:
+    """The short fields' MATCH `head` held by the fields other than the 主题词 (content_cache.fts.HEAD_COLUMNS)."""
+    return f"{{{' '.join(column for column in fts.HEAD_COLUMNS if column != 'keywords')}}} : ({head})"
 
 
 def _typed_words_apart(typed: tuple[str, ...], vocabulary: Vocabulary) -> Callable[[str], list[str]]:
@@ -285,7 +300,9 @@ def _pinyin_words(session: Session, query: str) -> list[tuple[str, ...]]:
     none when some part reads as no word the synonym list or the titles know.
 
     The synonym list's terms come first (the words citizens use), then up to three
-    words of the titles' vocabulary read the same, the commonest first; failing
+    words of the titles' vocabulary read the same, the commonest first (when the
+    list read the letters, only words in everyday use: dibao is 低保, not the 地保
+    of 水源地保护); failing
     both, the common words read the same that the documents' text holds (luohu →
     落户, a word of the bodies alone).
     """
@@ -298,7 +315,9 @@ def _pinyin_words(session: Session, query: str) -> list[tuple[str, ...]]:
                  "AND length(word) >= 2 ORDER BY titles DESC LIMIT 3"),
             {"p": part},
         )
-        words += [row[0] for row in rows if row[0] not in words]
+        listed = bool(words)  # the lists read the letters: a pair of the titles read alike must be a common word
+        words += [row[0] for row in rows if row[0] not in words
+                  and (not listed or word_frequency(row[0], vocabulary) >= COMMON_WORD)]
         if not words:
             words = fts.held_words(session, lexicon.read_as(part)[:LEXICON_TRIES], 3)
         if not words:
@@ -486,7 +505,8 @@ def _ranked(
         f"WITH matched AS MATERIALIZED ({' UNION ALL '.join(scored)}), "
         f"best AS (SELECT id, min(score) AS score FROM matched GROUP BY id){cover} "
         f"SELECT items.id FROM best {join}JOIN items ON items.id = best.id {where} "
-        f"ORDER BY {first}items.title = :typed DESC, best.score * {_PRIOR}, items.published_on DESC, items.id DESC "
+        f"ORDER BY {first}items.title = :typed DESC, {_NEWEST_OF_THE_TITLE} DESC, best.score * {_PRIOR}, "
+        "items.published_on DESC, items.id DESC "
         "LIMIT :limit OFFSET :offset"
     )
     return [row[0] for row in session.execute(text(sql), page)]
@@ -495,6 +515,8 @@ def _ranked(
 # The prior that breaks near ties for the current document (scores are negative, lower is better): each
 # year after 2008 adds 5 % to an item's score (2026: ×1.9), an item no longer in force (废止, 失效) counts
 # half, and a routine record counts ROUTINE_WEIGHT. Tuned on the relevance set (benchmarks/relevance.py).
+# Items whose title is the whole query: the newest first (the same title issued again, or by another body).
+_NEWEST_OF_THE_TITLE = "(CASE WHEN items.title = :typed THEN items.published_on END)"
 _YEAR_PRIOR = "(1.0 + 0.05 * max(0, CAST(substr(items.published_on, 1, 4) AS INTEGER) - 2008))"
 _VALIDITY_PRIOR = "(CASE WHEN items.validity IN ('abolished', 'expired') THEN 0.5 ELSE 1.0 END)"
 
@@ -775,18 +797,23 @@ def explain(session: Session, query: str, index_nos: list[str]) -> list[str]:
             ).first()
             held.append("/".join(terms[:2]) if found else f"-{terms[0]}")
         scores = session.execute(
-            text("SELECT (SELECT bm25(title_fts, 10.0, 8.0, 4.0, 3.0) FROM title_fts WHERE title_fts MATCH :h "
-                 "AND rowid = :id), (SELECT bm25(item_fts, 0.0, 0.0, 0.0, 0.0, 1.0) FROM item_fts "
+            text(f"SELECT (SELECT {HEAD_BM25} FROM title_fts WHERE title_fts MATCH :h "
+                 f"AND rowid = :id), (SELECT {BODY_BM25} FROM item_fts "
                  "WHERE item_fts MATCH :h AND rowid = :id)"),
             {"h": head, "id": item.id},
         ).first() if head else None
         title, body = (scores or (None, None))
+        needs_keywords = title is not None and not session.execute(
+            text("SELECT 1 FROM title_fts WHERE title_fts MATCH :h AND rowid = :id"),
+            {"h": _without_keywords(head), "id": item.id},
+        ).first()
         year = item.published_on.year
         routine = demote_routine and is_routine(item.genre, item.title)
         prior = (1.0 + 0.05 * max(0, year - 2008)) * (0.5 if item.validity in ("abolished", "expired") else 1.0)
         prior *= ROUTINE_WEIGHT if routine else 1.0
         parts = [f"{index_no}  holds {' '.join(held)}",
-                 f"title {title:.2f}" if title is not None else "title -",
+                 (f"title {title:.2f}" + (f" with 主题词 ×{WITH_KEYWORDS}" if needs_keywords else ""))
+                 if title is not None else "title -",
                  f"body {body:.2f}" if body is not None else "body -",
                  f"prior ×{prior:.2f} ({year}, {item.validity}{', routine' if routine else ''})"]
         if item.title == query.strip():

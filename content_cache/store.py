@@ -88,7 +88,7 @@ def batched(records: Iterable[_T], size: int) -> Iterator[tuple[_T, ...]]:
 
 _FIELDS = tuple(name for name in ItemRecord.__slots__ if name != "attachments")
 _INDEXED = (
-    Item.id, Item.title, Item.doc_no, Item.index_no, Item.publisher_code, Item.body, Item.title_pinyin,
+    Item.id, Item.title, Item.doc_no, Item.index_no, Item.publisher_code, Item.keywords, Item.body, Item.title_pinyin,
     Item.title_initials,
 )
 
@@ -132,6 +132,7 @@ def _fields(item: Any, publisher: str, pinyin: str | None = None, initials: str 
         "doc_no": item.doc_no or "",
         "index_no": item.index_no,
         "publisher": publisher,
+        "keywords": item.keywords,
         "body": item.body,
         "pinyin": item.title_pinyin if pinyin is None else pinyin,
         "initials": item.title_initials if initials is None else initials,

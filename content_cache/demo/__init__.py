@@ -179,14 +179,16 @@ class _Generator:
         numbered = genre in NUMBERED and rng.random() < 0.85
         if "《" in title:
             fields["rule"] = title[title.index("《"):title.index("》") + 1]
+        subject = SUBJECTS.get(topic.role, "综合政务")
         return ItemRecord(
             index_no=index_no, title=title, publisher_code=pub.code, column_code=column, published_on=published,
             body=compose(fields, topic.kind, genre, self.body_chars, numbered),
             doc_no=f"{prefix}〔{year}〕{serial - 100}号" if numbered else None,
             written_on=published - timedelta(days=int(rng.random() * 13)),
             effective_on=published if genre in {"办法", "细则", "规定"} else None,
-            abolished_on=abolished_on, validity=validity, subject=SUBJECTS.get(topic.role, "综合政务"), genre=genre,
-            keywords=f"{topic.name} {self.topics.related(rng, topic).name}", source_url=SOURCE_BASE + index_no,
+            abolished_on=abolished_on, validity=validity, subject=subject, genre=genre,
+            keywords=_keywords(title, topic, subject, self.topics.related(rng, topic)),
+            source_url=SOURCE_BASE + index_no,
         )
 
     def _validity(self, column: str, title: str, genre: str, published: date, topic: Topic,
@@ -257,6 +259,13 @@ def annual_report_2008() -> ItemRecord:
         keywords="政府信息公开 年度报告",
         source_url=SOURCE_BASE + index_no,
     )
+
+
+def _keywords(title: str, topic: Topic, subject: str, related: Topic) -> str:
+    """The 主题词 of an item, as a cataloguer gives them: what the document is about, then its subject. The
+    topic only when the title is about it (a department's budget is not about the topic its template was drawn
+    with); a related topic of the same department only when the title names it too."""
+    return " ".join(dict.fromkeys([*(name for name in (topic.name, related.name) if name in title), subject]))
 
 
 def publisher_records() -> list[PublisherRecord]:

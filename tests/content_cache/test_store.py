@@ -24,7 +24,7 @@ def test_the_cache_is_sqlite_in_wal_mode_with_fts5(empty_cache: ContentCache) ->
     with empty_cache.session() as session:
         assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert session.execute(text("SELECT count(*) FROM item_fts")).scalar() == 0
-        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "c0005"
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "c0006"
 
 
 def test_loading_the_same_demo_twice_changes_nothing(empty_cache: ContentCache) -> None:
@@ -38,7 +38,7 @@ def test_loading_the_same_demo_twice_changes_nothing(empty_cache: ContentCache) 
 def test_an_update_reindexes_in_the_same_transaction(empty_cache: ContentCache) -> None:
     seed = annual_report_2008()
     load(empty_cache, [seed])
-    load(empty_cache, [replace(seed, title="关于城市绿化的公告", body="城市绿化。")])
+    load(empty_cache, [replace(seed, title="关于城市绿化的公告", body="城市绿化。", keywords="城市绿化")])
     assert seed.index_no not in {h.index_no for h in empty_cache.search("年度报告", 10).hits}
     assert [h.index_no for h in empty_cache.search("城市绿化", 10).hits] == [seed.index_no]
     assert empty_cache.search("chengshilvhua", 10).hits[0].index_no == seed.index_no

@@ -5,7 +5,8 @@ raw text), and the last character of a run is indexed in place instead of in a
 separate `tails` column. A second table indexes the short fields alone, so
 that a title or 文号 hit ranks above a body hit, and a third the pinyin of the
 titles with the trigram tokenizer (see content_cache.fts).
-Every item is indexed again.
+Every item is indexed again by c0006, which adds a column to these tables (the
+code of today indexes the columns of today).
 
 Revision ID: c0002
 Revises: c0001
@@ -14,8 +15,6 @@ Revises: c0001
 from __future__ import annotations
 
 from alembic import op
-
-from content_cache.store import rebuild_index
 
 revision = "c0002"
 down_revision = "c0001"
@@ -34,7 +33,6 @@ def upgrade() -> None:
         "title, doc_no, index_no, publisher, content = '', tokenize = 'ascii')"
     )
     op.execute("CREATE VIRTUAL TABLE pinyin_fts USING fts5(pinyin, initials, content = '', tokenize = 'trigram')")
-    rebuild_index(op.get_bind())
 
 
 def downgrade() -> None:

@@ -1,0 +1,43 @@
+"""The 主题词 a publisher gives an item are indexed, and rank with the title.
+
+A publisher's keywords name what a document is about in the words of its
+catalogue (户籍登记 on a notice titled 新生儿出生登记“一件事”联办; 停水 on a
+water company's notice). They join the short fields that rank a hit above a
+body hit (`title_fts`) and the fields that match (`item_fts`). A contentless
+FTS5 table cannot gain a column: both are made again, the pinyin table with
+them, and every item is indexed again.
+
+Revision ID: c0006
+Revises: c0005
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+from content_cache.store import rebuild_index
+
+revision = "c0006"
+down_revision = "c0005"
+branch_labels = None
+depends_on = None
+
+
+def _tables(keywords: bool) -> None:
+    short = "title, doc_no, index_no, publisher" + (", keywords" if keywords else "")
+    for table in ("pinyin_fts", "title_fts", "item_fts"):
+        op.execute(f"DROP TABLE IF EXISTS {table}")
+    op.execute(f"CREATE VIRTUAL TABLE item_fts USING fts5({short}, body, content = '', tokenize = 'ascii')")
+    op.execute(f"CREATE VIRTUAL TABLE title_fts USING fts5({short}, content = '', tokenize = 'ascii')")
+    op.execute("CREATE VIRTUAL TABLE pinyin_fts USING fts5(pinyin, initials, content = '', tokenize = 'trigram')")
+
+
+def upgrade() -> None:
+    _tables(keywords=True)
+    rebuild_index(op.get_bind())
+
+
+def downgrade() -> None:
+    """Back to the c0002 tables; their index is left empty (the code of today indexes today's columns)."""
+    _tables(keywords=False)
+    op.execute("DELETE FROM content_meta WHERE key = 'fts_cut'")
