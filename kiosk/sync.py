@@ -176,6 +176,7 @@ def sync_now(config: Config, content: ContentCache, state: StateStore, request: 
              progress: ProgressCallback | None = None, status: SyncStatus | None = None) -> SyncReport:
     """Run one sync under the lock and record it; raises the sync's error after recording it."""
     from content_cache.feed import Limits, load_public_key
+    from content_cache.sync.prepare import signals_held
     from content_cache.sync.run import run_sync
     from content_cache.sync.transport import open_transport
 
@@ -201,6 +202,11 @@ def sync_now(config: Config, content: ContentCache, state: StateStore, request: 
                                   full=request.full, progress=observe)
             finally:
                 transport.close()
+            with signals_held():  # a stop now waits for the run's record; before it, the run is interrupted
+                outcome = "unchanged" if report.mode == "unchanged" else "ok"
+                state.finish_sync(run_id, outcome, sequence_after=report.sequence_after, mode=report.mode,
+                                  added=report.added, updated=report.updated, withdrawn=report.withdrawn,
+                                  bytes=report.bytes_read)
         except SyncInterrupted as exc:
             stopped = SyncInterrupted(f"{exc}; {_what_stayed(content, before)}")
             _record_failure(content, state, run_id, stopped, "interrupted")
@@ -217,10 +223,6 @@ def sync_now(config: Config, content: ContentCache, state: StateStore, request: 
         finally:
             if status:
                 status.running = False
-        outcome = "unchanged" if report.mode == "unchanged" else "ok"
-        state.finish_sync(run_id, outcome, sequence_after=report.sequence_after, mode=report.mode,
-                          added=report.added, updated=report.updated, withdrawn=report.withdrawn,
-                          bytes=report.bytes_read)
         if status:
             status.last_error = ""
         return report

@@ -99,3 +99,36 @@ def test_a_run_left_running_by_a_killed_sync_is_marked_interrupted(
     assert kiosk(kiosk_home, "sync", "--source", str(feed), "--trust", str(keys / "publisher.pub")).returncode == 0
     status = kiosk(kiosk_home, "sync", "--status").stdout.splitlines()
     assert "ok" in status[0] and "interrupted" in status[1]
+
+
+def test_a_stop_as_the_run_is_recorded_is_recorded_truly(
+    publisher: tuple[Path, Path], kiosk_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM as the sync records its run, after the content was applied: the run is not left "running"; it
+    is recorded, and says the content had been applied."""
+    import os
+    import signal
+
+    from kiosk.state import StateStore
+    from kiosk.sync import SyncInterrupted, SyncRequest, sync_now
+
+    keys, feed = publisher
+    finish = StateStore.finish_sync
+    sent: list[bool] = []
+
+    def stopped_while_recording(self: StateStore, *args: object, **kwargs: object) -> None:
+        if not sent:
+            sent.append(True)
+            os.kill(os.getpid(), signal.SIGTERM)  # handled in this (the main) thread as soon as it may be
+        finish(self, *args, **kwargs)
+
+    monkeypatch.setattr(StateStore, "finish_sync", stopped_while_recording)
+    config = load_config()
+    services = build_services(config)
+    try:
+        with pytest.raises(SyncInterrupted, match="already been applied"):
+            sync_now(config, services.content, services.state, SyncRequest(str(feed), (keys / "publisher.pub",)))
+        run = services.state.sync_runs(1)[0]
+        assert run.outcome == "interrupted" and services.content.item_count() == 41
+    finally:
+        services.close()
