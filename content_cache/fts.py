@@ -19,6 +19,10 @@ the 主题词 a publisher gives an item) and ranks. FTS5's bm25 normalises by th
 long body drowns a title hit; a score from the short fields of their own keeps a
 title or 文号 hit above a body hit.
 
+`title_fts` keeps a prefix index of one character (`prefix = '1'`), so a
+one-character query reads one list of the titles rather than merging the
+lists of every pair the character starts.
+
 A third, `pinyin_fts`, holds the full pinyin and the initials of each title
 for SQLite's trigram tokenizer, so a pinyin query of three letters or more is
 an index lookup, not a scan of every title.

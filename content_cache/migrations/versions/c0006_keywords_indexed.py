@@ -7,6 +7,11 @@ body hit (`title_fts`) and the fields that match (`item_fts`). A contentless
 FTS5 table cannot gain a column: both are made again, the pinyin table with
 them, and every item is indexed again.
 
+The short fields' table also gains an index of its tokens' first characters
+(`prefix = '1'`): a one-character query is a prefix query, and its newest
+title hits are one list to read instead of a merge of every pair the
+character starts (市 at a million items: 84 ms, now 1 ms).
+
 Revision ID: c0006
 Revises: c0005
 """
@@ -28,7 +33,8 @@ def _tables(keywords: bool) -> None:
     for table in ("pinyin_fts", "title_fts", "item_fts"):
         op.execute(f"DROP TABLE IF EXISTS {table}")
     op.execute(f"CREATE VIRTUAL TABLE item_fts USING fts5({short}, body, content = '', tokenize = 'ascii')")
-    op.execute(f"CREATE VIRTUAL TABLE title_fts USING fts5({short}, content = '', tokenize = 'ascii')")
+    prefix = ", prefix = '1'" if keywords else ""
+    op.execute(f"CREATE VIRTUAL TABLE title_fts USING fts5({short}, content = '', tokenize = 'ascii'{prefix})")
     op.execute("CREATE VIRTUAL TABLE pinyin_fts USING fts5(pinyin, initials, content = '', tokenize = 'trigram')")
 
 
