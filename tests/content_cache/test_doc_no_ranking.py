@@ -1,0 +1,21 @@
+"""A query that is a 文号 an item holds whole: that item first, then the items holding its parts, newest first."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from content_cache import ContentCache
+from tests.content_cache.test_keywords import NOTICE, _hits
+from tests.content_cache.test_store import load
+
+
+def test_the_item_holding_the_whole_doc_no_comes_first_then_the_parts_newest_first(empty_cache: ContentCache) -> None:
+    exact = replace(NOTICE, index_no="003233115/2015-90001", doc_no="宿政发〔2015〕29号", published_on=date(2015, 3, 2),
+                    title="关于印发宿州市城市绿化管理办法的通知")
+    older = replace(NOTICE, index_no="003233115/2015-90002", doc_no="宿政发〔2015〕2号", published_on=date(2015, 1, 9),
+                    title="关于宿政发〔2015〕29号文件的补充说明", body="对29号文件作如下补充。")
+    newer = replace(older, index_no="003233115/2016-90003", published_on=date(2016, 5, 1))
+    load(empty_cache, [older, exact, newer])
+    for typed in ("宿政发〔2015〕29号", "宿政发[2015]29号", "宿政发 2015 29号"):
+        assert _hits(empty_cache, typed) == [exact.index_no, newer.index_no, older.index_no], typed
