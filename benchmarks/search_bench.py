@@ -30,6 +30,7 @@ from content_cache import ContentCache, fts, store
 from content_cache.catalogue_layout import column_records
 from content_cache.demo import iter_items, publisher_records
 from content_cache.records import Filters, ItemRecord
+from content_cache.sync.prepare import worker_start
 
 Row = tuple[str, str, str]
 CACHE_DIR = Path(__file__).parent / ".cache"
@@ -148,7 +149,7 @@ def _prepared(items: int, publishers: dict[str, str]) -> Iterator[list[store.Pre
     garbage collection walk them all; a bounded window keeps memory flat.
     """
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(2, mp_context=context) as pool:
+    with ProcessPoolExecutor(2, mp_context=context, initializer=worker_start, initargs=(os.getpid(),)) as pool:
         chunks = _chunks(items, 2000)
         ahead: deque[Future[list[store.PreparedItem]]] = deque(
             pool.submit(_prepare, chunk, publishers) for chunk in islice(chunks, 3)

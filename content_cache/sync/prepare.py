@@ -52,7 +52,7 @@ def signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _worker_start(parent: int) -> None:
+def worker_start(parent: int) -> None:
     """First thing in each worker process: die with the parent, and let go of the caller's terminal or pipes.
 
     A worker must never outlive the sync that started it: killed or not, the
@@ -105,7 +105,7 @@ def prepared_batches(jobs: Sequence[Job], workers: int) -> Iterator[Prepared]:
         yield from (read_prepared(*job) for job in jobs)
         return
     pool = ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start, initargs=(os.getpid(),)
+        workers, mp_context=multiprocessing.get_context("spawn"), initializer=worker_start, initargs=(os.getpid(),)
     )
     try:
         waiting = iter(jobs)
