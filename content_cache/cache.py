@@ -233,10 +233,11 @@ class ContentCache:
             return search.search(s, query, limit, filters=filters, sort=sort, facets=facets, offset=offset,
                                  partial_ok=partial_ok)
 
-    def explain(self, query: str, index_nos: list[str]) -> list[str]:
-        """Why each hit of `query` ranks where it does: a line for the words, then one a hit."""
+    def explain(self, query: str, index_nos: list[str], widened: str = "") -> list[str]:
+        """Why each hit of `query` ranks where it does: a line for the words, then one a hit (`widened`: as the
+        search's result says it widened its matches)."""
         with self._reading_words() as s:
-            return search.explain(s, query, index_nos)
+            return search.explain(s, query, index_nos, widened)
 
     def candidates(self, letters: str, limit: int = 12) -> list[Candidate]:
         """Words of the titles that typed pinyin letters may stand for (the pinyin keyboard)."""

@@ -112,6 +112,7 @@ class SearchResult:
     browse: str | None = None  # nothing matched and nothing to suggest: the column code likeliest to help
     partial: bool = False  # no item holds every word: the hits hold most of them
     respelt_from: str = ""  # the query as typed found nothing: these are the hits of `query`, its respelling
+    widened: str = ""  # few or no items held the query's words as phrases: how the matches were widened
 
     def with_suggestions(self, suggestions: tuple[str, ...], browse: str | None = None) -> SearchResult:
         return replace(self, suggestions=suggestions, browse=browse)

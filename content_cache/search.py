@@ -152,6 +152,7 @@ def search(
     limit = max(limit, 0)
     counted, walked = _count(session, sources, where, params)
     partial = False
+    widened = ""
     # Found nowhere as understood, or in a few items only: a phrase of the lists also by its words apart
     # (换身份证, 社保转移 → 社会保险关系 … 转移), then, found nowhere still, for two words or more, the items
     # holding most of them, each word as a phrase, and, found in a few only, the list's other names by their words
@@ -171,6 +172,7 @@ def search(
         if more > counted or (more == counted and not way.get("any_group")):  # the same items: a title holding
             sources, params, counted = wider[0], wider[1] | filter_params, more  # the words apart ranks higher
             partial = bool(way.get("any_group"))
+            widened = WIDENINGS[(partial, way.get("loose", False))]
     broad = counted > BROAD
     params["routine"] = 0 if asks_for_routine(query, spelt) else 1
     ids_sql = " UNION ".join(source.ids for source in sources)
@@ -197,6 +199,7 @@ def search(
         facets=_facets(session, matched, params) if facets else {},
         more=broad,
         partial=partial,
+        widened=widened,
     )
     if counted == 0 and suggest and partial_ok and offset == 0:  # a misspelling: the respelt query's hits
         instead = _respelt(session, query, respell(session, query), limit, options)
@@ -240,12 +243,7 @@ def _plan(query: str, spelt: list[tuple[str, ...]], vocabulary: Vocabulary, *, a
     """
     understood = understand(fts.normalise(query), vocabulary)
     groups = [group.terms for group in understood.groups]
-    if loose == "whole":
-        cut: Callable[[str], list[str]] | None = _typed_words_apart(understood.words, vocabulary)
-    elif loose == "names":
-        cut = _other_names_apart(understood.words, vocabulary)
-    else:
-        cut = (lambda term: words_of(term, vocabulary)) if loose else None
+    cut = _cut_for(understood.words, vocabulary, loose)
     alike = vocabulary.synonyms_of
     expression = fts.match_words(groups, any_group=any_group, cut=cut, alike=alike)
     if spelt:  # the words the letters read as, wherever they stand (the body too), besides the letters themselves
@@ -274,6 +272,28 @@ def _plan(query: str, spelt: list[tuple[str, ...]], vocabulary: Vocabulary, *, a
         sources.append(_pinyin_source(fts.normalise(query).split(), params))
         params["pinyin_base"] = 0.0 if spelt else -1000.0
     return (sources, params) if sources else None
+
+
+def _cut_for(typed: tuple[str, ...], vocabulary: Vocabulary, loose: bool | str) -> Callable[[str], list[str]] | None:
+    """How the terms of a plan are cut into words held apart (None: each term a phrase)."""
+    if loose == "whole":
+        return _typed_words_apart(typed, vocabulary)
+    if loose == "names":
+        return _other_names_apart(typed, vocabulary)
+    return (lambda term: words_of(term, vocabulary)) if loose else None
+
+
+# How a search widened its matches when few or no items held the query as understood (SearchResult.widened):
+# (any_group, loose) → what `kiosk search --explain` says.
+WIDENINGS: dict[tuple[bool, bool | str], str] = {
+    (False, True): "words apart",
+    (False, "whole"): "the typed words apart",
+    (False, "names"): "other names by their words apart",
+    (True, False): "most of the words",
+    (True, True): "most of the words, apart",
+    (True, "whole"): "most of the words, the typed words apart",
+    (True, "names"): "most of the words, other names by their words apart",
+}
 
 
 def _without_keywords(head: str) -> str:
@@ -778,21 +798,29 @@ def snippet(title: str, body: str, runs: tuple[str, ...]) -> Snippet:
 # Why a hit ranks where it does --------------------------------------------------------------
 
 
-def explain(session: Session, query: str, index_nos: list[str]) -> list[str]:
+def explain(session: Session, query: str, index_nos: list[str], widened: str = "") -> list[str]:
     """For each hit, in order, one line: the query's words it holds, its title and body scores, its prior.
 
     The words are the understood query's (content_cache.query), each with its
-    synonyms; a score is bm25 (lower is better) as the ranking uses it.
+    synonyms, matched as the search matched them (`widened`: SearchResult.widened,
+    the words apart or most of them); a score is bm25 (lower is better) as the
+    ranking uses it.
     """
-    normal = fts.normalise(query)
-    understood = understand(normal, vocabulary_of(session))
+    vocabulary = vocabulary_of(session)
+    understood = understand(fts.normalise(query), vocabulary)
     groups = [group.terms for group in understood.groups]
     spelt = _pinyin_words(session, query) if looks_like_pinyin(query) else []
+    any_group, loose = next((way for way, name in WIDENINGS.items() if name == widened), (False, False))
+    plan = _plan(query, spelt, vocabulary, any_group=any_group, loose=loose)
+    cut = _cut_for(understood.words, vocabulary, loose)
     groups = spelt or groups
     demote_routine = not asks_for_routine(query, spelt)
-    head = fts.match_words(groups) or ""
+    head = plan[1].get("head", "") if plan else ""
+    every = plan[1].get("all", "") if plan else ""
     lines = []
     head_line = "words: " + " + ".join("/".join(terms[:4]) for terms in groups)
+    if widened:
+        head_line += f"; matched as {widened}"
     if understood.dropped:
         head_line += f"; left out: {' '.join(understood.dropped)}"
     if understood.left_out:
@@ -804,7 +832,7 @@ def explain(session: Session, query: str, index_nos: list[str]) -> list[str]:
             continue
         held = []
         for terms in groups:
-            match = fts.match_words([terms])
+            match = fts.match_words([terms], cut=None if spelt else cut, alike=vocabulary.synonyms_of)
             found = match and session.execute(
                 text("SELECT 1 FROM item_fts WHERE item_fts MATCH :m AND rowid = :id"), {"m": match, "id": item.id}
             ).first()
@@ -812,8 +840,8 @@ def explain(session: Session, query: str, index_nos: list[str]) -> list[str]:
         scores = session.execute(
             text(f"SELECT (SELECT {HEAD_BM25} FROM title_fts WHERE title_fts MATCH :h "
                  f"AND rowid = :id), (SELECT {BODY_BM25} FROM item_fts "
-                 "WHERE item_fts MATCH :h AND rowid = :id)"),
-            {"h": head, "id": item.id},
+                 "WHERE item_fts MATCH :a AND rowid = :id)"),
+            {"h": head, "a": every, "id": item.id},
         ).first() if head else None
         title, body = (scores or (None, None))
         needs_keywords = title is not None and not session.execute(

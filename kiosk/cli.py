@@ -278,7 +278,8 @@ def cmd_search(args: argparse.Namespace, config: Config) -> int:
                 print(json.dumps(_result_json(result) | {"took_ms": round(took, 3)}, ensure_ascii=False), flush=True)
             return 0
         result = content.search(args.query, args.limit, filters=filters, sort=args.sort, facets=args.facets)
-        explained = content.explain(result.query, [hit.index_no for hit in result.hits]) if args.explain else []
+        explained = (content.explain(result.query, [hit.index_no for hit in result.hits], result.widened)
+                     if args.explain else [])
     finally:
         content.close()
     if args.json:

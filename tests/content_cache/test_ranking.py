@@ -65,3 +65,19 @@ def test_question_filler_around_a_price_is_left_out(empty_cache: ContentCache) -
     load(empty_cache, [notice])
     assert _order(empty_cache, "医保一年交多少钱") == [notice.title]
     assert _order(empty_cache, "哪里可以交医保") == [notice.title]
+
+
+def test_explain_follows_the_search_when_it_widened_its_matches(empty_cache: ContentCache) -> None:
+    a, b = _items(2)
+    apart = replace(a, title="关于社保关系网上转移的通知", body="见附件。")  # 社保 … 转移, apart
+    other = replace(b, title="关于城市绿化的通知", body="城市绿化。")
+    load(empty_cache, [apart, other])
+    found = empty_cache.search("社保转移", 10)
+    assert [hit.index_no for hit in found.hits] == [apart.index_no] and found.widened
+    explained = empty_cache.explain(found.query, [apart.index_no], found.widened)
+    assert f"matched as {found.widened}" in explained[0]
+    assert " -" not in explained[1].split(";")[0]  # it holds every word, as the search matched them
+    mostly = empty_cache.search("社保 火锅", 10)
+    assert mostly.partial and mostly.widened == "most of the words"
+    line = empty_cache.explain(mostly.query, [apart.index_no], mostly.widened)[1]
+    assert "-火锅" in line
