@@ -96,7 +96,7 @@ _SCORED = {
         ON t.id = h.id""",
     # a query that is a 文号 some item holds whole: that item first, then the items holding its parts by the prior
     # alone (a bm25 over 号, 2015 … reads their whole lists to weigh them, 30-60 ms at a million items)
-    "doc": """SELECT m.id, coalesce(d.score, 0.0) AS score FROM
+    "doc": """SELECT m.id, coalesce(d.score, -0.1) AS score FROM
         (SELECT rowid AS id FROM item_fts WHERE item_fts MATCH :all AND rowid BETWEEN :lo AND :hi) AS m
         LEFT JOIN (SELECT rowid AS id, -1.0 AS score FROM title_fts
                    WHERE title_fts MATCH :doc AND rowid BETWEEN :lo AND :hi) AS d
@@ -172,7 +172,7 @@ def search(
         if more > counted or (more == counted and not way.get("any_group")):  # the same items: a title holding
             sources, params, counted = wider[0], wider[1] | filter_params, more  # the words apart ranks higher
             partial = bool(way.get("any_group"))
-            widened = WIDENINGS[(partial, way.get("loose", False))]
+            widened = WIDENINGS[(partial, way.get("loose", False))] if more else ""
     broad = counted > BROAD
     params["routine"] = 0 if asks_for_routine(query, spelt) else 1
     ids_sql = " UNION ".join(source.ids for source in sources)
@@ -184,8 +184,10 @@ def search(
         matched = "SELECT value AS id FROM json_each(:sample)"
         params["sample"] = json.dumps(sample)
     else:
-        params["doc_held"] = "doc" in params and session.execute(
-            text("SELECT 1 FROM title_fts WHERE title_fts MATCH :doc LIMIT 1"), params).first() is not None
+        held = _fts_source("title_fts", "doc").ids
+        params["doc_held"] = "doc" in params and session.execute(  # within the filters
+            text(f"SELECT 1 FROM ({held}) AS ids CROSS JOIN items ON items.id = ids.id {where} LIMIT 1"), params
+        ).first() is not None
         ids = _ranked(session, sources, filtered, where, params, limit, sort, offset, typed=query.strip())
         matched = filtered
     items = {item.id: item for item in session.scalars(select(Item).where(Item.id.in_(ids)))}

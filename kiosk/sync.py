@@ -195,6 +195,7 @@ def sync_now(config: Config, content: ContentCache, state: StateStore, request: 
             if progress:
                 progress(p)
 
+        recorded = False  # the run is recorded as finished: a stop after that changes nothing
         try:
             transport = open_transport(request.source, config.home / "sync" / "downloads")
             try:
@@ -207,13 +208,17 @@ def sync_now(config: Config, content: ContentCache, state: StateStore, request: 
                 state.finish_sync(run_id, outcome, sequence_after=report.sequence_after, mode=report.mode,
                                   added=report.added, updated=report.updated, withdrawn=report.withdrawn,
                                   bytes=report.bytes_read)
+                recorded = True
         except SyncInterrupted as exc:
-            stopped = SyncInterrupted(f"{exc}; {_what_stayed(content, before)}")
-            _record_failure(content, state, run_id, stopped, "interrupted")
-            raise stopped from None
+            if not recorded:
+                stopped = SyncInterrupted(f"{exc}; {_what_stayed(content, before)}")
+                _record_failure(content, state, run_id, stopped, "interrupted")
+                raise stopped from None
+            log.info("a stop came as the finished sync was recorded; it stands as finished (%s)", exc)
         except KeyboardInterrupt:
-            stopped = SyncInterrupted(f"the sync was stopped (Ctrl-C); {_what_stayed(content, before)}")
-            _record_failure(content, state, run_id, stopped, "interrupted")
+            if not recorded:
+                stopped = SyncInterrupted(f"the sync was stopped (Ctrl-C); {_what_stayed(content, before)}")
+                _record_failure(content, state, run_id, stopped, "interrupted")
             raise
         except Exception as exc:
             _record_failure(content, state, run_id, exc)

@@ -66,6 +66,9 @@ def worker_start(parent: int) -> None:
     if os.getppid() != parent:  # the parent ended before the line above: nothing left to work for
         os._exit(0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops the pool
+    # A worker starts with the mask of the moment the pool made it (`signals_held`): unblocked, so the SIGTERM
+    # by which the pool stops its workers when one of them died does stop them.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD_SIGNALS)
     quiet = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(quiet, fd)

@@ -101,34 +101,43 @@ def test_a_run_left_running_by_a_killed_sync_is_marked_interrupted(
     assert "ok" in status[0] and "interrupted" in status[1]
 
 
-def test_a_stop_as_the_run_is_recorded_is_recorded_truly(
-    publisher: tuple[Path, Path], kiosk_home: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("where", ["as the feed is closed", "as the run is recorded"])
+def test_a_stop_once_the_content_is_applied_is_recorded_truly(
+    publisher: tuple[Path, Path], kiosk_home: Path, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
-    """SIGTERM as the sync records its run, after the content was applied: the run is not left "running"; it
-    is recorded, and says the content had been applied."""
+    """SIGTERM after the sync's commit: before its run is recorded, the run is interrupted and says the content
+    had been applied; as it is recorded, the stop waits, and the sync stands as finished. Never left "running"."""
     import os
     import signal
 
+    from content_cache.sync.transport import FolderTransport
     from kiosk.state import StateStore
     from kiosk.sync import SyncInterrupted, SyncRequest, sync_now
 
     keys, feed = publisher
-    finish = StateStore.finish_sync
+    owner, name = (FolderTransport, "close") if where == "as the feed is closed" else (StateStore, "finish_sync")
+    original = getattr(owner, name)
     sent: list[bool] = []
 
-    def stopped_while_recording(self: StateStore, *args: object, **kwargs: object) -> None:
+    def stopped_there(self: object, *args: object, **kwargs: object) -> object:
         if not sent:
             sent.append(True)
             os.kill(os.getpid(), signal.SIGTERM)  # handled in this (the main) thread as soon as it may be
-        finish(self, *args, **kwargs)
+        return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(StateStore, "finish_sync", stopped_while_recording)
+    monkeypatch.setattr(owner, name, stopped_there)
     config = load_config()
     services = build_services(config)
+    request = SyncRequest(str(feed), (keys / "publisher.pub",))
     try:
-        with pytest.raises(SyncInterrupted, match="already been applied"):
-            sync_now(config, services.content, services.state, SyncRequest(str(feed), (keys / "publisher.pub",)))
-        run = services.state.sync_runs(1)[0]
-        assert run.outcome == "interrupted" and services.content.item_count() == 41
+        if where == "as the feed is closed":
+            with pytest.raises(SyncInterrupted, match="already been applied"):
+                sync_now(config, services.content, services.state, request)
+            expected = "interrupted"
+        else:
+            assert sync_now(config, services.content, services.state, request).added == 41
+            expected = "ok"
+        assert sent and services.state.sync_runs(1)[0].outcome == expected
+        assert services.content.item_count() == 41
     finally:
         services.close()

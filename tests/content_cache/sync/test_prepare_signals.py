@@ -70,3 +70,35 @@ def test_a_stop_as_the_pool_starts_its_thread_stops_the_pool(
     assert kiosk_cache.item_count() == 0 and kiosk_cache.feed_sequence() is None
     pools = [t for t in threading.enumerate() if type(t).__name__ == "_ExecutorManagerThread"]
     assert not pools  # the pool's thread ended: it was shut down, not abandoned
+
+
+def test_a_worker_that_dies_stops_the_sync_with_a_clear_error_not_a_hang(
+    kiosk_cache: ContentCache, src: Path, keypair: KeyPair, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pool ends its other workers with SIGTERM when one dies: they must not have inherited the held mask."""
+    import concurrent.futures
+    import multiprocessing
+
+    from content_cache.errors import ContentError
+
+    feed = tmp_path / "small-batches"
+    publish(src, feed, keypair.key_path, now=NOW, batch_size=7)
+    result = concurrent.futures.Future.result
+    killed: list[int] = []
+
+    def result_after_a_worker_died(self: concurrent.futures.Future, timeout: float | None = None) -> object:
+        workers = multiprocessing.active_children()
+        if not killed and workers:
+            killed.append(workers[0].pid)
+            os.kill(workers[0].pid, signal.SIGKILL)
+        return result(self, timeout)
+
+    monkeypatch.setattr(concurrent.futures.Future, "result", result_after_a_worker_died)
+    faulthandler.dump_traceback_later(120, exit=True)  # the old mask made the pool wait for ever
+    try:
+        with pytest.raises(ContentError, match="stopped unexpectedly"):
+            sync(kiosk_cache, FolderTransport(feed), keypair, tmp_path, workers=2)
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+    assert killed
+    assert kiosk_cache.item_count() == 0 and kiosk_cache.feed_sequence() is None
