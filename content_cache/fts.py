@@ -15,9 +15,10 @@ keeps every other character in the token):
 
 Two tables: `item_fts` holds every field and decides what matches;
 `title_fts` holds the short fields again (title, 文号, 索引号, publisher, and
-the 主题词 a publisher gives an item) and ranks. FTS5's bm25 normalises by the length of the whole row, so in one table a
-long body drowns a title hit; a score from the short fields of their own keeps a
-title or 文号 hit above a body hit.
+the 主题词 a publisher gives an item) and ranks. FTS5's bm25 normalises by the
+length of the whole row, so in one table a long body drowns a title hit; a
+score from the short fields of their own keeps a title or 文号 hit above a body
+hit.
 
 `title_fts` keeps a prefix index of one character (`prefix = '1'`), so a
 one-character query reads one list of the titles rather than merging the

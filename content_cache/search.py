@@ -184,11 +184,8 @@ def search(
         matched = "SELECT value AS id FROM json_each(:sample)"
         params["sample"] = json.dumps(sample)
     else:
-        held = _fts_source("title_fts", "doc").ids
-        params["doc_held"] = "doc" in params and session.execute(  # within the filters
-            text(f"SELECT 1 FROM ({held}) AS ids CROSS JOIN items ON items.id = ids.id {where} LIMIT 1"), params
-        ).first() is not None
-        ids = _ranked(session, sources, filtered, where, params, limit, sort, offset, typed=query.strip())
+        ids = _ranked(session, sources, filtered, where, params, limit, sort, offset, typed=query.strip(),
+                      whole_doc=_whole_doc_held(session, where, params))
         matched = filtered
     items = {item.id: item for item in session.scalars(select(Item).where(Item.id.in_(ids)))}
     page = [items[i] for i in ids if i in items]
@@ -451,10 +448,9 @@ def _count(session: Session, sources: list[_Source], where: str, params: dict[st
     capped = 0
     for source in sources:
         sql = f"SELECT count(*) FROM (SELECT items.id FROM ({source.ids}) AS ids CROSS JOIN items ON items.id = ids.id {where} LIMIT {BROAD + 1})"
-        one = session.execute(text(sql), params).scalar_one()
-        if one > BROAD:  # one way alone is broad: so are they all, without counting their union (szs: 49 ms)
-            return one, {}
-        capped += one
+        capped = session.execute(text(sql), params).scalar_one()
+        if capped > BROAD:  # one way alone is broad: so are they all, without counting their union (szs: 49 ms)
+            return capped, {}
     if len(sources) > 1:  # an item found both ways counts once
         union = " UNION ".join(source.ids for source in sources)
         sql = f"SELECT count(*) FROM (SELECT items.id FROM ({union}) AS ids CROSS JOIN items ON items.id = ids.id {where} LIMIT {BROAD + 1})"
@@ -510,6 +506,15 @@ def _walk(session: Session, sources: list[_Source], where: str, params: dict[str
     return found[:want]
 
 
+def _whole_doc_held(session: Session, where: str, params: dict[str, Any]) -> bool:
+    """Whether the query is a 文号 some item within the filters holds whole (then `_SCORED["doc"]` ranks)."""
+    if "doc" not in params:
+        return False
+    held = _fts_source("title_fts", "doc").ids
+    sql = f"SELECT 1 FROM ({held}) AS ids CROSS JOIN items ON items.id = ids.id {where} LIMIT 1"
+    return session.execute(text(sql), params).first() is not None
+
+
 def _ranked(
     session: Session,
     sources: list[_Source],
@@ -520,13 +525,15 @@ def _ranked(
     sort: Sort,
     offset: int = 0,
     typed: str = "",
+    whole_doc: bool = False,
 ) -> list[int]:
-    """A page of a narrow query's matches, best first (bm25) or newest first; ties broken by id, so pages never overlap."""
+    """A page of a narrow query's matches, best first (bm25) or newest first; ties broken by id, so pages never overlap.
+    `whole_doc`: the query is a 文号 an item holds whole, ranked by `_SCORED["doc"]`."""
     page = params | {"limit": limit, "offset": offset, "typed": typed}
     if sort == "date":
         sql = f"{filtered} ORDER BY items.published_on DESC, items.id DESC LIMIT :limit OFFSET :offset"
         return [row[0] for row in session.execute(text(sql), page)]
-    words = "doc" if params.get("doc_held") else "fts"
+    words = "doc" if whole_doc else "fts"
     scored = [_SCORED["pinyin"].format(ids=source.ids) if source.pinyin else _SCORED[words] for source in sources]
     groups = sorted(name for name in params if re.fullmatch(r"g\d+", name))
     if groups:  # an any-word search: the items holding more of the words first

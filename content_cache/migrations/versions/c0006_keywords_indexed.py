@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from content_cache.store import rebuild_index
+from content_cache.store import FTS_CUT, rebuild_index
 
 revision = "c0006"
 down_revision = "c0005"
@@ -28,22 +28,23 @@ branch_labels = None
 depends_on = None
 
 
-def _tables(keywords: bool) -> None:
-    short = "title, doc_no, index_no, publisher" + (", keywords" if keywords else "")
+def _tables(of_c0006: bool) -> None:
+    """The three FTS5 tables, empty, as c0006 makes them (with the 主题词 and the prefix index) or as c0002 did."""
+    short = "title, doc_no, index_no, publisher" + (", keywords" if of_c0006 else "")
     for table in ("pinyin_fts", "title_fts", "item_fts"):
         op.execute(f"DROP TABLE IF EXISTS {table}")
     op.execute(f"CREATE VIRTUAL TABLE item_fts USING fts5({short}, body, content = '', tokenize = 'ascii')")
-    prefix = ", prefix = '1'" if keywords else ""
+    prefix = ", prefix = '1'" if of_c0006 else ""
     op.execute(f"CREATE VIRTUAL TABLE title_fts USING fts5({short}, content = '', tokenize = 'ascii'{prefix})")
     op.execute("CREATE VIRTUAL TABLE pinyin_fts USING fts5(pinyin, initials, content = '', tokenize = 'trigram')")
 
 
 def upgrade() -> None:
-    _tables(keywords=True)
+    _tables(of_c0006=True)
     rebuild_index(op.get_bind())
 
 
 def downgrade() -> None:
     """Back to the c0002 tables; their index is left empty (the code of today indexes today's columns)."""
-    _tables(keywords=False)
-    op.execute("DELETE FROM content_meta WHERE key = 'fts_cut'")
+    _tables(of_c0006=False)
+    op.execute(f"DELETE FROM content_meta WHERE key = '{FTS_CUT}'")
