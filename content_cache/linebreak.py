@@ -22,10 +22,11 @@ An address keeps an 索引号 inside it whole (``…/xxgk/003232741/2008-00001.h
 and breaks after its other "/", "-" and ".".
 
 A unit wider than a whole line is not left to overflow: it is broken again at
-its next weaker joints (the 文号's prefix, then the joints of an address or a
-code, then an 索引号 after its "/" (``01404553-7/`` ``2026-90001``), then
-between characters, and before a closing mark or after an opening one only
-when a run of marks is itself wider than the line).
+its next weaker joints (the 文号's prefix, before its year or, when three
+or four ideographs come before it, after the first of them; then the joints
+of an address or a code, then an 索引号 after its "/" (``01404553-7/``
+``2026-90001``), then between characters, and before a closing mark or after
+an opening one only when a run of marks is itself wider than the line).
 
 uniseg costs about 0.2 ms a character, too slow for long bodies on the UI
 thread; a break between two ideographs (class ID) depends on those two
@@ -53,14 +54,15 @@ ELLIPSIS = "…"
 Measure = Callable[[str], float]
 
 # How firmly two neighbouring characters hold together; a line breaks at the weakest joint that works.
+# Tens apart, so that the joints inside a 文号's prefix can be graded between two levels.
 FREE = 0  # UAX #14 allows a break here
-WENHAO_PREFIX = 1  # inside a 文号's issuer prefix
-CODE_JOINT = 2  # after a "/", "-" or "." inside a code or an address
-INDEX_JOINT = 3  # after the "/" of an 索引号: between the publisher's code and year-serial
-CODE = 4  # inside an 索引号 or a 文号's 〔year〕number号
-CHARACTER = 5  # between two characters UAX #14 keeps together
-KINSOKU = 6  # before a closing mark or after an opening one
-UNBREAKABLE = 7  # inside one character as drawn (a combining mark, a joiner)
+WENHAO_PREFIX = 10  # inside a 文号's issuer prefix and before its year: 10 to 13, see _prefix_joints
+CODE_JOINT = 20  # after a "/", "-" or "." inside a code or an address
+INDEX_JOINT = 30  # after the "/" of an 索引号: between the publisher's code and year-serial
+CODE = 40  # inside an 索引号 or a 文号's 〔year〕number号
+CHARACTER = 50  # between two characters UAX #14 keeps together
+KINSOKU = 60  # before a closing mark or after an opening one
+UNBREAKABLE = 70  # inside one character as drawn (a combining mark, a joiner)
 
 _CODE = re.compile(r"[A-Za-z0-9]*[0-9][A-Za-z0-9]*(?:[/.\-][A-Za-z0-9]+)+")
 # prefix/YYYY-NNNNN; the prefix an organisation code (01404553-7) or a credit code, of any length.
@@ -171,8 +173,23 @@ def _tailor(text: str, joints: list[int]) -> None:
         _hold(joints, match.start(), match.end(), CODE)
         joints[text.index("/", match.start()) + 1] = INDEX_JOINT
     for match in _WENHAO.finditer(text):
-        _hold(joints, match.start(1), match.end(1) + 1, WENHAO_PREFIX)
+        for step, position in enumerate(_prefix_joints(match.start(1), match.end(1))):
+            joints[position] = max(joints[position], WENHAO_PREFIX + step)
         _hold(joints, match.start(2), match.end(2), CODE)
+
+
+def _prefix_joints(start: int, end: int) -> list[int]:
+    """The joints of a 文号's prefix text[start:end] and the one before its 〔year〕, the likeliest break first.
+
+    Between the issuer and the year is the natural break ("宿政办发 / 〔2008〕12号"). But three or four
+    ideographs before the year are often a word's last character and a shorter issuer ("依据宿政〔2008〕12号"
+    takes "据宿政"): there the break after the first character comes first, keeping the issuer with its
+    number when that fits on a line.
+    """
+    inside = list(range(start + 1, end))
+    if end - start >= 3:
+        return [inside[0], end, *inside[1:]]
+    return [end, *inside]
 
 
 def _joint_after_joiners(text: str, joints: list[int], start: int, end: int) -> None:
@@ -269,10 +286,16 @@ class _Filler:
                 self.line_width += self.width(piece)
             elif piece_start > self.line_start and self._fits(0.0, piece):
                 self._new_line(piece_start, piece)
-            elif level < KINSOKU and piece_end - piece_start > 1:
-                self.feed(piece_start, piece_end, level + 1)
+            elif (firmer := self._next_level(piece_start, piece_end, level)) is not None:
+                self.feed(piece_start, piece_end, firmer)
             else:  # one character, or a run of marks, wider than a line: it stands alone
                 self._new_line(piece_start, piece)
+
+    def _next_level(self, start: int, end: int, level: int) -> int | None:
+        """The weakest joint inside text[start:end] firmer than `level`, if the piece may be broken there."""
+        joints = _joints(self.text)
+        firmer = [joint for joint in joints[start + 1 : end] if level < joint <= KINSOKU]
+        return min(firmer, default=None)
 
     def finish(self) -> list[str]:
         """The lines, the last one included."""
