@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select, text
@@ -76,15 +77,16 @@ def _fts_source(table: str, match: str) -> _Source:
 # How a narrow query ranks: the body's bm25 plus, for items whose short fields
 # hold every word (or the exact 文号), their own bm25 (title and 文号 above 主题词,
 # 索引号 and publisher) ten times over, so that such a hit outranks any number of body
-# hits; eight times when the words hold only with the 主题词 (新生儿 in the title,
-# 户籍登记 a keyword), so a title holding every word itself comes first. A pinyin hit on
+# hits; eight times when the words hold only with the 主题词 or the publisher's name
+# (新生儿 in the title, 户籍登记 a keyword; 发改委 said by the publisher alone), so a title
+# holding every word itself comes first. A pinyin hit on
 # a title ranks above both, shorter titles first. The short fields' matches are a
 # subset of the query's, so a narrow query stays cheap.
 HEAD_BM25 = "bm25(title_fts, 10.0, 8.0, 4.0, 3.0, 5.0)"  # content_cache.fts.HEAD_COLUMNS, 主题词 last
 BODY_BM25 = "bm25(item_fts, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0)"  # the body alone
-WITH_KEYWORDS = 0.8  # a short fields' hit that needs the 主题词, against one that does not
+OUTSIDE_TITLE = 0.8  # a short fields' hit that needs the 主题词 or the publisher, against one that does not
 _SCORED = {
-    "fts": f"""SELECT m.id, coalesce(h.score, 0.0) * (CASE WHEN t.id IS NULL THEN {10.0 * WITH_KEYWORDS} ELSE 10.0 END)
+    "fts": f"""SELECT m.id, coalesce(h.score, 0.0) * (CASE WHEN t.id IS NULL THEN {10.0 * OUTSIDE_TITLE} ELSE 10.0 END)
                + m.body AS score FROM
         (SELECT rowid AS id, {BODY_BM25} AS body FROM item_fts
          WHERE item_fts MATCH :all AND rowid BETWEEN :lo AND :hi) AS m
@@ -259,7 +261,7 @@ def _plan(query: str, spelt: list[tuple[str, ...]], vocabulary: Vocabulary, *, a
         heads = list(dict.fromkeys(e for e in (expression, strict, typed) if e))
         head = heads[0] if len(heads) == 1 else " OR ".join(f"({e})" for e in heads)
         params |= {"all": expression, "head": f'({head}) OR "{key}"' if key else head}
-        params["head_short"] = _without_keywords(params["head"])
+        params["head_short"] = _in_title(params["head"])
         if key:
             params["doc"] = f'"{key}"'
         if any_group:
@@ -295,9 +297,11 @@ WIDENINGS: dict[tuple[bool, bool | str], str] = {
 }
 
 
-def _without_keywords(head: str) -> str:
-    """The short fields' MATCH `head` held by the fields other than the 主题词 (content_cache.fts.HEAD_COLUMNS)."""
-    return f"{{{' '.join(column for column in fts.HEAD_COLUMNS if column != 'keywords')}}} : ({head})"
+def _in_title(head: str) -> str:
+    """The short fields' MATCH `head` held by the item's own: its title, 文号 and 索引号, not the 主题词 or the
+    publisher's name (content_cache.fts.HEAD_COLUMNS)."""
+    own = " ".join(column for column in fts.HEAD_COLUMNS if column not in ("keywords", "publisher"))
+    return f"{{{own}}} : ({head})"
 
 
 def _typed_words_apart(typed: tuple[str, ...], vocabulary: Vocabulary) -> Callable[[str], list[str]]:
@@ -555,11 +559,11 @@ def _ranked(
 
 
 # The prior that breaks near ties for the current document (scores are negative, lower is better): each
-# year after 2008 adds 5 % to an item's score (2026: ×1.9), an item no longer in force (废止, 失效) counts
+# year after 2008 adds 5 % to an item's score, reckoned by the day (June 2026: ×1.92), an item no longer in force (废止, 失效) counts
 # half, and a routine record counts ROUTINE_WEIGHT. Tuned on the relevance set (benchmarks/relevance.py).
 # Items whose title is the whole query: the newest first (the same title issued again, or by another body).
 _NEWEST_OF_THE_TITLE = "(CASE WHEN items.title = :typed THEN items.published_on END)"
-_YEAR_PRIOR = "(1.0 + 0.05 * max(0, CAST(substr(items.published_on, 1, 4) AS INTEGER) - 2008))"
+_YEAR_PRIOR = "(1.0 + 0.05 * max(0.0, (julianday(items.published_on) - julianday('2008-01-01')) / 365.25))"
 _VALIDITY_PRIOR = "(CASE WHEN items.validity IN ('abolished', 'expired') THEN 0.5 ELSE 1.0 END)"
 
 # Routine records: what a body publishes for accountability (tenders and awards, budgets and accounts, minutes,
@@ -853,16 +857,17 @@ def explain(session: Session, query: str, index_nos: list[str], widened: str = "
             {"h": head, "a": every, "id": item.id},
         ).first() if head else None
         title, body = (scores or (None, None))
-        needs_keywords = title is not None and not session.execute(
+        outside_title = title is not None and not session.execute(
             text("SELECT 1 FROM title_fts WHERE title_fts MATCH :h AND rowid = :id"),
-            {"h": _without_keywords(head), "id": item.id},
+            {"h": _in_title(head), "id": item.id},
         ).first()
         year = item.published_on.year
         routine = demote_routine and is_routine(item.genre, item.title)
-        prior = (1.0 + 0.05 * max(0, year - 2008)) * (0.5 if item.validity in ("abolished", "expired") else 1.0)
+        years = (item.published_on - date(2008, 1, 1)).days / 365.25
+        prior = (1.0 + 0.05 * max(0.0, years)) * (0.5 if item.validity in ("abolished", "expired") else 1.0)
         prior *= ROUTINE_WEIGHT if routine else 1.0
         parts = [f"{index_no}  holds {' '.join(held)}",
-                 (f"title {title:.2f}" + (f" with 主题词 ×{WITH_KEYWORDS}" if needs_keywords else ""))
+                 (f"title {title:.2f}" + (f" with 主题词 or publisher ×{OUTSIDE_TITLE}" if outside_title else ""))
                  if title is not None else "title -",
                  f"body {body:.2f}" if body is not None else "body -",
                  f"prior ×{prior:.2f} ({year}, {item.validity}{', routine' if routine else ''})"]

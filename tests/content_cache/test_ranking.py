@@ -81,3 +81,25 @@ def test_explain_follows_the_search_when_it_widened_its_matches(empty_cache: Con
     assert mostly.partial and mostly.widened == "most of the words"
     line = empty_cache.explain(mostly.query, [apart.index_no], mostly.widened)[1]
     assert "-火锅" in line
+
+
+def test_a_title_that_names_the_publisher_ranks_before_items_that_only_the_publisher_names(
+        empty_cache: ContentCache) -> None:
+    a, b = _items(2)
+    commission = "003232848"  # 宿州市发展和改革委员会: 发改委 is its everyday name
+    named = replace(a, title="宿州市发展和改革委员会关于召开市区居民生活用水价格调整听证会的公告",
+                    publisher_code=commission, body="定于12月召开听证会。", published_on=date(2023, 11, 6))
+    newer = replace(b, title="宿州市招商引资暂行办法", publisher_code=commission, body="为规范招商引资工作，制定本办法。",
+                    published_on=date(2026, 6, 6))
+    load(empty_cache, [named, newer])
+    assert _order(empty_cache, "发改委") == [named.title, newer.title]
+    explained = empty_cache.explain("发改委", [named.index_no, newer.index_no])
+    assert "publisher ×" in explained[2] and "publisher ×" not in explained[1]
+
+
+def test_of_two_notices_that_match_alike_in_one_year_the_later_comes_first(empty_cache: ContentCache) -> None:
+    *filler, a, b = _items(30)
+    march = replace(a, title="关于调整12路公交线路的公告", body="见附件。", published_on=date(2024, 1, 5))
+    june = replace(b, title="关于调整12路公交车线路的公告", body="见附件。", published_on=date(2024, 12, 20))
+    load(empty_cache, [*filler, march, june])
+    assert _order(empty_cache, "12路公交")[:2] == [june.title, march.title]
