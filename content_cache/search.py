@@ -69,6 +69,7 @@ class _Source:
     newest: str  # with :below and :chunk
     check: str = ""  # SQL on items.* that its ids must also pass (short pinyin parts)
     pinyin: bool = False
+    rank: str = "0.0"  # SQL on items.* added to a pinyin hit's score (PINYIN_NOT_INITIALS)
 
 
 def _fts_source(table: str, match: str) -> _Source:
@@ -104,8 +105,9 @@ _SCORED = {
                    WHERE title_fts MATCH :doc AND rowid BETWEEN :lo AND :hi) AS d
         ON d.id = m.id""",
     # a title whose pinyin holds the letters: first, unless the letters read as words (then after the items that
-    # hold those words: 湿地保护 is shidibaohu, which holds dibao, and must not come before 低保)
-    "pinyin": "SELECT ids.id, :pinyin_base + length(items.title) / 1000.0 FROM ({ids}) AS ids "
+    # hold those words: 湿地保护 is shidibaohu, which holds dibao, and must not come before 低保); among them, those
+    # whose initials hold the short parts (规划 for gh) before those whose full pinyin does (an: 安全, also 管理)
+    "pinyin": "SELECT ids.id, :pinyin_base + {rank} + length(items.title) / 1000.0 FROM ({ids}) AS ids "
               "CROSS JOIN items ON items.id = ids.id",
 }
 
@@ -417,20 +419,36 @@ def _pinyin_source(parts: list[str], params: dict[str, Any]) -> _Source:
     """
     long = [p for p in parts if len(p) >= 3]
     short = [p for p in parts if len(p) < 3]
-    likes = []
+    likes, initials = [], []
     for i, part in enumerate(short):
         params[f"like{i}"] = f"%{part}%"
-        likes.append(f"(items.title_pinyin LIKE :like{i} OR items.title_initials LIKE :like{i})")
+        initials.append(f"items.title_initials LIKE :like{i}")
+        # gh is no syllable: in the full pinyin it would only be the end of one and the start of the next (fang|huo)
+        full = f"items.title_pinyin LIKE :like{i} OR " if part in SHORT_SYLLABLES else ""
+        likes.append(f"({full}{initials[-1]})")
     check = " AND ".join(likes)
+    rank = f"(CASE WHEN {' AND '.join(initials)} THEN 0.0 ELSE {PINYIN_NOT_INITIALS} END)" if initials else "0.0"
     if not long:
         ids = f"SELECT id FROM items WHERE {check}"
-        return _Source(ids, f"{ids} AND id < :below ORDER BY id DESC LIMIT :chunk", pinyin=True)
+        return _Source(ids, f"{ids} AND id < :below ORDER BY id DESC LIMIT :chunk", pinyin=True, rank=rank)
     params["pinyin"] = " AND ".join(f'"{p}"' for p in long)
     found = _fts_source("pinyin_fts", "pinyin")
     if not likes:
         return _Source(found.ids, found.newest, pinyin=True)
     ids = f"SELECT items.id FROM ({found.ids}) AS p JOIN items ON items.id = p.id WHERE {check}"
-    return _Source(ids, found.newest, check, pinyin=True)
+    return _Source(ids, found.newest, check, pinyin=True, rank=rank)
+
+
+# Pinyin syllables of one or two letters: a short part that is one may stand in a title's full pinyin (an: 安);
+# any other (gh, cz) is read as initials only.
+SHORT_SYLLABLES = frozenset(
+    "a o e ai ei ao ou an en er ba bo bi bu pa po pi pu ma mo me mi mu fa fo fu da de di du ta te ti tu na ne ni nu "
+    "nv la le li lu lv ga ge gu ka ke ku ha he hu ji ju qi qu xi xu zi ci si ri za ze zu ca ce cu sa se su re ru "
+    "ya yo ye yi yu wa wo wu".split()
+)
+# Added to the score of a title whose initials do not hold the short parts; the score is multiplied by the prior
+# (0.25 to 2), so the step must outweigh it: -1000 × 0.25 is still below (-1000 + 900) × 2.
+PINYIN_NOT_INITIALS = 900.0
 
 
 def _count(session: Session, sources: list[_Source], where: str, params: dict[str, Any]
@@ -538,7 +556,7 @@ def _ranked(
         sql = f"{filtered} ORDER BY items.published_on DESC, items.id DESC LIMIT :limit OFFSET :offset"
         return [row[0] for row in session.execute(text(sql), page)]
     words = "doc" if whole_doc else "fts"
-    scored = [_SCORED["pinyin"].format(ids=source.ids) if source.pinyin else _SCORED[words] for source in sources]
+    scored = [_SCORED["pinyin"].format(ids=source.ids, rank=source.rank) if source.pinyin else _SCORED[words] for source in sources]
     groups = sorted(name for name in params if re.fullmatch(r"g\d+", name))
     if groups:  # an any-word search: the items holding more of the words first
         held = " UNION ALL ".join(f"SELECT rowid AS id FROM item_fts WHERE item_fts MATCH :{name} "

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -9,6 +11,7 @@ from hypothesis import strategies as st
 from content_cache import ContentCache
 from content_cache.demo import annual_report_2008, generate_items
 from tests.conftest import DEMO_COUNT
+from tests.content_cache.test_store import load
 
 ALL = 100_000
 CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
@@ -198,3 +201,16 @@ def test_a_misspelling_that_finds_nothing_searches_its_respelling(demo_cache: Co
 def test_nothing_found_offers_the_shorter_query_and_the_column_together(demo_cache: ContentCache) -> None:
     result = demo_cache.search("年度报告 量子引力", 5, partial_ok=False)
     assert result.total == 0 and result.suggestions == ("年度报告",) and result.browse is not None
+
+
+def test_two_letters_that_are_no_syllable_are_initials_and_initials_rank_first(empty_cache: ContentCache) -> None:
+    plan, fire, safety, station = (replace(item, published_on=date(2024, 5, 1), validity="valid")
+                                   for item in generate_items(4, seed=3))
+    plan = replace(plan, title="宿州市国土空间总体规划", published_on=date(2020, 1, 1))  # ghui: g·h initials
+    fire = replace(fire, title="灵璧县森林防火管理办法", published_on=date(2026, 1, 1))  # fan|g h|uo: not initials
+    safety = replace(safety, title="关于做好学校安全工作的通知", published_on=date(2026, 2, 1))  # an: 安
+    station = replace(station, title="宿州市管理办法", published_on=date(2026, 3, 1))  # an in guan
+    load(empty_cache, [plan, fire, safety, station])
+    assert [hit.title for hit in empty_cache.search("gh", 10).hits] == [plan.title]
+    found = {hit.title for hit in empty_cache.search("an", 10).hits}
+    assert {safety.title, station.title} <= found  # a syllable also stands in the full pinyin
