@@ -204,11 +204,7 @@ def sync_now(config: Config, content: ContentCache, state: StateStore, request: 
             finally:
                 transport.close()
             with signals_held():  # a stop now waits for the run's record; before it, the run is interrupted
-                outcome = "unchanged" if report.mode == "unchanged" else "ok"
-                state.finish_sync(run_id, outcome, sequence_after=report.sequence_after, mode=report.mode,
-                                  added=report.added, updated=report.updated, withdrawn=report.withdrawn,
-                                  bytes=report.bytes_read)
-                recorded = True
+                recorded = _record_success(content, state, run_id, report, status)
         except SyncInterrupted as exc:
             if not recorded:
                 stopped = SyncInterrupted(f"{exc}; {_what_stayed(content, before)}")
@@ -228,6 +224,33 @@ def sync_now(config: Config, content: ContentCache, state: StateStore, request: 
         finally:
             if status:
                 status.running = False
-        if status:
+        if status and recorded:
             status.last_error = ""
         return report
+
+
+def _record_success(content: ContentCache, state: StateStore, run_id: int, report: SyncReport,
+                    status: SyncStatus | None) -> bool:
+    """Record the applied (or unchanged) run; True once it is. The content is applied whatever happens here: a
+    record the state store cannot write (a full disk) is tried again once the cache's write-ahead log is let go,
+    then logged and shown to staff, never reported as a failed sync. The next sync marks the run interrupted."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    outcome = "unchanged" if report.mode == "unchanged" else "ok"
+    fields = {"sequence_after": report.sequence_after, "mode": report.mode, "added": report.added,
+              "updated": report.updated, "withdrawn": report.withdrawn, "bytes": report.bytes_read}
+    try:
+        state.finish_sync(run_id, outcome, **fields)
+        return True
+    except SQLAlchemyError:
+        content.engine.dispose()  # SQLite drops a committed write-ahead log when its last connection goes
+    try:
+        state.finish_sync(run_id, outcome, **fields)
+        return True
+    except SQLAlchemyError as exc:
+        error = (f"the sync was applied (sequence {report.sequence_after}) but its record could not be written: "
+                 f"{_one_line(exc)}")
+        log.error("%s", error)
+        if status:
+            status.last_error = error
+        return False

@@ -141,3 +141,48 @@ def test_a_stop_once_the_content_is_applied_is_recorded_truly(
         assert services.content.item_count() == 41
     finally:
         services.close()
+
+
+@pytest.mark.parametrize("failures", [1, 2])
+def test_a_run_record_the_full_disk_refuses_never_reports_the_applied_sync_as_failed(
+    publisher: tuple[Path, Path], kiosk_home: Path, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture, failures: int
+) -> None:
+    """The content is applied; writing its run's record fails (SQLite: the disk is full). Tried again once the
+    cache lets its write-ahead log go: then recorded. Failing again: the sync still returns its report, staff see
+    why, and the run is neither "failed" nor left "running" after the next sync."""
+    from sqlalchemy.exc import OperationalError
+
+    from kiosk.state import StateStore
+    from kiosk.sync import SyncRequest, SyncStatus, sync_now
+
+    keys, feed = publisher
+    original = StateStore.finish_sync
+    refused: list[str] = []
+
+    def full_disk(self: StateStore, run_id: int, outcome: str, **fields: object) -> object:
+        if outcome == "ok" and len(refused) < failures:
+            refused.append(outcome)
+            raise OperationalError("UPDATE sync_runs", {}, Exception("database or disk is full"))
+        return original(self, run_id, outcome, **fields)
+
+    monkeypatch.setattr(StateStore, "finish_sync", full_disk)
+    config = load_config()
+    services = build_services(config)
+    status = SyncStatus()
+    request = SyncRequest(str(feed), (keys / "publisher.pub",))
+    try:
+        report = sync_now(config, services.content, services.state, request, status=status)
+        assert report.added == 41 and services.content.item_count() == 41
+        run = services.state.sync_runs(1)[0]
+        if failures == 1:
+            assert run.outcome == "ok" and status.last_error == ""
+        else:
+            assert run.outcome == "running"
+            assert "applied (sequence 1)" in status.last_error and "disk is full" in status.last_error
+            assert "could not be written" in caplog.text
+            again = sync_now(config, services.content, services.state, request, status=status)
+            assert again.mode == "unchanged" and status.last_error == ""
+            assert [r.outcome for r in services.state.sync_runs(2)] == ["unchanged", "interrupted"]
+    finally:
+        services.close()
