@@ -462,22 +462,30 @@ def _count(session: Session, sources: list[_Source], where: str, params: dict[st
     """
     titles = _fts_source("title_fts", "all")
     if "all" in params:
-        sql = (f"SELECT items.id FROM ({titles.ids}) AS ids CROSS JOIN items ON items.id = ids.id {where} "
-               f"ORDER BY ids.id DESC LIMIT {BROAD + 1}")
+        sql = f"{_kept(titles.ids, where)} ORDER BY ids.id DESC LIMIT {BROAD + 1}"
         newest = [row[0] for row in session.execute(text(sql), params)]
         if len(newest) > BROAD:
             return BROAD + 1, {titles.ids: newest}
     capped = 0
     for source in sources:
-        sql = f"SELECT count(*) FROM (SELECT items.id FROM ({source.ids}) AS ids CROSS JOIN items ON items.id = ids.id {where} LIMIT {BROAD + 1})"
+        sql = f"SELECT count(*) FROM ({_kept(source.ids, where)} LIMIT {BROAD + 1})"
         capped = session.execute(text(sql), params).scalar_one()
         if capped > BROAD:  # one way alone is broad: so are they all, without counting their union (szs: 49 ms)
             return capped, {}
     if len(sources) > 1:  # an item found both ways counts once
         union = " UNION ".join(source.ids for source in sources)
-        sql = f"SELECT count(*) FROM (SELECT items.id FROM ({union}) AS ids CROSS JOIN items ON items.id = ids.id {where} LIMIT {BROAD + 1})"
+        sql = f"SELECT count(*) FROM ({_kept(union, where)} LIMIT {BROAD + 1})"
         capped = session.execute(text(sql), params).scalar_one()
     return capped, {}
+
+
+def _kept(ids: str, where: str) -> str:
+    """The ids of `ids` (SQL) that pass the filters `where`, as `ids.id`. With no filter, the index's own ids: the
+    index holds exactly the items (store.py writes both in one transaction), and looking each up in the items
+    table costs two microseconds an id (a two-character word's 5,001 newest titles: 12 ms against 2 ms)."""
+    if not where:
+        return f"SELECT ids.id FROM ({ids}) AS ids"
+    return f"SELECT items.id FROM ({ids}) AS ids CROSS JOIN items ON items.id = ids.id {where}"
 
 
 def _broad_order(sources: list[_Source], params: dict[str, Any]) -> list[_Source]:
