@@ -22,11 +22,11 @@ An address keeps an 索引号 inside it whole (``…/xxgk/003232741/2008-00001.h
 and breaks after its other "/", "-" and ".".
 
 A unit wider than a whole line is not left to overflow: it is broken again at
-its next weaker joints (the 文号's prefix, before its year or, when three
-or four ideographs come before it, after the first of them; then the joints
-of an address or a code, then an 索引号 after its "/" (``01404553-7/``
-``2026-90001``), then between characters, and before a closing mark or after
-an opening one only when a run of marks is itself wider than the line).
+its next weaker joints (a 文号 before its year, then inside its prefix;
+then the joints of an address or a code, then an 索引号 after its "/"
+(``01404553-7/`` ``2026-90001``), then between characters, and before a
+closing mark or after an opening one only when a run of marks is itself
+wider than the line).
 
 uniseg costs about 0.2 ms a character, too slow for long bodies on the UI
 thread; a break between two ideographs (class ID) depends on those two
@@ -56,7 +56,7 @@ Measure = Callable[[str], float]
 # How firmly two neighbouring characters hold together; a line breaks at the weakest joint that works.
 # Tens apart, so that the joints inside a 文号's prefix can be graded between two levels.
 FREE = 0  # UAX #14 allows a break here
-WENHAO_PREFIX = 10  # inside a 文号's issuer prefix and before its year: 10 to 13, see _prefix_joints
+WENHAO_PREFIX = 10  # before a 文号's year (10), then inside its issuer prefix (11 to 13): _prefix_joints
 CODE_JOINT = 20  # after a "/", "-" or "." inside a code or an address
 INDEX_JOINT = 30  # after the "/" of an 索引号: between the publisher's code and year-serial
 CODE = 40  # inside an 索引号 or a 文号's 〔year〕number号
@@ -64,9 +64,11 @@ CHARACTER = 50  # between two characters UAX #14 keeps together
 KINSOKU = 60  # before a closing mark or after an opening one
 UNBREAKABLE = 70  # inside one character as drawn (a combining mark, a joiner)
 
-_CODE = re.compile(r"[A-Za-z0-9]*[0-9][A-Za-z0-9]*(?:[/.\-][A-Za-z0-9]+)+")
+# Each starts only where a run of letters and digits starts, and takes a run whole (possessive): tried from
+# every position of a long run of digits, with backtracking, they cost the cube of its length (8 s for 1,000).
+_CODE = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z]*+[0-9])[A-Za-z0-9]++(?:[/.\-][A-Za-z0-9]++)+")
 # prefix/YYYY-NNNNN; the prefix an organisation code (01404553-7) or a credit code, of any length.
-_INDEX_NO = re.compile(r"[A-Za-z0-9]*[0-9][A-Za-z0-9]*(?:-[A-Za-z0-9]+)?/\d{4}-\d+")
+_INDEX_NO = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z]*+[0-9])[A-Za-z0-9]++(?:-[A-Za-z0-9]++)?/\d{4}-\d++")
 _WENHAO = re.compile(r"([\u3400-\u9fff]{1,4})([〔［\[（(]\d{4}[〕］\]）)]\d+号)")
 _IDEOGRAPHS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _JOINERS = frozenset("\u200d\ufe0e\ufe0f")
@@ -181,15 +183,11 @@ def _tailor(text: str, joints: list[int]) -> None:
 def _prefix_joints(start: int, end: int) -> list[int]:
     """The joints of a 文号's prefix text[start:end] and the one before its 〔year〕, the likeliest break first.
 
-    Between the issuer and the year is the natural break ("宿政办发 / 〔2008〕12号"). But three or four
-    ideographs before the year are often a word's last character and a shorter issuer ("依据宿政〔2008〕12号"
-    takes "据宿政"): there the break after the first character comes first, keeping the issuer with its
-    number when that fits on a line.
+    Between the issuer and the year is the natural break ("宿政办发 / 〔2008〕12号"): the ideographs taken as the
+    prefix may hold the end of the word before ("依据宿政" of 依据宿政〔2008〕12号), so a break inside them
+    could split the issuer; it comes only when the prefix alone is wider than a line.
     """
-    inside = list(range(start + 1, end))
-    if end - start >= 3:
-        return [inside[0], end, *inside[1:]]
-    return [end, *inside]
+    return [end, *range(start + 1, end)]
 
 
 def _joint_after_joiners(text: str, joints: list[int], start: int, end: int) -> None:
