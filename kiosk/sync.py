@@ -248,7 +248,8 @@ def _record_success(content: ContentCache, state: StateStore, run_id: int, repor
         state.finish_sync(run_id, outcome, **fields)
         return True
     except SQLAlchemyError as exc:
-        error = (f"the sync was applied (sequence {report.sequence_after}) but its record could not be written: "
+        done = "applied" if report.mode != "unchanged" else "found nothing new"
+        error = (f"the sync {done} (sequence {report.sequence_after}) but its record could not be written: "
                  f"{_one_line(exc)}")
         log.error("%s", error)
         if status:
