@@ -184,9 +184,7 @@ def search(
     if broad:
         order = _broad_order(sources, params)
         ids = _walk(session, order, where, params, offset + limit, walked)[offset:]
-        sample = _walk(session, sources, where, params, BROAD) if facets else []
-        matched = "SELECT value AS id FROM json_each(:sample)"
-        params["sample"] = json.dumps(sample)
+        matched = _newest(session, sources, where, params) if facets else ""
     else:
         ids = _ranked(session, sources, filtered, where, params, limit, sort, offset, typed=query.strip(),
                       whole_doc=_whole_doc_held(session, where, params))
@@ -489,6 +487,15 @@ def _kept(ids: str, where: str) -> str:
     return f"SELECT items.id FROM ({ids}) AS ids CROSS JOIN items ON items.id = ids.id {where}"
 
 
+def _newest(session: Session, sources: list[_Source], where: str, params: dict[str, Any]) -> str:
+    """SQL for the ids of a broad query's newest BROAD matches, whose facets are counted. One way of matching and
+    no filter: its index gives them newest first itself; else they are walked (`_walk`, bounded) and passed in."""
+    if len(sources) == 1 and not where and not sources[0].check:
+        return f"SELECT ids.id FROM ({sources[0].ids}) AS ids ORDER BY ids.id DESC LIMIT {BROAD}"
+    params["sample"] = json.dumps(_walk(session, sources, where, params, BROAD))
+    return "SELECT value AS id FROM json_each(:sample)"
+
+
 def _broad_order(sources: list[_Source], params: dict[str, Any]) -> list[_Source]:
     """Where a broad query's page comes from, in order: the exact 文号, pinyin title hits, title hits, the rest."""
     order = [_fts_source("title_fts", "doc")] if "doc" in params else []
@@ -677,17 +684,20 @@ def column_and_descendants(session: Session, code: str) -> list[str]:
 def _facets(session: Session, matched: str, params: dict[str, Any]) -> dict[str, tuple[Facet, ...]]:
     """Counts of the matching items (of a broad query: its newest BROAD) per column, publisher, year, 体裁, validity.
 
-    One pass over the matches reads the five values of each (five GROUP BY queries would run the match five
-    times: about 120 ms more for a word at a million items)."""
+    One pass over the matches reads the five values of each into a materialised table (five GROUP BY queries
+    over the matches would run the match five times: about 120 ms more for a word at a million items), and
+    SQLite counts them there (counting 5,000 rows in Python took 20 ms more)."""
     tallies: list[Counter[Any]] = [Counter() for _ in range(5)]
+    values = ("c", "p", "y", "g", "v")
+    counted = " UNION ALL ".join(f"SELECT {i}, {v}, count(*) FROM f GROUP BY {v}" for i, v in enumerate(values))
     rows = session.execute(
-        text(f"SELECT items.column_code, items.publisher_code, substr(items.published_on, 1, 4), items.genre, "
-             f"items.validity FROM ({matched}) AS m CROSS JOIN items ON items.id = m.id"),
+        text(f"WITH f AS MATERIALIZED (SELECT items.column_code AS c, items.publisher_code AS p, "
+             f"substr(items.published_on, 1, 4) AS y, items.genre AS g, items.validity AS v "
+             f"FROM ({matched}) AS m CROSS JOIN items ON items.id = m.id) {counted}"),
         params,
     )
-    for row in rows:
-        for tally, value in zip(tallies, row, strict=True):
-            tally[value] += 1
+    for position, value, count in rows:
+        tallies[position][value] = count
 
     def counts(position: int) -> list[tuple[Any, int]]:  # the commonest first, then by value
         return sorted(tallies[position].items(), key=lambda pair: (-pair[1], "" if pair[0] is None else str(pair[0])))
