@@ -281,7 +281,18 @@ def _cut_for(typed: tuple[str, ...], vocabulary: Vocabulary, loose: bool | str) 
         return _typed_words_apart(typed, vocabulary)
     if loose == "names":
         return _other_names_apart(typed, vocabulary)
-    return (lambda term: words_of(term, vocabulary)) if loose else None
+    return _words_apart(typed, vocabulary) if loose else None
+
+
+def _words_apart(typed: tuple[str, ...], vocabulary: Vocabulary) -> Callable[[str], list[str]]:
+    """A cut for every term by its words. Another name whose cut would leave out a character stays whole:
+    转社保 apart is 社保 alone, which matches every item the query's 社保 does and more (社保转移)."""
+
+    def cut(term: str) -> list[str]:
+        words = words_of(term, vocabulary)
+        return words if term in typed or sum(map(len, words)) == len(term) else [term]
+
+    return cut
 
 
 # How a search widened its matches when few or no items held the query as understood (SearchResult.widened):

@@ -214,3 +214,12 @@ def test_two_letters_that_are_no_syllable_are_initials_and_initials_rank_first(e
     assert [hit.title for hit in empty_cache.search("gh", 10).hits] == [plan.title]
     found = {hit.title for hit in empty_cache.search("an", 10).hits}
     assert {safety.title, station.title} <= found  # a syllable also stands in the full pinyin
+
+
+def test_words_apart_never_match_more_than_a_name_of_the_query(empty_cache: ContentCache) -> None:
+    # 社保转移's other name 转社保 apart would be 社保 alone (转 is one character): every 社保 item would match
+    transfer, card = (replace(item, published_on=date(2024, 5, 1)) for item in generate_items(2, seed=5))
+    transfer = replace(transfer, title="关于做好社保关系跨省转移工作的通知", body="参保人员跨地区流动的，办理跨省转移。")
+    card = replace(card, title="社保卡申领办事指南", body="持身份证到社保经办机构办理。")
+    load(empty_cache, [transfer, card])
+    assert [hit.title for hit in empty_cache.search("社保转移", 10).hits] == [transfer.title]
