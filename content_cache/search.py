@@ -921,5 +921,19 @@ def explain(session: Session, query: str, index_nos: list[str], widened: str = "
                  f"prior ×{prior:.2f} ({year}, {item.validity}{', routine' if routine else ''})"]
         if item.title == query.strip():
             parts.append("the whole title")
+        if looks_like_pinyin(query):
+            parts.append(_pinyin_reason(fts.normalise(query).split(), item))
         lines.append("; ".join(parts))
     return lines
+
+
+def _pinyin_reason(letters: list[str], item: Item) -> str:
+    """What the title's pinyin holds of a pinyin query's parts, as `_pinyin_source` matches and ranks them."""
+    short = [part for part in letters if len(part) < 3]
+    in_initials = all(part in item.title_initials for part in short)
+    held = all(part in item.title_initials
+               or (part in item.title_pinyin and (len(part) >= 3 or part in SHORT_SYLLABLES)) for part in letters)
+    if not held:
+        return "title pinyin -"
+    return "title pinyin, short parts on its initials" if short and in_initials else (
+        "title pinyin" + (f", short parts not on its initials +{PINYIN_NOT_INITIALS:.0f}" if short else ""))

@@ -103,3 +103,15 @@ def test_of_two_notices_that_match_alike_in_one_year_the_later_comes_first(empty
     june = replace(b, title="关于调整12路公交车线路的公告", body="见附件。", published_on=date(2024, 12, 20))
     load(empty_cache, [*filler, march, june])
     assert _order(empty_cache, "12路公交")[:2] == [june.title, march.title]
+
+
+def test_explain_says_what_a_title_s_pinyin_holds(empty_cache: ContentCache) -> None:
+    plan, safety = _items(2)
+    plan = replace(plan, title="宿州市国土空间总体规划")  # initials szsgtkjztgh: gh on the initials
+    safety = replace(safety, title="宿州市安全生产管理办法")  # an in the full pinyin, not on the initials
+    load(empty_cache, [plan, safety])
+    initials, full = empty_cache.explain("gh", [plan.index_no, safety.index_no])[1:]
+    assert "short parts on its initials" in initials and full.endswith("title pinyin -")
+    syllable = empty_cache.explain("an", [safety.index_no])[1]
+    assert "short parts not on its initials" in syllable
+    assert empty_cache.explain("anquan", [safety.index_no])[1].endswith("title pinyin")
