@@ -502,7 +502,7 @@ def _newest(session: Session, sources: list[_Source], where: str, params: dict[s
     """SQL for the ids of a broad query's newest BROAD matches, whose facets are counted. One way of matching and
     no filter: its index gives them newest first itself; else they are walked (`_walk`, bounded) and passed in."""
     if len(sources) == 1 and not where and not sources[0].check:
-        return f"SELECT ids.id FROM ({sources[0].ids}) AS ids ORDER BY ids.id DESC LIMIT {BROAD}"
+        return f"{_kept(sources[0].ids, where)} ORDER BY ids.id DESC LIMIT {BROAD}"
     params["sample"] = json.dumps(_walk(session, sources, where, params, BROAD))
     return "SELECT value AS id FROM json_each(:sample)"
 
@@ -559,8 +559,7 @@ def _whole_doc_held(session: Session, where: str, params: dict[str, Any]) -> boo
     """Whether the query is a 文号 some item within the filters holds whole (then `_SCORED["doc"]` ranks)."""
     if "doc" not in params:
         return False
-    held = _fts_source("title_fts", "doc").ids
-    sql = f"SELECT 1 FROM ({held}) AS ids CROSS JOIN items ON items.id = ids.id {where} LIMIT 1"
+    sql = f"{_kept(_fts_source('title_fts', 'doc').ids, where)} LIMIT 1"
     return session.execute(text(sql), params).first() is not None
 
 
@@ -922,18 +921,22 @@ def explain(session: Session, query: str, index_nos: list[str], widened: str = "
         if item.title == query.strip():
             parts.append("the whole title")
         if looks_like_pinyin(query):
-            parts.append(_pinyin_reason(fts.normalise(query).split(), item))
+            parts.append(_pinyin_reason(session, fts.normalise(query).split(), item.id))
         lines.append("; ".join(parts))
     return lines
 
 
-def _pinyin_reason(letters: list[str], item: Item) -> str:
-    """What the title's pinyin holds of a pinyin query's parts, as `_pinyin_source` matches and ranks them."""
-    short = [part for part in letters if len(part) < 3]
-    in_initials = all(part in item.title_initials for part in short)
-    held = all(part in item.title_initials
-               or (part in item.title_pinyin and (len(part) >= 3 or part in SHORT_SYLLABLES)) for part in letters)
-    if not held:
+def _pinyin_reason(session: Session, letters: list[str], item_id: int) -> str:
+    """What the title's pinyin holds of a pinyin query's parts: asked of `_pinyin_source` itself, its match and
+    its rank (PINYIN_NOT_INITIALS when the short parts are not on the initials)."""
+    params: dict[str, Any] = {"id": item_id, "lo": 0, "hi": MAX_ROWID}
+    source = _pinyin_source(letters, params)
+    rank = session.execute(
+        text(f"SELECT {source.rank} FROM items WHERE items.id = :id AND items.id IN ({source.ids})"), params
+    ).scalar()
+    if rank is None:
         return "title pinyin -"
-    return "title pinyin, short parts on its initials" if short and in_initials else (
-        "title pinyin" + (f", short parts not on its initials +{PINYIN_NOT_INITIALS:.0f}" if short else ""))
+    if not any(len(part) < 3 for part in letters):
+        return "title pinyin"
+    return "title pinyin, short parts on its initials" if rank == 0 else (
+        f"title pinyin, short parts not on its initials +{rank:.0f}")

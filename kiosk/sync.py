@@ -239,19 +239,17 @@ def _record_success(content: ContentCache, state: StateStore, run_id: int, repor
     outcome = "unchanged" if report.mode == "unchanged" else "ok"
     fields = {"sequence_after": report.sequence_after, "mode": report.mode, "added": report.added,
               "updated": report.updated, "withdrawn": report.withdrawn, "bytes": report.bytes_read}
-    try:
-        state.finish_sync(run_id, outcome, **fields)
-        return True
-    except SQLAlchemyError:
-        content.engine.dispose()  # SQLite drops a committed write-ahead log when its last connection goes
-    try:
-        state.finish_sync(run_id, outcome, **fields)
-        return True
-    except SQLAlchemyError as exc:
-        done = "applied" if report.mode != "unchanged" else "found nothing new"
-        error = (f"the sync {done} (sequence {report.sequence_after}) but its record could not be written: "
-                 f"{_one_line(exc)}")
-        log.error("%s", error)
-        if status:
-            status.last_error = error
-        return False
+    refused = ""
+    for _attempt in range(2):
+        try:
+            state.finish_sync(run_id, outcome, **fields)
+            return True
+        except SQLAlchemyError as exc:
+            refused = _one_line(exc)
+            content.engine.dispose()  # SQLite drops a committed write-ahead log when its last connection goes
+    done = "applied" if report.mode != "unchanged" else "found nothing new"
+    error = f"the sync {done} (sequence {report.sequence_after}) but its record could not be written: {refused}"
+    log.error("%s", error)
+    if status:
+        status.last_error = error
+    return False
