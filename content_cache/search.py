@@ -77,18 +77,25 @@ def _fts_source(table: str, match: str) -> _Source:
     return _Source(ids, f"{ids} AND rowid < :below ORDER BY rowid DESC LIMIT :chunk")
 # How a narrow query ranks: the body's bm25 plus, for items whose short fields
 # hold every word (or the exact 文号), their own bm25 (title and 文号 above 主题词,
-# 索引号 and publisher) ten times over, so that such a hit outranks any number of body
-# hits; eight times when the words hold only with the 主题词 or the publisher's name
+# 索引号 and publisher) TITLE_WEIGHT times over, so that such a hit outranks any number of body
+# hits; OUTSIDE_TITLE of that when the words hold only with the 主题词 or the publisher's name
 # (新生儿 in the title, 户籍登记 a keyword; 发改委 said by the publisher alone), so a title
 # holding every word itself comes first. A pinyin hit on a title whose initials hold the
 # letters ranks above both (see _SCORED["pinyin"]). The short fields' matches are a
 # subset of the query's, so a narrow query stays cheap.
-HEAD_BM25 = "bm25(title_fts, 10.0, 8.0, 4.0, 3.0, 5.0)"  # content_cache.fts.HEAD_COLUMNS, 主题词 last
+# content_cache.fts.HEAD_COLUMNS, 主题词 last; a 文号 less than half a title (its letters name the body that issued
+# it: 宿医保发 is no notice on 医保)
+HEAD_BM25 = "bm25(title_fts, 10.0, 4.0, 4.0, 3.0, 5.0)"
 BODY_BM25 = "bm25(item_fts, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0)"  # the body alone
+TITLE_WEIGHT = 6.0  # tuned on the relevance set over three demo catalogues: 10 let a near tie of titles outweigh
+# a body that holds the query's words many times over (医保's 异地就医 notice, the annual report's own text)
 OUTSIDE_TITLE = 0.8  # a short fields' hit that needs the 主题词 or the publisher, against one that does not
+# Each gives (id, score, titled): titled when the short fields (or the title's pinyin) hold the query, the items
+# among which a routine record is demoted (_PRIOR).
 _SCORED = {
-    "fts": f"""SELECT m.id, coalesce(h.score, 0.0) * (CASE WHEN t.id IS NULL THEN {10.0 * OUTSIDE_TITLE} ELSE 10.0 END)
-               + m.body AS score FROM
+    "fts": f"""SELECT m.id, m.body + coalesce(h.score, 0.0)
+               * (CASE WHEN t.id IS NULL THEN {TITLE_WEIGHT * OUTSIDE_TITLE:g} ELSE {TITLE_WEIGHT:g} END) AS score,
+               h.id IS NOT NULL AS titled FROM
         (SELECT rowid AS id, {BODY_BM25} AS body FROM item_fts
          WHERE item_fts MATCH :all AND rowid BETWEEN :lo AND :hi) AS m
         LEFT JOIN (SELECT rowid AS id, {HEAD_BM25} AS score FROM title_fts
@@ -99,7 +106,7 @@ _SCORED = {
         ON t.id = h.id""",
     # a query that is a 文号 some item holds whole: that item first, then the items holding its parts by the prior
     # alone (a bm25 over 号, 2015 … reads their whole lists to weigh them, 30-60 ms at a million items)
-    "doc": """SELECT m.id, coalesce(d.score, -0.1) AS score FROM
+    "doc": """SELECT m.id, coalesce(d.score, -0.1) AS score, 1 AS titled FROM
         (SELECT rowid AS id FROM item_fts WHERE item_fts MATCH :all AND rowid BETWEEN :lo AND :hi) AS m
         LEFT JOIN (SELECT rowid AS id, -1.0 AS score FROM title_fts
                    WHERE title_fts MATCH :doc AND rowid BETWEEN :lo AND :hi) AS d
@@ -107,7 +114,7 @@ _SCORED = {
     # a title whose pinyin holds the letters: first, unless the letters read as words (then after the items that
     # hold those words: 湿地保护 is shidibaohu, which holds dibao, and must not come before 低保); among them, those
     # whose initials hold the short parts (规划 for gh) before those whose full pinyin does (an: 安全, also 管理)
-    "pinyin": "SELECT ids.id, :pinyin_base + {rank} + length(items.title) / 1000.0 FROM ({ids}) AS ids "
+    "pinyin": "SELECT ids.id, :pinyin_base + {rank} + length(items.title) / 1000.0, 1 FROM ({ids}) AS ids "
               "CROSS JOIN items ON items.id = ids.id",
 }
 
@@ -593,7 +600,7 @@ def _ranked(
         cover = join = first = ""
     sql = (
         f"WITH matched AS MATERIALIZED ({' UNION ALL '.join(scored)}), "
-        f"best AS (SELECT id, min(score) AS score FROM matched GROUP BY id){cover} "
+        f"best AS (SELECT id, min(score) AS score, max(titled) AS titled FROM matched GROUP BY id){cover} "
         f"SELECT items.id FROM best {join}JOIN items ON items.id = best.id {where} "
         f"ORDER BY {first}items.title = :typed DESC, {_NEWEST_OF_THE_TITLE} DESC, best.score * {_PRIOR}, "
         "items.published_on DESC, items.id DESC "
@@ -614,6 +621,8 @@ _VALIDITY_PRIOR = "(CASE WHEN items.validity IN ('abolished', 'expired') THEN 0.
 # work plans and summaries, statistics, catalogues, press releases, penalty decisions, answers to proposals,
 # village accounts), found by naming them. A citizen who names a department or a topic asks first for its rules
 # and notices, so among matches of like score these come after, unless the query names such a record (采购, 预算 …).
+# Only among the items whose short fields hold the query: one that holds it in its body alone is there for what
+# its text says, and competes by it (a list of 危房改造 recipients that names its 低保户 for dibao).
 # Known by the 体裁 a feed gives, or, where it gives none, by the title's words.
 ROUTINE_WEIGHT = 0.5
 ROUTINE_GENRES = ("招标公告", "中标公告", "纪要", "要点", "总结", "统计信息", "预算", "决算", "目录", "新闻",
@@ -628,7 +637,7 @@ ROUTINE_ASKS = ("采购", "招标", "中标", "成交", "纪要", "要点", "总
 _ROUTINE = ("(items.genre IN (" + ", ".join(f"'{g}'" for g in ROUTINE_GENRES) + ") OR "
             + " OR ".join(f"instr(items.title, '{w}') > 0" for w in ROUTINE_TITLE_WORDS) + ")")
 _PRIOR = (f"{_YEAR_PRIOR} * {_VALIDITY_PRIOR} "
-          f"* (CASE WHEN :routine AND {_ROUTINE} THEN {ROUTINE_WEIGHT} ELSE 1.0 END)")
+          f"* (CASE WHEN :routine AND best.titled AND {_ROUTINE} THEN {ROUTINE_WEIGHT} ELSE 1.0 END)")
 
 
 def is_routine(genre: str, title: str) -> bool:
@@ -909,7 +918,9 @@ def explain(session: Session, query: str, index_nos: list[str], widened: str = "
             {"h": _in_title(head), "id": item.id},
         ).first()
         year = item.published_on.year
-        routine = demote_routine and is_routine(item.genre, item.title)
+        pinyin = _pinyin_reason(session, fts.normalise(query).split(), item.id) if looks_like_pinyin(query) else ""
+        short_fields = title is not None or (bool(pinyin) and pinyin != "title pinyin -")
+        routine = demote_routine and short_fields and is_routine(item.genre, item.title)
         years = (item.published_on - date(2008, 1, 1)).days / 365.25
         prior = (1.0 + 0.05 * max(0.0, years)) * (0.5 if item.validity in ("abolished", "expired") else 1.0)
         prior *= ROUTINE_WEIGHT if routine else 1.0
@@ -920,8 +931,8 @@ def explain(session: Session, query: str, index_nos: list[str], widened: str = "
                  f"prior ×{prior:.2f} ({year}, {item.validity}{', routine' if routine else ''})"]
         if item.title == query.strip():
             parts.append("the whole title")
-        if looks_like_pinyin(query):
-            parts.append(_pinyin_reason(session, fts.normalise(query).split(), item.id))
+        if pinyin:
+            parts.append(pinyin)
         lines.append("; ".join(parts))
     return lines
 

@@ -115,3 +115,17 @@ def test_explain_says_what_a_title_s_pinyin_holds(empty_cache: ContentCache) -> 
     syllable = empty_cache.explain("an", [safety.index_no])[1]
     assert "short parts not on its initials" in syllable
     assert empty_cache.explain("anquan", [safety.index_no])[1].endswith("title pinyin")
+
+
+def test_a_routine_record_that_holds_the_query_in_its_body_alone_competes_by_its_body(
+        empty_cache: ContentCache) -> None:
+    *filler, a, b = _items(30)
+    recipients = replace(a, title="砀城镇2019年农村危房改造补助对象公示", genre="", published_on=date(2019, 6, 22),
+                         body="经审核，以下低保户、分散供养特困人员纳入补助对象：低保户张某、低保户李某、低保户王某。"
+                              "低保户补助标准为每户1.5万元。")  # a routine record (对象公示), about 低保 in its body
+    mention = replace(b, title="宿州市人民政府领导班子成员及分工", genre="", published_on=date(2026, 1, 21),
+                      body="副市长负责民政、低保、医疗救助等方面工作。")
+    load(empty_cache, [*filler, recipients, mention])
+    assert _order(empty_cache, "低保")[:2] == [recipients.title, mention.title]
+    assert "routine" not in empty_cache.explain("低保", [recipients.index_no])[1]
+
