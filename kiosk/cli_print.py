@@ -13,10 +13,12 @@ import math
 import os
 import re
 import sys
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kiosk.config import Config
 from kiosk.errors import KioskError
+from printing.job_states import ACTIVE_STATES, ALL_STATES
 
 if TYPE_CHECKING:  # the stores load with a command that uses them, not with every `kiosk` command
     from kiosk.services import Services
@@ -27,9 +29,6 @@ def _services(config: Config) -> Services:
     from kiosk.bootstrap import build_services
 
     return build_services(config)
-
-
-JOB_STATES = ("queued", "awaiting_release", "printing", "done", "failed", "cancelled", "expired", "check_printer")
 
 
 def seconds(text: str) -> float:
@@ -62,8 +61,11 @@ def cmd_print(args: argparse.Namespace, config: Config) -> int:
     """Print a copy of one item: waits for the printer, then prints the job number and outcome."""
     if args.attachment is not None and args.to == "receipt":
         # A slip is the item's own short form; an attachment is the publisher's PDF, which only A4 can carry.
-        print("kiosk print: error: a receipt printer prints the item's slip, not an attachment: leave out "
-              "--to receipt to print the attachment on A4, or --attachment for the slip", file=sys.stderr)
+        print(
+            "kiosk print: error: a receipt printer prints the item's slip, not an attachment: leave out "
+            "--to receipt to print the attachment on A4, or --attachment for the slip",
+            file=sys.stderr,
+        )
         return 2
     services = _services(config)
     try:
@@ -71,8 +73,10 @@ def cmd_print(args: argparse.Namespace, config: Config) -> int:
         outcome = services.print_copy(args.index_no, args.to, attachment=args.attachment, wait=args.wait)
     finally:
         services.close()
-    print(f"job {outcome.job_no}: {outcome.state}, {outcome.pages} {'page' if outcome.pages == 1 else 'pages'}"
-          f" on {outcome.output or 'the printer'}")
+    print(
+        f"job {outcome.job_no}: {outcome.state}, {outcome.pages} {'page' if outcome.pages == 1 else 'pages'}"
+        f" on {outcome.output or 'the printer'}"
+    )
     print(outcome.message)
     return 0 if outcome.state in ("done", "awaiting_release", "printing") else 2
 
@@ -80,14 +84,29 @@ def cmd_print(args: argparse.Namespace, config: Config) -> int:
 def _job_json(job: PrintJob) -> dict[str, Any]:
     from kiosk.state import as_local
 
-    stamp = lambda moment: as_local(moment).isoformat(timespec="seconds") if moment else None  # noqa: E731
+    def stamp(moment: datetime | None) -> str | None:
+        return as_local(moment).isoformat(timespec="seconds") if moment else None
+
     return {
-        "job_no": job.job_no, "state": job.state, "kind": job.kind, "pages": job.pages, "index_no": job.index_no,
-        "title": job.title, "source": job.source, "fee_cents": job.fee_cents, "attempts": job.attempts,
-        "printer": job.output, "handle": job.handle, "error": job.error, "warning": job.warning,
-        "created_at": stamp(job.created_at), "updated_at": stamp(job.updated_at),
-        "expires_at": stamp(job.expires_at), "released_at": stamp(job.released_at),
-        "collected_at": stamp(job.collected_at), "finished_at": stamp(job.finished_at),
+        "job_no": job.job_no,
+        "state": job.state,
+        "kind": job.kind,
+        "pages": job.pages,
+        "index_no": job.index_no,
+        "title": job.title,
+        "source": job.source,
+        "fee_cents": job.fee_cents,
+        "attempts": job.attempts,
+        "printer": job.output,
+        "handle": job.handle,
+        "error": job.error,
+        "warning": job.warning,
+        "created_at": stamp(job.created_at),
+        "updated_at": stamp(job.updated_at),
+        "expires_at": stamp(job.expires_at),
+        "released_at": stamp(job.released_at),
+        "collected_at": stamp(job.collected_at),
+        "finished_at": stamp(job.finished_at),
         "reprint_of": f"{job.reprint_of:04d}" if job.reprint_of else None,
     }
 
@@ -102,8 +121,12 @@ def cmd_jobs(args: argparse.Namespace, config: Config) -> int:
             return _list_jobs(services, args)
         if args.action == "resume":
             return _resume(services, args.wait)
-        action = {"release": services.queue.release, "cancel": services.queue.cancel,
-                  "reprint": services.queue.reprint, "collected": services.queue.collected}[args.action]
+        action = {
+            "release": services.queue.release,
+            "cancel": services.queue.cancel,
+            "reprint": services.queue.reprint,
+            "collected": services.queue.collected,
+        }[args.action]
         job = action(args.job_no, "cli")
         if args.action in ("release", "reprint"):  # the printer takes it now, as it would from the kiosk
             job = services.wait_for(job.job_no, args.wait)
@@ -119,20 +142,25 @@ def cmd_jobs(args: argparse.Namespace, config: Config) -> int:
 
 
 def _list_jobs(services: Services, args: argparse.Namespace) -> int:
-    from kiosk.jobs import ACTIVE_STATES, describe_time
+    from kiosk.jobs import describe_time
 
     states = ACTIVE_STATES if args.state == "active" else (args.state,) if args.state else ()
     jobs = services.queue.jobs(states, today=args.today, limit=args.limit)
     if args.json:
-        print(json.dumps({"jobs": [_job_json(j) for j in jobs], "today": vars_of(services.queue.today())},
-                         ensure_ascii=False))
+        print(
+            json.dumps(
+                {"jobs": [_job_json(j) for j in jobs], "today": vars_of(services.queue.today())}, ensure_ascii=False
+            )
+        )
         return 0
     if not jobs:
         print("no print jobs")
     for job in jobs:
         extra = f"  ({job.error})" if job.error and job.state not in ("done",) else ""
-        print(f"{job.job_no}  {job.state:<16} {job.kind:<7} {job.pages:>3} p  {describe_time(job.created_at):<16} "
-              f"{job.title[:40]}{extra}")
+        print(
+            f"{job.job_no}  {job.state:<16} {job.kind:<7} {job.pages:>3} p  {describe_time(job.created_at):<16} "
+            f"{job.title[:40]}{extra}"
+        )
     return 0
 
 
@@ -166,9 +194,22 @@ def cmd_printers(args: argparse.Namespace, config: Config) -> int:
             return 0 if job.state == "done" else 2
         status = services.printer_status()
         if args.json:
-            print(json.dumps({kind: {"name": name, "state": s.state, "reason": s.reason, "paper": s.paper,
-                                     "ready": s.ready, "last_error": error}
-                              for kind, (name, s, error) in status.items()}, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {
+                        kind: {
+                            "name": name,
+                            "state": s.state,
+                            "reason": s.reason,
+                            "paper": s.paper,
+                            "ready": s.ready,
+                            "last_error": error,
+                        }
+                        for kind, (name, s, error) in status.items()
+                    },
+                    ensure_ascii=False,
+                )
+            )
             return 0
         for kind, (name, s, error) in status.items():
             role = "document" if kind == "a4" else "receipt"
@@ -215,8 +256,10 @@ def _pin_from_stdin() -> str:
 def _pin_from_terminal() -> str:
     """The PIN typed twice, unseen, on the controlling terminal; a plain refusal when there is no terminal."""
     if not _has_terminal():
-        raise KioskError("no terminal to ask for the PIN: run this in a terminal, or give the PIN on standard "
-                         "input with --stdin (echo … | kiosk staff set-pin --stdin); nothing was changed")
+        raise KioskError(
+            "no terminal to ask for the PIN: run this in a terminal, or give the PIN on standard "
+            "input with --stdin (echo … | kiosk staff set-pin --stdin); nothing was changed"
+        )
     try:
         pin = getpass.getpass("New staff PIN: ")
         again = getpass.getpass("Again: ")
@@ -241,8 +284,11 @@ def add_parsers(sub: Any) -> None:
     prt = sub.add_parser("print", help="print a copy of an item", description=cmd_print.__doc__)
     prt.add_argument("index_no", metavar="INDEX_NO", help="the item's 索引号")
     prt.add_argument("--to", choices=("a4", "receipt"), default="a4", help="A4 copy or receipt slip (default a4)")
-    prt.add_argument("--attachment", metavar="NAME",
-                     help="print this PDF attachment of the item as it is (A4 only: a receipt printer refuses it)")
+    prt.add_argument(
+        "--attachment",
+        metavar="NAME",
+        help="print this PDF attachment of the item as it is (A4 only: a receipt printer refuses it)",
+    )
     prt.add_argument("--wait", type=seconds, default=60.0, help="seconds to wait for the printer (default 60)")
     prt.set_defaults(func=cmd_print)
 
@@ -251,13 +297,18 @@ def add_parsers(sub: Any) -> None:
     listing = actions.add_parser("list", help="the newest jobs first")
     listing.add_argument("--json", action="store_true", help="print one JSON object")
     listing.add_argument("--today", action="store_true", help="only today's jobs")
-    listing.add_argument("--state", choices=(*JOB_STATES, "active"), help="only jobs in this state ('active': not ended)")
+    listing.add_argument(
+        "--state", choices=(*ALL_STATES, "active"), help="only jobs in this state ('active': not ended)"
+    )
     listing.add_argument("--limit", type=count, default=100, help="jobs to show (default 100)")
     resume = actions.add_parser("resume", help="send the queued jobs now, as the kiosk does at start")
     resume.add_argument("--wait", type=seconds, default=60.0, help="seconds to wait for each job (default 60)")
-    for name, text in (("release", "let a held job print"), ("cancel", "withdraw a job not printed yet"),
-                       ("reprint", "print a job's copy again, as a new job"),
-                       ("collected", "mark a job collected (also: a job to check did print)")):
+    for name, text in (
+        ("release", "let a held job print"),
+        ("cancel", "withdraw a job not printed yet"),
+        ("reprint", "print a job's copy again, as a new job"),
+        ("collected", "mark a job collected (also: a job to check did print)"),
+    ):
         action = actions.add_parser(name, help=text)
         action.add_argument("job_no", metavar="JOB", type=job_number, help="the job number, as on the slip (0042)")
         action.add_argument("--wait", type=seconds, default=60.0, help="seconds to wait for the printer (default 60)")

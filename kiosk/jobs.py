@@ -1,13 +1,7 @@
 """The print queue: every confirmed print is a job in the state store, printed exactly once or shown to staff.
 
-States and who moves a job between them::
-
-    queued ──────────────► printing ──► done
-      ▲  (printer offline:    │  └────► failed / cancelled   (CUPS says so)
-      │   retry with backoff) └───────► check_printer        (outcome unknown: staff look)
-    awaiting_release ──► queued            (staff release; more pages than the threshold)
-      └────────────────► expired           (not released in time)
-    queued / awaiting_release / check_printer ──► cancelled   (staff)
+Its states, their moves and the staff actions each allows are declared once, in
+printing.job_states; every move here is checked against that table.
 
 Exactly once: before the bytes go to a printer the job records `handoff_at`
 (committed); after the printer took them it records `handed_over_at` and the
@@ -41,25 +35,23 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.errors import KioskError, Refusal
-from kiosk.state import (
-    FINAL_STATES,
-    JobEvent,
-    JobState,
-    PrintJob,
-    StateStore,
-    as_local,
-    now,
-)
+from kiosk.state import JobEvent, PrintJob, StateStore, as_local, now
 from printing.base import Printer
 from printing.document import PrintKind
 from printing.errors import OutcomeUnknown, PrintError, PrinterUnavailable
+from printing.job_states import (
+    ACTION_MOVES,
+    COUNTED_STATES,
+    ENDED_STATES,
+    JobState,
+    StaffAction,
+    allows,
+    check_move,
+)
 from printing.spool import write_atomically
 
 log = logging.getLogger(__name__)
 
-ACTIVE_STATES = ("queued", "awaiting_release", "printing", "check_printer")
-# A job that used up the quota: queued, held, sent or printed (not one that failed, was cancelled or expired).
-COUNTED_STATES = ("queued", "awaiting_release", "printing", "check_printer", "done")
 FIRST_RETRY = 5.0  # seconds before the first retry of a job the printer could not take
 LAST_RETRY = 300.0  # the longest wait between retries
 KILL_AT = "KIOSK_KILL_AT"  # fault injection for the crash tests: SIGKILL this process at the named checkpoint
@@ -127,17 +119,25 @@ def job_id(job_no: str) -> int:
     return int(text)
 
 
+_ENDED_BY_PRINTER: dict[str, JobState] = {"done": "done", "failed": "failed", "cancelled": "cancelled"}
+
+
 def retry_delay(attempts: int) -> float:
     """Seconds before the next try after `attempts` failed ones: 5, 10, 20, … up to 5 minutes."""
-    return min(LAST_RETRY, FIRST_RETRY * 2 ** max(0, attempts - 1))
+    return float(min(LAST_RETRY, FIRST_RETRY * 2 ** max(0, attempts - 1)))
 
 
 class JobQueue:
     """Makes, moves and sends print jobs; `work()` is the step a background thread or `kiosk print` repeats."""
 
     def __init__(
-        self, state: StateStore, printers: Mapping[PrintKind, Printer], folder: Path, policy: QueuePolicy,
-        *, number_floor: int = 0,
+        self,
+        state: StateStore,
+        printers: Mapping[PrintKind, Printer],
+        folder: Path,
+        policy: QueuePolicy,
+        *,
+        number_floor: int = 0,
     ) -> None:
         self.state = state
         self.printers = printers
@@ -157,8 +157,13 @@ class JobQueue:
                 used = _pages(session, PrintJob.visitor == visitor)
                 if used + pages > self.policy.pages_per_visit:
                     left = max(0, self.policy.pages_per_visit - used)
-                    return Quote(pages, fee, needs_release, f"每位读者每次最多打印 {self.policy.pages_per_visit} 页，"
-                                 f"您还可打印 {left} 页。如需更多，请联系工作人员。")
+                    return Quote(
+                        pages,
+                        fee,
+                        needs_release,
+                        f"每位读者每次最多打印 {self.policy.pages_per_visit} 页，"
+                        f"您还可打印 {left} 页。如需更多，请联系工作人员。",
+                    )
             if self.policy.pages_per_day:
                 used = _pages(session, PrintJob.created_at >= _start_of_today())
                 if used + pages > self.policy.pages_per_day:
@@ -196,8 +201,15 @@ class JobQueue:
         with self.state.begin() as session:
             job = PrintJob(
                 id=_next_number(session, self.number_floor),
-                index_no=index_no, title=title, kind=kind, pages=pages, source=source, visitor=visitor,
-                fee_cents=quote.fee_cents, warning=warning, reprint_of=reprint_of,
+                index_no=index_no,
+                title=title,
+                kind=kind,
+                pages=pages,
+                source=source,
+                visitor=visitor,
+                fee_cents=quote.fee_cents,
+                warning=warning,
+                reprint_of=reprint_of,
                 state="awaiting_release" if held else "queued",
                 expires_at=now() + timedelta(hours=self.policy.hold_hours) if held else None,
             )
@@ -225,7 +237,7 @@ class JobQueue:
 
     def release(self, job_no: str, actor: Actor) -> PrintJob:
         """A held job goes to the printer."""
-        job = self._move(job_no, ("awaiting_release",), "queued", actor, "released", released_at=now())
+        job = self._move(job_no, "release", "queued", actor, "released", released_at=now())
         self.on_change()
         return job
 
@@ -234,12 +246,13 @@ class JobQueue:
         with self.state.session() as session:
             job = _get(session, job_no)
         if job.state == "printing" and job.handle:
-            printer = self.printers[job.kind]  # type: ignore[index]
+            printer = self.printers[job.kind]
             printer.cancel(job.handle)
-            moved = self._move(job_no, ("printing",), "cancelled", actor, "cancelled at the printer", finished_at=now())
+            moved = self._move(
+                job_no, "cancel", "cancelled", actor, "cancelled at the printer", sent=True, finished_at=now()
+            )
         else:
-            moved = self._move(job_no, ("queued", "awaiting_release", "check_printer"), "cancelled", actor,
-                               "cancelled", finished_at=now())
+            moved = self._move(job_no, "cancel", "cancelled", actor, "cancelled", finished_at=now(), sent=False)
         self.on_change()
         return moved
 
@@ -247,17 +260,25 @@ class JobQueue:
         """The same copy again, as a new job (no quota: staff asked for it)."""
         with self.state.session() as session:
             job = _get(session, job_no)
-        if job.state in ("queued", "awaiting_release", "printing"):
+        if not allows(job.state, "reprint"):
             raise JobError(f"job {job.job_no} is still {job.state}; it needs no reprint")
         try:
             data = Path(job.data_path).read_bytes()
         except OSError as exc:
             raise JobError(f"the copy of job {job.job_no} is no longer kept ({exc.strerror or exc})") from exc
-        if job.state == "check_printer":
-            self._move(job_no, ("check_printer",), "failed", actor, "not printed: reprinted", finished_at=now())
-        again = self.submit(index_no=job.index_no, title=job.title, kind=job.kind, data=data,  # type: ignore[arg-type]
-                            pages=job.pages, visitor=job.visitor, source=job.source, warning=job.warning,
-                            reprint_of=job.id)
+        if ACTION_MOVES["reprint"][job.state] == "failed":  # a job to check: it did not print after all
+            self._move(job_no, "reprint", "failed", actor, "not printed: reprinted", finished_at=now())
+        again = self.submit(
+            index_no=job.index_no,
+            title=job.title,
+            kind=job.kind,
+            data=data,
+            pages=job.pages,
+            visitor=job.visitor,
+            source=job.source,
+            warning=job.warning,
+            reprint_of=job.id,
+        )
         self.state.audit(actor, "reprint", f"job {job.job_no} as job {again.job_no}")
         return again
 
@@ -265,9 +286,9 @@ class JobQueue:
         """The citizen took the copy; a job to check is thereby known to have printed."""
         with self.state.begin() as session:
             job = _get(session, job_no)
-            if job.state not in ("done", "check_printer"):
+            if not allows(job.state, "collected"):
                 raise JobError(f"job {job.job_no} is {job.state}, not printed: nothing to collect")
-            if job.state == "check_printer":
+            if ACTION_MOVES["collected"][job.state] == "done":  # a job to check: it printed after all
                 _transition(session, job, "done", "staff saw it printed")
                 job.finished_at = now()
             job.collected_at = now()
@@ -275,13 +296,30 @@ class JobQueue:
         self.on_change()
         return job
 
-    def _move(self, job_no: str, sources: tuple[str, ...], target: JobState, actor: Actor, what: str,
-              **fields: datetime) -> PrintJob:
+    def _move(
+        self,
+        job_no: str,
+        action: StaffAction,
+        target: JobState,
+        actor: Actor,
+        what: str,
+        sent: bool | None = None,
+        **fields: datetime,
+    ) -> PrintJob:
+        """A staff action's move: from the states where `action` leads to `target` (`sent`: only from `printing`,
+        or only from the others; None: from any of them)."""
+        sources = tuple(
+            state
+            for state, to in ACTION_MOVES[action].items()
+            if to == target and (sent is None or (state == "printing") == sent)
+        )
         with self.state.begin() as session:
             job = _get(session, job_no)
             if job.state not in sources:
-                raise JobError(f"job {job.job_no} is {job.state}; only a job that is {' or '.join(sources)} "
-                               f"can be {what.split()[0]}")
+                raise JobError(
+                    f"job {job.job_no} is {job.state}; only a job that is {' or '.join(sources)} "
+                    f"can be {what.split()[0]}"
+                )
             _transition(session, job, target, f"{what} by {actor}")
             for name, value in fields.items():
                 setattr(job, name, value)
@@ -293,11 +331,13 @@ class JobQueue:
     def recover(self) -> list[PrintJob]:
         """At start: jobs a killed kiosk left mid-hand-off go to staff as check_printer; returns them."""
         with self.state.begin() as session:
-            stuck = list(session.scalars(select(PrintJob).where(
-                PrintJob.state == "printing", PrintJob.handed_over_at.is_(None))))
+            stuck = list(
+                session.scalars(select(PrintJob).where(PrintJob.state == "printing", PrintJob.handed_over_at.is_(None)))
+            )
             for job in stuck:
-                _transition(session, job, "check_printer",
-                            "the kiosk stopped while sending this job: check whether it printed")
+                _transition(
+                    session, job, "check_printer", "the kiosk stopped while sending this job: check whether it printed"
+                )
                 job.error = "发送中断：请检查打印机是否已打出"
         for job in stuck:
             log.warning("print job %s: outcome unknown after a restart; staff should check the printer", job.job_no)
@@ -314,8 +354,11 @@ class JobQueue:
 
     def _expire(self) -> int:
         with self.state.begin() as session:
-            old = list(session.scalars(select(PrintJob).where(
-                PrintJob.state == "awaiting_release", PrintJob.expires_at <= now())))
+            old = list(
+                session.scalars(
+                    select(PrintJob).where(PrintJob.state == "awaiting_release", PrintJob.expires_at <= now())
+                )
+            )
             for job in old:
                 _transition(session, job, "expired", f"not released within {self.policy.hold_hours:g} h")
                 job.finished_at = now()
@@ -324,12 +367,15 @@ class JobQueue:
     def _follow(self) -> int:
         """Jobs a printer holds (CUPS): done, failed or cancelled as the printer says."""
         with self.state.session() as session:
-            sent = list(session.scalars(select(PrintJob).where(
-                PrintJob.state == "printing", PrintJob.handed_over_at.is_not(None))))
+            sent = list(
+                session.scalars(
+                    select(PrintJob).where(PrintJob.state == "printing", PrintJob.handed_over_at.is_not(None))
+                )
+            )
         moves = 0
         for job in sent:
-            progress = self.printers[job.kind].progress(job.handle)  # type: ignore[index]
-            target: JobState | None = {"done": "done", "failed": "failed", "cancelled": "cancelled"}.get(progress)
+            progress = self.printers[job.kind].progress(job.handle)
+            target = _ENDED_BY_PRINTER.get(progress)
             if target is None:
                 continue
             with self.state.begin() as session:
@@ -353,17 +399,24 @@ class JobQueue:
     def _claim(self) -> PrintJob | None:
         """The oldest queued job that is due, moved to printing by this process alone (or None)."""
         with self.state.begin() as session:
-            due = session.scalars(select(PrintJob.id).where(
-                PrintJob.state == "queued",
-                (PrintJob.next_attempt_at.is_(None)) | (PrintJob.next_attempt_at <= now()),
-            ).order_by(PrintJob.id).limit(1)).first()
+            due = session.scalars(
+                select(PrintJob.id)
+                .where(
+                    PrintJob.state == "queued",
+                    (PrintJob.next_attempt_at.is_(None)) | (PrintJob.next_attempt_at <= now()),
+                )
+                .order_by(PrintJob.id)
+                .limit(1)
+            ).first()
             if due is None:
                 return None
             claimed = session.execute(
-                update(PrintJob).where(PrintJob.id == due, PrintJob.state == "queued")
+                update(PrintJob)
+                .where(PrintJob.id == due, PrintJob.state == "queued")
                 .values(state="printing", handoff_at=now(), updated_at=now(), attempts=PrintJob.attempts + 1)
-            ).rowcount
-            if not claimed:
+                .returning(PrintJob.id)
+            ).scalar_one_or_none()
+            if claimed is None:
                 return None
             session.add(JobEvent(job_id=due, from_state="queued", to_state="printing", detail="sending"))
             job = session.get_one(PrintJob, due)
@@ -372,7 +425,7 @@ class JobQueue:
         return job
 
     def _send(self, job: PrintJob) -> None:
-        printer = self.printers[job.kind]  # type: ignore[index]
+        printer = self.printers[job.kind]
         status = printer.status()
         if status.state in ("offline", "stopped") or status.paper == "out":
             # Sent now, the job would sit in a stopped queue or be lost to an empty printer: it waits here.
@@ -380,7 +433,7 @@ class JobQueue:
             return
         try:
             data = Path(job.data_path).read_bytes()
-            handle = str(printer.submit(job.job_no, job.kind, data, title=job.title))  # type: ignore[arg-type]
+            handle = printer.submit(job.job_no, job.kind, data, title=job.title)
         except PrinterUnavailable as exc:
             self._retry_later(job, str(exc))
             return
@@ -400,8 +453,14 @@ class JobQueue:
                 _transition(session, current, "done", f"printed on {printer.name}")
                 current.finished_at = now()
             else:
-                session.add(JobEvent(job_id=job.id, from_state="printing", to_state="printing",
-                                     detail=f"handed to {printer.name} as {handle}"))
+                session.add(
+                    JobEvent(
+                        job_id=job.id,
+                        from_state="printing",
+                        to_state="printing",
+                        detail=f"handed to {printer.name} as {handle}",
+                    )
+                )
         _checkpoint("recorded")
         if progress == "done":
             self._count(job)
@@ -453,8 +512,9 @@ class JobQueue:
 
     def events(self, job_no: str) -> list[JobEvent]:
         with self.state.session() as session:
-            return list(session.scalars(select(JobEvent).where(JobEvent.job_id == job_id(job_no))
-                                        .order_by(JobEvent.id)))
+            return list(
+                session.scalars(select(JobEvent).where(JobEvent.job_id == job_id(job_no)).order_by(JobEvent.id))
+            )
 
     def today(self) -> DayCounts:
         """Today's jobs, printed copy pages and slips (held-job slips and test pages apart), failures, waiting."""
@@ -462,19 +522,39 @@ class JobQueue:
             since = PrintJob.created_at >= _start_of_today()
             jobs = session.scalar(select(func.count()).select_from(PrintJob).where(since)) or 0
             printed = (since, PrintJob.state == "done", _copies())
-            pages = session.scalar(select(func.coalesce(func.sum(PrintJob.pages), 0))
-                                   .where(*printed, PrintJob.kind == "a4")) or 0
-            slips = session.scalar(select(func.coalesce(func.sum(PrintJob.pages), 0))
-                                   .where(*printed, PrintJob.kind == "receipt")) or 0
-            failures = session.scalar(select(func.count()).select_from(PrintJob)
-                                      .where(since, PrintJob.state.in_(("failed", "check_printer")))) or 0
-            waiting = session.scalar(select(func.count()).select_from(PrintJob).where(
-                PrintJob.state.in_(("queued", "awaiting_release", "check_printer")))) or 0
+            pages = (
+                session.scalar(
+                    select(func.coalesce(func.sum(PrintJob.pages), 0)).where(*printed, PrintJob.kind == "a4")
+                )
+                or 0
+            )
+            slips = (
+                session.scalar(
+                    select(func.coalesce(func.sum(PrintJob.pages), 0)).where(*printed, PrintJob.kind == "receipt")
+                )
+                or 0
+            )
+            failures = (
+                session.scalar(
+                    select(func.count())
+                    .select_from(PrintJob)
+                    .where(since, PrintJob.state.in_(("failed", "check_printer")))
+                )
+                or 0
+            )
+            waiting = (
+                session.scalar(
+                    select(func.count())
+                    .select_from(PrintJob)
+                    .where(PrintJob.state.in_(("queued", "awaiting_release", "check_printer")))
+                )
+                or 0
+            )
         return DayCounts(jobs, pages, failures, waiting, slips)
 
     def is_settled(self, job: PrintJob) -> bool:
         """True when the job needs nothing more from this process: printed, ended, held or with staff."""
-        return job.state in FINAL_STATES or job.state in ("awaiting_release", "check_printer")
+        return job.state in ENDED_STATES or job.state in ("awaiting_release", "check_printer")
 
 
 def is_copy(source: str) -> bool:
@@ -502,10 +582,11 @@ def _start_of_today() -> datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
 
 
-def _pages(session: Session, condition: object) -> int:
+def _pages(session: Session, condition: ColumnElement[bool]) -> int:
     copies = (PrintJob.source == "item") | PrintJob.source.startswith("attachment:")
-    total = session.scalar(select(func.coalesce(func.sum(PrintJob.pages), 0))
-                           .where(condition, copies, PrintJob.state.in_(COUNTED_STATES)))  # type: ignore[arg-type]
+    total = session.scalar(
+        select(func.coalesce(func.sum(PrintJob.pages), 0)).where(condition, copies, PrintJob.state.in_(COUNTED_STATES))
+    )
     return int(total or 0)
 
 
@@ -553,7 +634,8 @@ def _no(job_id_: int | None) -> str:
 
 
 def _transition(session: Session, job: PrintJob, target: JobState, detail: str) -> None:
-    """Move a job and log the move, in the caller's transaction."""
+    """Move a job and log the move, in the caller's transaction; MoveRefused for a move the table does not hold."""
+    check_move(job.state, target)
     _event(session, job, job.state, target, detail)
     log.info("print job %s: %s -> %s (%s)", job.job_no, job.state, target, detail)
     job.state, job.updated_at = target, now()

@@ -41,13 +41,9 @@ from content_cache.db import (
     sqlite_path,
 )
 from kiosk.errors import KioskError
+from printing.document import PrintKind
+from printing.job_states import JobState
 
-# check_printer: the job was handed to the printer but the kiosk cannot tell whether it printed
-# (killed mid-hand-off, connection dropped mid-job); staff look and decide, it is never resent by itself.
-JobState = Literal[
-    "queued", "awaiting_release", "printing", "done", "failed", "cancelled", "expired", "check_printer"
-]
-FINAL_STATES: frozenset[str] = frozenset({"done", "failed", "cancelled", "expired"})
 EventKind = Literal["view", "search", "print"]
 MIGRATIONS = "kiosk:state_migrations"
 MARKER = "state.made"  # in KIOSK_HOME: a state store was made here, at this path
@@ -94,9 +90,9 @@ class PrintJob(StateBase):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     index_no: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(Text)
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[PrintKind] = mapped_column(String(16))
     pages: Mapped[int] = mapped_column(Integer)
-    state: Mapped[str] = mapped_column(String(24), default="queued")
+    state: Mapped[JobState] = mapped_column(String(24), default="queued")
     output: Mapped[str] = mapped_column(Text, default="")
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
@@ -304,7 +300,8 @@ def _open_checked(url: str, path: Path, home: Path, held: IO[str]) -> StateStore
     if made and not _has_content(path):
         raise StateStoreMissing(
             f"the state store {path} is missing, but this kiosk made one on {made}: it holds the print jobs and "
-            f"their numbers; {RESTORE_HINT}, or start with an empty store with `kiosk restore --fresh`")
+            f"their numbers; {RESTORE_HINT}, or start with an empty store with `kiosk restore --fresh`"
+        )
     damage = file_damage(path, full=_has_content(path) and path.stat().st_size <= FULL_CHECK_UP_TO)
     if damage:
         raise StateStoreDamaged(damaged_message(path, damage))
@@ -319,8 +316,10 @@ def _open_checked(url: str, path: Path, home: Path, held: IO[str]) -> StateStore
 def damaged_message(path: Path, reason: str) -> str:
     """The one line for a damaged state store: the file, why, and `kiosk restore`."""
     reason = (reason.splitlines() or ["damaged"])[0][:200]
-    return (f"the state store {path} is damaged ({reason}): it holds the print jobs and cannot be rebuilt; "
-            f"{RESTORE_HINT} (it keeps the damaged file aside)")
+    return (
+        f"the state store {path} is damaged ({reason}): it holds the print jobs and cannot be rebuilt; "
+        f"{RESTORE_HINT} (it keeps the damaged file aside)"
+    )
 
 
 def _has_content(path: Path) -> bool:
@@ -334,13 +333,14 @@ def _has_content(path: Path) -> bool:
 def hold_shared(home: Path) -> IO[str]:
     """The shared lock every process with the state store open holds; StateStoreBusy while a restore runs."""
     home.mkdir(parents=True, exist_ok=True)
-    handle = open(home / LOCK, "a+")  # noqa: SIM115 - held open for the store's life
+    handle = open(home / LOCK, "a+")  # held open for the store's life
     try:
         fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except BlockingIOError:
         handle.close()
-        raise StateStoreBusy(f"the state store in {home} is being restored (`kiosk restore`); "
-                             "start again once it has finished") from None
+        raise StateStoreBusy(
+            f"the state store in {home} is being restored (`kiosk restore`); start again once it has finished"
+        ) from None
     return handle
 
 
@@ -363,8 +363,9 @@ def record_made(home: Path, path: Path) -> None:
         return
     marker = home / MARKER
     temp = marker.with_name(marker.name + ".part")
-    temp.write_text(json.dumps({"path": str(path), "made_at": now().astimezone().isoformat(timespec="seconds")}),
-                    "utf-8")
+    temp.write_text(
+        json.dumps({"path": str(path), "made_at": now().astimezone().isoformat(timespec="seconds")}), "utf-8"
+    )
     os.replace(temp, marker)
 
 

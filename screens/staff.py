@@ -10,21 +10,27 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from kivy.clock import Clock
 from kivy.properties import (
-    BooleanProperty, ListProperty, NumericProperty, ObjectProperty, OptionProperty, StringProperty,
+    BooleanProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    OptionProperty,
+    StringProperty,
 )
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
 
+from printing.document import PrintKind
+from printing.job_states import ACTION_LABELS, ALERT_STATES, actions_of, staff_action, state_name
 from screens import theme
 from screens.base import KioskScreen, load_kv
 from screens.navigator import Params
 from screens.services import (
     PURPOSE_NAMES,
-    STATE_NAMES,
     ActionDone,
     CitizenError,
     JobView,
@@ -37,19 +43,6 @@ from screens.worker import Task, run_in_worker
 T = TypeVar("T")
 REFRESH_SECONDS = 3.0
 PIN_PROMPT = "请输入工作人员密码"
-# Which actions a job in each state offers; cancelling has a place of its own, apart from the others.
-ACTIONS = {
-    "awaiting_release": ("release", "cancel"),
-    "queued": ("cancel",),
-    "printing": ("cancel",),
-    "check_printer": ("collected", "reprint", "cancel"),
-    "done": ("collected", "reprint"),
-    "failed": ("reprint",),
-    "cancelled": ("reprint",),
-    "expired": ("reprint",),
-}
-ACTION_NAMES = {"release": "放行", "cancel": "取消", "reprint": "重印", "collected": "已取件"}
-ALERT_STATES = ("check_printer", "failed", "awaiting_release")
 ERROR_STATES = ("queued", "printing", "check_printer", "failed")  # where a job's last error still matters
 monotonic: Callable[[], float] = time.monotonic  # the lockout countdown's clock (tests move it)
 
@@ -111,8 +104,29 @@ class ConfirmDialog(ModalView):
         self._on_yes()
 
 
+class StaffServices(Protocol):
+    """What the staff console needs: sign-in, the overview, actions on jobs, test pages."""
+
+    def staff_sign_in(self, pin: str) -> SignIn:
+        """Check the staff PIN (wrong tries lock it for a growing time)."""
+
+    def staff_locked_for(self) -> float:
+        """Seconds the PIN pad stays locked after too many wrong tries (0 when it takes a try now)."""
+
+    def staff_overview(self, today_only: bool) -> StaffOverview:
+        """Jobs, printers, today's counts and the last sync runs."""
+
+    def job_action(self, job_no: str, action: str) -> ActionDone:
+        """release / cancel / reprint / collected on a job from the console; raises with a message for staff."""
+
+    def staff_test_print(self, kind: PrintKind) -> ActionDone:
+        """A test page on one printer, through the queue."""
+
+
 class StaffScreen(KioskScreen):
     """PIN first; then the console, refreshed every few seconds while it is shown."""
+
+    services: StaffServices
 
     phase = OptionProperty("pin", options=("pin", "console"))
     pin_text = StringProperty("")
@@ -243,12 +257,14 @@ class StaffScreen(KioskScreen):
             self.act(job.job_no, action)
             return
         what = f"{PURPOSE_NAMES.get(job.purpose, '')} {job.pages} {'页' if job.kind == 'a4' else '张'}"
-        verb = ACTION_NAMES[action]
+        verb = _label(action)
         self.confirm = ConfirmDialog(
             lambda: self.act(job.job_no, action),
             question=f"确认{verb}任务 {job.job_no}？",
             detail=f"{what}：{job.title}" + ("\n取消后不能恢复。" if action == "cancel" else "\n将再打印一份。"),
-            yes_text=f"确认{verb}", no_text=f"不{verb}", danger=action == "cancel",
+            yes_text=f"确认{verb}",
+            no_text=f"不{verb}",
+            danger=action == "cancel",
         )
         self.confirm.bind(on_dismiss=lambda _dialog: setattr(self, "confirm", None))
         self.confirm.open()
@@ -256,7 +272,7 @@ class StaffScreen(KioskScreen):
     def act(self, job_no: str, action: str) -> None:
         """Do an action on a job now."""
         self._followed, self.message_alert = None, False
-        self.message = f"正在{ACTION_NAMES[action]}任务 {job_no}…"
+        self.message = f"正在{_label(action)}任务 {job_no}…"
         self._run(lambda: self.services.job_action(job_no, action), self._done, lambda exc: self._refused(job_no, exc))
 
     def test_print(self, kind: str) -> None:
@@ -305,34 +321,43 @@ class StaffScreen(KioskScreen):
         if self._followed is None:
             return
         job = next((j for j in jobs if j.job_no == self._followed.job_no), None)
-        now = f"；当前状态：{STATE_NAMES.get(job.state, job.state)}" if job is not None else ""
+        now = f"；当前状态：{state_name(job.state)}" if job is not None else ""
         self.message = self._followed.said + now
 
 
 def _counts(overview: StaffOverview) -> str:
-    return (f"今日 A4 复印 {overview.today_pages} 页 · 小票 {overview.today_slips} 张 · "
-            f"共 {overview.today_jobs} 个任务\n待处理 {overview.waiting} 个 · 失败或待检查 {overview.today_failures} 个")
+    return (
+        f"今日 A4 复印 {overview.today_pages} 页 · 小票 {overview.today_slips} 张 · "
+        f"共 {overview.today_jobs} 个任务\n待处理 {overview.waiting} 个 · 失败或待检查 {overview.today_failures} 个"
+    )
 
 
 def _wait_text(seconds: int) -> str:
     return f"{seconds} 秒" if seconds < 120 else f"{seconds // 60} 分 {seconds % 60} 秒"
 
 
+def _label(action: str) -> str:
+    """A staff action's name on its button."""
+    known = staff_action(action)
+    return ACTION_LABELS[known] if known is not None else action
+
+
 def _job_row(job: JobView, screen: StaffScreen) -> JobRow:
     unit = "页" if job.kind == "a4" else "张"
     fee = f" · 费用 {job.fee_cents / 100:.2f} 元" if job.fee_cents else ""
     collected = " · 已取件" if job.collected else ""
-    actions = [a for a in ACTIONS.get(job.state, ()) if _offered(a, job.purpose, job.collected)]
+    # the actions its state allows (printing.job_states); cancelling has a place of its own, apart from the others
+    actions = [a for a in actions_of(job.state) if _offered(a, job.purpose, job.collected)]
     return JobRow(
         screen=screen,
         job=job,
         job_no=job.job_no,
-        state_text=STATE_NAMES.get(job.state, job.state),
+        state_text=state_name(job.state),
         head=f"{PURPOSE_NAMES.get(job.purpose, job.purpose)} {job.pages} {unit}",
         meta=f"{job.created}{fee}{collected}",
         title=job.title,
         error=job.error if job.state in ERROR_STATES else "",
-        actions=[(a, ACTION_NAMES[a]) for a in actions if a != "cancel"],
+        actions=[(a, ACTION_LABELS[a]) for a in actions if a != "cancel"],
         can_cancel="cancel" in actions,
         alert=job.state in ALERT_STATES,
     )

@@ -55,20 +55,19 @@ class ScriptedPrinter:
         return self.state
 
 
-@pytest.fixture
-def state(tmp_path: Path) -> StateStore:
-    store = StateStore(f"sqlite:///{tmp_path / 'state.db'}")
-    yield store
-    store.close()
-
-
 def make_queue(state: StateStore, tmp_path: Path, printer: object, **policy: object) -> JobQueue:
     return JobQueue(state, {"a4": printer, "receipt": printer}, tmp_path / "jobs", QueuePolicy(**policy))  # type: ignore[arg-type]
 
 
 def submit(queue: JobQueue, pages: int = 2, visitor: str = "v1", kind: str = "a4") -> PrintJob:
-    return queue.submit(index_no="003232741/2008-00001", title="关于2008年政府信息公开工作的年度报告", kind=kind,  # type: ignore[arg-type]
-                        data=b"%PDF-1.4 copy", pages=pages, visitor=visitor)
+    return queue.submit(
+        index_no="003232741/2008-00001",
+        title="关于2008年政府信息公开工作的年度报告",
+        kind=kind,  # type: ignore[arg-type]
+        data=b"%PDF-1.4 copy",
+        pages=pages,
+        visitor=visitor,
+    )
 
 
 def test_a_job_goes_queued_printing_done_with_every_step_logged(state: StateStore, tmp_path: Path) -> None:
@@ -81,7 +80,11 @@ def test_a_job_goes_queued_printing_done_with_every_step_logged(state: StateStor
     assert (done.state, done.attempts, done.handle, done.output) == ("done", 1, "0001", "scripted printer")
     assert done.handoff_at and done.handed_over_at and done.finished_at
     events = queue.events("0001")
-    assert [(e.from_state, e.to_state) for e in events] == [("", "queued"), ("queued", "printing"), ("printing", "done")]
+    assert [(e.from_state, e.to_state) for e in events] == [
+        ("", "queued"),
+        ("queued", "printing"),
+        ("printing", "done"),
+    ]
     assert all(e.at for e in events) and printer.sent == ["0001"]
     assert queue.work() == 0 and printer.sent == ["0001"]  # never twice
     assert state.event_counts() == {"print": 1}
@@ -156,9 +159,14 @@ def test_an_offline_printer_gets_the_job_later_with_backoff_and_only_once(state:
     assert [retry_delay(n) for n in (1, 2, 3, 7, 8, 20)] == [5, 10, 20, 300, 300, 300]
 
 
-@pytest.mark.parametrize("status", [PrinterStatus("offline", "connection refused"),
-                                    PrinterStatus("idle", "the paper has run out", paper="out"),
-                                    PrinterStatus("stopped", "Paused")])
+@pytest.mark.parametrize(
+    "status",
+    [
+        PrinterStatus("offline", "connection refused"),
+        PrinterStatus("idle", "the paper has run out", paper="out"),
+        PrinterStatus("stopped", "Paused"),
+    ],
+)
 def test_a_printer_that_says_it_cannot_print_gets_nothing_until_it_can(
     state: StateStore, tmp_path: Path, status: PrinterStatus
 ) -> None:

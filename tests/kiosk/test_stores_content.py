@@ -21,7 +21,6 @@ from content_cache.db import file_damage
 from kiosk.bootstrap import ensure_content, open_content, prepare_content
 from kiosk.config import load_config
 from tests.kiosk.test_cli import kiosk
-from tests.kiosk.test_sync_cli import publisher  # noqa: F401 - the fixture: a key pair and a feed of 41 items
 
 SEED_INDEX_NO = "003232741/2008-00001"
 
@@ -118,7 +117,9 @@ def test_a_damaged_cache_is_named_set_aside_and_rebuilt_from_the_demo_content(
 
 
 def test_kiosk_sync_full_rebuilds_a_damaged_cache_from_the_feed(
-    publisher: tuple[Path, Path], sound_cache: Path, tmp_path: Path  # noqa: F811
+    publisher: tuple[Path, Path],
+    sound_cache: Path,
+    tmp_path: Path,
 ) -> None:
     keys, feed = publisher
     _damaged_home(sound_cache, tmp_path, _page_overwritten)
@@ -150,8 +151,14 @@ def _run_kiosk(home: Path, env: dict[str, str]) -> subprocess.CompletedProcess[s
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("KIOSK_", "KIVY_"))}
     clean.pop("DISPLAY", None)
     clean |= {"KIOSK_HOME": str(home), "KIOSK_CONTENT_DEMO_COUNT": "30"} | env
-    return subprocess.run([sys.executable, "-m", "kiosk.cli", "run", "--exit-after-first-frame"], env=clean,
-                          capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "run", "--exit-after-first-frame"],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_kiosk_run_starts_over_a_damaged_cache_without_a_feed(sound_cache: Path, tmp_path: Path) -> None:
@@ -166,19 +173,24 @@ def test_kiosk_run_starts_over_a_damaged_cache_without_a_feed(sound_cache: Path,
 
 
 def test_kiosk_run_starts_over_a_damaged_cache_with_a_feed_and_loads_no_demo(
-    publisher: tuple[Path, Path], sound_cache: Path, tmp_path: Path  # noqa: F811
+    publisher: tuple[Path, Path],
+    sound_cache: Path,
+    tmp_path: Path,
 ) -> None:
     keys, feed = publisher
     _damaged_home(sound_cache, tmp_path, _truncated)
-    done = _run_kiosk(tmp_path, {"KIOSK_SYNC_SOURCE": str(feed), "KIOSK_SYNC_TRUSTED_KEYS": str(keys / "publisher.pub")})
+    done = _run_kiosk(
+        tmp_path, {"KIOSK_SYNC_SOURCE": str(feed), "KIOSK_SYNC_TRUSTED_KEYS": str(keys / "publisher.pub")}
+    )
     assert done.returncode == 0, done.stderr
     assert "content.db is damaged" in done.stderr and "from the feed" in done.stderr
     assert "loading the demo content" not in done.stdout
     assert any(line.startswith("Home drawn after") for line in done.stdout.splitlines())
 
 
-def test_a_deleted_cache_on_a_kiosk_with_a_feed_gets_no_demo_documents(kiosk_home: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_deleted_cache_on_a_kiosk_with_a_feed_gets_no_demo_documents(
+    kiosk_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("KIOSK_SYNC_SOURCE", "https://feed.example.invalid/feed/")
     config = load_config()
     said: list[str] = []
@@ -189,12 +201,15 @@ def test_a_deleted_cache_on_a_kiosk_with_a_feed_gets_no_demo_documents(kiosk_hom
         assert content.item_count() == 0 and content.sections() == []
     finally:
         content.close()
-    expected = "The content cache is empty: it is filled from the feed (https://feed.example.invalid/feed/) by a sync now"
+    expected = (
+        "The content cache is empty: it is filled from the feed (https://feed.example.invalid/feed/) by a sync now"
+    )
     assert said == [expected]
 
 
-def test_a_deleted_cache_without_a_feed_gets_the_demo_content(kiosk_home: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_deleted_cache_without_a_feed_gets_the_demo_content(
+    kiosk_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("KIOSK_CONTENT_DEMO_COUNT", "5")
     config = load_config()
     said: list[str] = []
@@ -208,7 +223,9 @@ def test_a_deleted_cache_without_a_feed_gets_the_demo_content(kiosk_home: Path,
 
 
 def test_a_cache_deleted_after_a_sync_is_filled_again_at_once_not_the_next_night(
-    publisher: tuple[Path, Path], kiosk_home: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+    publisher: tuple[Path, Path],
+    kiosk_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import time
 
@@ -218,8 +235,14 @@ def test_a_cache_deleted_after_a_sync_is_filled_again_at_once_not_the_next_night
     keys, feed = publisher
     monkeypatch.setenv("KIOSK_SYNC_SOURCE", str(feed))
     monkeypatch.setenv("KIOSK_SYNC_TRUSTED_KEYS", str(keys / "publisher.pub"))
-    assert kiosk(kiosk_home, "sync", env={"KIOSK_SYNC_SOURCE": str(feed),
-                                           "KIOSK_SYNC_TRUSTED_KEYS": str(keys / "publisher.pub")}).returncode == 0
+    assert (
+        kiosk(
+            kiosk_home,
+            "sync",
+            env={"KIOSK_SYNC_SOURCE": str(feed), "KIOSK_SYNC_TRUSTED_KEYS": str(keys / "publisher.pub")},
+        ).returncode
+        == 0
+    )
     for name in ("content.db", "content.db-wal", "content.db-shm"):
         (kiosk_home / name).unlink(missing_ok=True)
     config = load_config()

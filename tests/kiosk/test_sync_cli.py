@@ -13,17 +13,7 @@ from kiosk.config import load_config
 from tests.content_cache.sync.feed_server import serve
 from tests.kiosk.test_cli import kiosk
 
-
-@pytest.fixture(scope="module")
-def publisher(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A publisher's key pair and a feed published from a demo cache: (keys folder, feed folder)."""
-    root = tmp_path_factory.mktemp("publisher")
-    home, keys, src, feed = root / "home", root / "keys", root / "src", root / "feed"
-    for args in (("demo-content", "--count", "40", "--seed", "5"), ("keygen", str(keys)), ("export", str(src)),
-                 ("publish", str(src), str(feed), "--key", str(keys / "publisher.key"))):
-        done = kiosk(home, *args)
-        assert done.returncode == 0, done.stderr
-    return keys, feed
+pytestmark = pytest.mark.slow  # separate processes: `make test-fast` leaves these out
 
 
 def test_sync_over_http_then_status(publisher: tuple[Path, Path], tmp_path: Path) -> None:
@@ -145,8 +135,11 @@ def test_a_stop_once_the_content_is_applied_is_recorded_truly(
 
 @pytest.mark.parametrize("failures", [1, 2])
 def test_a_run_record_the_full_disk_refuses_never_reports_the_applied_sync_as_failed(
-    publisher: tuple[Path, Path], kiosk_home: Path, monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture, failures: int
+    publisher: tuple[Path, Path],
+    kiosk_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    failures: int,
 ) -> None:
     """The content is applied; writing its run's record fails (SQLite: the disk is full). Tried again once the
     cache lets its write-ahead log go: then recorded. Failing again: the sync still returns its report, staff see
