@@ -13,7 +13,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -29,9 +29,11 @@ from screens.corner import CornerTaps
 from screens.idle_overlay import LAST_JOB_HINT, IdleWarning, LastJobBanner
 from screens.navigator import Navigator, Params
 from screens.registry import SCREENS, screen_class
-from screens.services import KioskServices
 from screens.worker import run_in_worker
 from screens.wrap import lay_out_labels_when_shown
+
+if TYPE_CHECKING:  # the other screens load after Home's first frame: their Protocols are types here only
+    from kiosk.app_services import AppServices
 
 # How long Home keeps the last visit's job number (a citizen walking to the desk may look back).
 LAST_JOB_SECONDS = 300.0
@@ -52,7 +54,7 @@ def software_renderer() -> bool:
 
     try:
         renderer = bytes(glGetString(GL_RENDERER)).decode("ascii", "replace").lower()
-    except Exception:  # noqa: BLE001 - no answer: assume a real driver
+    except Exception:  # no answer: assume a real driver
         return False
     return any(name in renderer for name in ("llvmpipe", "softpipe", "swiftshader", "software"))
 
@@ -122,7 +124,7 @@ class KioskApp(App):
 
     def __init__(
         self,
-        services: KioskServices,
+        services: AppServices,
         *,
         font_path: str,
         idle_timeout: float = 120.0,
@@ -228,16 +230,17 @@ class KioskApp(App):
     def current_screen(self) -> KioskScreen:
         """The screen on display."""
         assert self.manager is not None, "build() first"
-        return self.manager.current_screen
+        screen: KioskScreen = self.manager.current_screen
+        return screen
 
     # idle
 
     def _on_touch(self, _window: Any, _touch: Any) -> bool:
         # A touch that ends the warning only ends the warning: it must not also
         # press whatever lies beneath the overlay.
-        swallowed = self.idle.phase == "warning"
+        swallowed = bool(self.idle.phase == "warning")
         if self.banner.parent is not None:  # the next visitor: the last job's number has had its time
-            swallowed = swallowed or self.banner.collide_point(_touch.x, _touch.y)
+            swallowed = swallowed or bool(self.banner.collide_point(_touch.x, _touch.y))
             self.hide_last_job()
         self.idle.touched()
         from kivy.core.window import Window
@@ -276,8 +279,9 @@ class KioskApp(App):
             elif shown.job_note:  # not dismissed meanwhile
                 shown.job_note = "\n".join(notes)
 
-        run_in_worker(lambda: self.services.job_notes(list(job_nos), visit_over=visit_over), show,
-                      lambda _exc: None)  # the note as printed stays
+        run_in_worker(
+            lambda: self.services.job_notes(list(job_nos), visit_over=visit_over), show, lambda _exc: None
+        )  # the note as printed stays
 
     def _hide_warning(self, *_args: Any) -> None:
         if self.warning.parent is not None:
@@ -362,8 +366,11 @@ class KioskApp(App):
         if self._shot_pending and self.current_screen.ready:
             self._shot_pending = False
             self._save_screenshot(window)
-        if (self.exit_after_first_frame and self.home_drawn_after is not None
-                and (self.screenshot_dir is None or self.screenshots)):
+        if (
+            self.exit_after_first_frame
+            and self.home_drawn_after is not None
+            and (self.screenshot_dir is None or self.screenshots)
+        ):
             self.exit_after_first_frame = False
             Clock.schedule_once(lambda _dt: self.stop())
 

@@ -1,6 +1,6 @@
 """The services facade the screens and the CLI call: content, search, printing, usage counts.
 
-It implements `screens.services.KioskServices` over the content cache, the
+It implements `kiosk.app_services.AppServices` (every screen's Protocol) over the content cache, the
 state store and the configured printers.
 """
 
@@ -29,7 +29,7 @@ from content_cache.records import (
 )
 from kiosk.console import ROLE_NAMES, job_view, printer_view
 from kiosk.errors import ASK_STAFF, UNEXPECTED, Trouble, trouble
-from kiosk.jobs import JobError, JobQueue, QuotaExceeded, Quote, describe_time, job_id
+from kiosk.jobs import Actor, JobError, JobQueue, QuotaExceeded, Quote, describe_time, job_id
 from kiosk.print_outcome import (
     NO_JOB,
     job_words,
@@ -52,6 +52,7 @@ from printing import (  # the renderers (count_a4_pages, render_a4, render_recei
 from printing.base import PrinterStatus
 from printing.document import TICKET_LABEL, withdrawn_mark
 from printing.errors import RenderError
+from printing.job_states import ACTION_VERBS, StaffAction, allows, console_order, staff_action
 from printing.pdf import page_image, pdf_pages
 from printing.uri import TextMode
 from screens.services import ActionDone, CitizenError, SignIn, StaffOverview
@@ -169,10 +170,6 @@ class Services:
 
     # -- printing for the citizen -------------------------------------------------------------
 
-    def print_pages(self, index_no: str, kind: PrintKind) -> int:
-        """Pages of an A4 copy, or 1 for a slip."""
-        return self.print_quote(index_no, kind).pages
-
     def print_quote(self, index_no: str, kind: PrintKind, attachment: str | None = None) -> PrintQuote:
         """Pages, fee, release and the 废止/失效 warning of a copy (of the item, or of a PDF attachment as it is).
 
@@ -202,10 +199,13 @@ class Services:
         quote = self.queue.quote(kind, pages, self.visitor)
         reason = ""
         if quote.needs_release:
-            reason = (f"{release_reason(self.queue.policy.release_above)}\n"
-                      f"确认后本机出纸口会打出取件凭条，请持凭条到{self.settings.collect_at}领取。")
-        return PrintQuote(kind, pages, quote.fee_cents, quote.needs_release, validity_warning(doc), quote.refusal,
-                          reason)
+            reason = (
+                f"{release_reason(self.queue.policy.release_above)}\n"
+                f"确认后本机出纸口会打出取件凭条，请持凭条到{self.settings.collect_at}领取。"
+            )
+        return PrintQuote(
+            kind, pages, quote.fee_cents, quote.needs_release, validity_warning(doc), quote.refusal, reason
+        )
 
     def print_item(
         self, index_no: str, kind: PrintKind, *, attachment: str | None = None, wait: float | None = None
@@ -242,8 +242,13 @@ class Services:
             log.exception("print job %s: made, but its progress could not be followed", job.job_no)
             if job.state == "awaiting_release":
                 return self._outcome(job)
-            return made_but_unfollowed(job.kind, job.job_no, job.pages,  # type: ignore[arg-type]
-                                       self.settings.collect_at, job.fee_cents)
+            return made_but_unfollowed(
+                job.kind,
+                job.job_no,
+                job.pages,
+                self.settings.collect_at,
+                job.fee_cents,
+            )
         return self._outcome(followed)
 
     def _submit(self, index_no: str, kind: PrintKind, attachment: str | None) -> tuple[PrintDocument, PrintJob]:
@@ -252,22 +257,34 @@ class Services:
         source, title = "item", doc.title
         data: bytes | Callable[[str], bytes]
         if attachment is not None:
-            data = self.attachment_bytes(index_no, attachment)
-            kind, pages, source, title = "a4", _for_citizen(lambda: pdf_pages(data), ATTACHMENT_UNREADABLE), f"attachment:{attachment}", f"{doc.title}（附件：{attachment}）"
+            attached = data = self.attachment_bytes(index_no, attachment)
+            kind, pages, source, title = (
+                "a4",
+                _for_citizen(lambda: pdf_pages(attached), ATTACHMENT_UNREADABLE),
+                f"attachment:{attachment}",
+                f"{doc.title}（附件：{attachment}）",
+            )
         elif kind == "a4":
             if refusal := self._refused_early(doc).refusal:
                 raise QuotaExceeded(refusal)
             data, pages = self._render(doc, kind)
         else:  # the slip carries its job number
             data, pages = (lambda job_no: self._render(doc, kind, job_no)[0]), 1
-        job = self.queue.submit(index_no=index_no, title=title, kind=kind, data=data, pages=pages,
-                                visitor=self.visitor, source=source, warning=validity_warning(doc))
+        job = self.queue.submit(
+            index_no=index_no,
+            title=title,
+            kind=kind,
+            data=data,
+            pages=pages,
+            visitor=self.visitor,
+            source=source,
+            warning=validity_warning(doc),
+        )
         return doc, job
 
     def _refused_early(self, doc: PrintDocument) -> Quote:
         """The quotas applied to the pages an A4 copy takes at least: a copy over them is refused unrendered."""
-        return self.queue.quote("a4", printing.estimate_a4_pages(doc, font_path=self.settings.font_path),
-                                self.visitor)
+        return self.queue.quote("a4", printing.estimate_a4_pages(doc, font_path=self.settings.font_path), self.visitor)
 
     def attachment_bytes(self, index_no: str, name: str) -> bytes:
         """An attachment's bytes as the sync stored them, checked against their SHA-256 and size."""
@@ -292,8 +309,9 @@ class Services:
 
     def attachment_page(self, index_no: str, name: str, page: int, width: int) -> bytes:
         """Page `page` (0-based) of a PDF attachment, `width` pixels wide, as PNG bytes."""
-        return _for_citizen(lambda: page_image(self.attachment_bytes(index_no, name), page, width),
-                            ATTACHMENT_UNREADABLE)
+        return _for_citizen(
+            lambda: page_image(self.attachment_bytes(index_no, name), page, width), ATTACHMENT_UNREADABLE
+        )
 
     def job_notes(self, job_nos: list[str], *, visit_over: bool = False) -> list[str]:
         """A line for each job of a visit, from its state now: 您的打印任务 0007：请到服务台领取 (or 已由工作人员取消…).
@@ -310,7 +328,7 @@ class Services:
                 continue
             if visit_over and job.kind == "receipt" and job.state == "done":
                 continue
-            notes.append(f"您的打印任务 {job.job_no}：{later_note(job.kind, job.state, self.settings.collect_at)}")  # type: ignore[arg-type]
+            notes.append(f"您的打印任务 {job.job_no}：{later_note(job.kind, job.state, self.settings.collect_at)}")
         return notes
 
     def wait_for(self, job_no: str, seconds: float) -> PrintJob:
@@ -325,9 +343,18 @@ class Services:
 
     def _outcome(self, job: PrintJob) -> PrintOutcome:
         where = self.settings.collect_at
-        message, pickup = job_words(job.kind, job.state, where, self.queue.policy.release_above)  # type: ignore[arg-type]
-        return PrintOutcome(job.job_no, job.kind, job.pages, where, job.output, job.state,  # type: ignore[arg-type]
-                            message, job.fee_cents, pickup)
+        message, pickup = job_words(job.kind, job.state, where, self.queue.policy.release_above)
+        return PrintOutcome(
+            job.job_no,
+            job.kind,
+            job.pages,
+            where,
+            job.output,
+            job.state,
+            message,
+            job.fee_cents,
+            pickup,
+        )
 
     def _ticket(self, doc: PrintDocument, job_no: str, pages: int, fee_cents: int) -> None:
         """The slip a held job's citizen takes to the desk: its job number, pages and fee."""
@@ -338,26 +365,46 @@ class Services:
             f"请到{self.settings.collect_at}出示本凭条。《{doc.title}》",
         )
         try:
-            data = printing.render_receipt(ticket, self._stamp(), self.settings.receipt_width, job_no=job_no,
-                                  text=self.settings.receipt_text, font_path=self.settings.font_path,
-                                  heading=TICKET_LABEL)
-            self.queue.submit(index_no=doc.index_no, title=ticket.title, kind="receipt", data=data, pages=1,
-                              visitor=self.visitor, source=f"ticket:{job_no}", exempt=True)
+            data = printing.render_receipt(
+                ticket,
+                self._stamp(),
+                self.settings.receipt_width,
+                job_no=job_no,
+                text=self.settings.receipt_text,
+                font_path=self.settings.font_path,
+                heading=TICKET_LABEL,
+            )
+            self.queue.submit(
+                index_no=doc.index_no,
+                title=ticket.title,
+                kind="receipt",
+                data=data,
+                pages=1,
+                visitor=self.visitor,
+                source=f"ticket:{job_no}",
+                exempt=True,
+            )
         except Exception:  # the held job stands without its slip: the screen shows the number
             log.exception("the slip of held job %s was not queued", job_no)
 
     def _render(self, doc: PrintDocument, kind: PrintKind, job_no: str | None = None) -> tuple[bytes, int]:
         if kind == "a4":
             return printing.render_a4(doc, self._stamp(), font_path=self.settings.font_path)
-        slip = printing.render_receipt(doc, self._stamp(), self.settings.receipt_width, job_no=job_no,
-                              text=self.settings.receipt_text, font_path=self.settings.font_path)
+        slip = printing.render_receipt(
+            doc,
+            self._stamp(),
+            self.settings.receipt_width,
+            job_no=job_no,
+            text=self.settings.receipt_text,
+            font_path=self.settings.font_path,
+        )
         return slip, 1
 
     # -- the staff console and the CLI ------------------------------------------------------------
 
-    def printer_status(self) -> dict[str, tuple[str, PrinterStatus, str]]:
+    def printer_status(self) -> dict[PrintKind, tuple[str, PrinterStatus, str]]:
         """Each printer role: its name, its state now, and the last error of its jobs."""
-        result = {}
+        result: dict[PrintKind, tuple[str, PrinterStatus, str]] = {}
         for kind, printer in self.queue.printers.items():
             failed = self.queue.jobs(("failed", "check_printer", "queued"), limit=50)
             last_error = next((j.error for j in failed if j.kind == kind and j.error), "")
@@ -367,16 +414,29 @@ class Services:
     def test_print(self, kind: PrintKind, actor: str) -> PrintJob:
         """A short test copy on one printer, through the queue like any job."""
         doc = PrintDocument(
-            index_no="TEST/0000-00000", title="打印机测试页 Printer test", doc_no=None,
-            publisher=self.settings.kiosk_name, written_on=None, published_on=date.today(), validity_label="有效",
-            body="这是一张测试页：中文、English、数字 0123456789。若能看清本页，打印机工作正常。", source_url="",
+            index_no="TEST/0000-00000",
+            title="打印机测试页 Printer test",
+            doc_no=None,
+            publisher=self.settings.kiosk_name,
+            written_on=None,
+            published_on=date.today(),
+            validity_label="有效",
+            body="这是一张测试页：中文、English、数字 0123456789。若能看清本页，打印机工作正常。",
+            source_url="",
         )
         data, pages = self._render(doc, kind)
-        job = self.queue.submit(index_no=doc.index_no, title=doc.title, kind=kind, data=data, pages=pages,
-                                visitor="staff", source="test", exempt=True)
-        self.state.audit(actor, "test-print", f"{kind} as job {job.job_no}")  # type: ignore[arg-type]
+        job = self.queue.submit(
+            index_no=doc.index_no,
+            title=doc.title,
+            kind=kind,
+            data=data,
+            pages=pages,
+            visitor="staff",
+            source="test",
+            exempt=True,
+        )
+        self.state.audit(actor, "test-print", f"{kind} as job {job.job_no}")
         return job
-
 
     # -- the staff console ----------------------------------------------------------------------
 
@@ -388,10 +448,12 @@ class Services:
         return self.staff.locked_for()
 
     def staff_overview(self, today_only: bool) -> StaffOverview:
-        jobs = tuple(job_view(j) for j in sorted(self.queue.jobs(today=today_only, limit=60),
-                                                 key=lambda j: STAFF_ORDER.get(j.state, 9)))
+        jobs = tuple(
+            job_view(j)
+            for j in sorted(self.queue.jobs(today=today_only, limit=60), key=lambda j: console_order(j.state))
+        )
         printers = tuple(
-            printer_view(kind, self.queue.printers[kind], status, error)  # type: ignore[arg-type]
+            printer_view(kind, self.queue.printers[kind], status, error)
             for kind, (_name, status, error) in self.printer_status().items()
         )
         counts = self.queue.today()
@@ -400,31 +462,41 @@ class Services:
             f"{'  ' + r.error[:80] if r.error else ''}"
             for r in self.state.sync_runs(3)
         )
-        return StaffOverview(jobs, printers, counts.jobs, counts.pages, counts.failures, counts.waiting, runs,
-                             counts.slips)
+        return StaffOverview(
+            jobs, printers, counts.jobs, counts.pages, counts.failures, counts.waiting, runs, counts.slips
+        )
 
     def job_action(self, job_no: str, action: str) -> ActionDone:
-        moves = {"release": self.queue.release, "cancel": self.queue.cancel, "reprint": self.queue.reprint,
-                 "collected": self.queue.collected}
-        if action not in moves:
+        chosen = staff_action(action)
+        if chosen is None:
             raise JobError(f"unknown action {action!r}")
+        moves: dict[StaffAction, Callable[[str, Actor], PrintJob]] = {
+            "release": self.queue.release,
+            "cancel": self.queue.cancel,
+            "reprint": self.queue.reprint,
+            "collected": self.queue.collected,
+        }
         try:
-            job = moves[action](job_no, "console")
+            job = moves[chosen](job_no, "console")
         except JobError as exc:
-            raise ActionRefused(self._refusal(job_no, action)) from exc
+            raise ActionRefused(self._refusal(job_no, chosen)) from exc
         if action == "reprint":
             return ActionDone(f"任务 {job_id(job_no):04d} 已重印为任务 {job.job_no}", job.job_no)
-        said = f"任务 {job.job_no} 已登记为已取件" if action == "collected" else f"已{ACTION_VERBS[action]}任务 {job.job_no}"
+        said = (
+            f"任务 {job.job_no} 已登记为已取件"
+            if action == "collected"
+            else f"已{ACTION_VERBS[chosen]}任务 {job.job_no}"
+        )
         return ActionDone(said, job.job_no)
 
-    def _refusal(self, job_no: str, action: str) -> str:
+    def _refusal(self, job_no: str, action: StaffAction) -> str:
         """Why staff cannot do `action` to the job, in Chinese; the console adds the job's state now."""
         verb = ACTION_VERBS[action]
         try:
             state = self.queue.get(job_no).state
         except JobError:
             return f"没有任务 {job_no}"
-        if action == "reprint" and state not in ("queued", "awaiting_release", "printing"):
+        if action == "reprint" and allows(state, "reprint"):  # allowed, yet refused: its copy is gone
             return f"未能重印任务 {job_no}：它的打印文件已不在本机"
         return f"未能{verb}任务 {job_no}：它的状态已变化"
 
@@ -432,14 +504,6 @@ class Services:
         job = self.test_print(kind, "console")
         self.wait_for(job.job_no, 15)
         return ActionDone(f"已发送{ROLE_NAMES.get(kind, kind)}测试页（任务 {job.job_no}）", job.job_no)
-
-
-# Each console action as a verb, for what it did (已放行任务 0007) or why it cannot be done.
-ACTION_VERBS = {"release": "放行", "cancel": "取消", "reprint": "重印", "collected": "登记取件"}
-
-
-# The console lists jobs by state, those that need staff first (newest first within a state).
-STAFF_ORDER = {"check_printer": 0, "awaiting_release": 1, "failed": 2, "queued": 3, "printing": 4}
 
 
 def _new_visitor() -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, Protocol
 
 from kivy.core.image import Image as CoreImage
 from kivy.logger import Logger
@@ -21,8 +21,20 @@ UNREADABLE = "附件暂时无法显示。请返回后再打开一次；如仍不
 PAGE_WAY_ON = "可以点“打印附件”打印，或点左上角“返回”。"
 
 
+class AttachmentServices(Protocol):
+    """What an attachment's pages need."""
+
+    def attachment_pages(self, index_no: str, name: str) -> int:
+        """How many pages a PDF attachment has; raises CitizenError when it cannot be read."""
+
+    def attachment_page(self, index_no: str, name: str, page: int, width: int) -> bytes:
+        """Page `page` (0-based) of a PDF attachment drawn `width` pixels wide, as PNG bytes; CitizenError if not."""
+
+
 class AttachmentScreen(KioskScreen):
     """Pages of one attachment of an item; its print button prints the attachment as it is."""
+
+    services: AttachmentServices
 
     index_no = StringProperty("")
     title = StringProperty("")
@@ -69,9 +81,10 @@ class AttachmentScreen(KioskScreen):
     def _drawn(self, png: bytes) -> None:
         try:
             texture = CoreImage(io.BytesIO(png), ext="png").texture
-        except Exception as exc:  # noqa: BLE001 - a picture the graphics cannot hold is a page not shown, never a crash
-            Logger.error("Attachment: page %d of %s not shown: %s: %s", self.page + 1, self.file_name,
-                         type(exc).__name__, exc)
+        except Exception as exc:  # a picture the graphics cannot hold is a page not shown, never a crash
+            Logger.error(
+                "Attachment: page %d of %s not shown: %s: %s", self.page + 1, self.file_name, type(exc).__name__, exc
+            )
             self._failed(exc)
             return
         self._task = None
@@ -96,8 +109,12 @@ class AttachmentScreen(KioskScreen):
 
     def open_print(self) -> None:
         if self.pages:
-            self.navigator.show("print", index_no=self.index_no, title=f"{self.title}（附件：{self.file_name}）",
-                                attachment=self.file_name)
+            self.navigator.show(
+                "print",
+                index_no=self.index_no,
+                title=f"{self.title}（附件：{self.file_name}）",
+                attachment=self.file_name,
+            )
 
 
 load_kv(__file__)

@@ -13,7 +13,6 @@ from kivy.uix.screenmanager import Screen
 
 from screens import theme  # noqa: F401  (loads theme.kv before any screen's rules)
 from screens.navigator import Navigator, Params
-from screens.services import KioskServices
 from screens.wrap import BreakLabel, lay_out_pending  # noqa: F401 - BreakLabel registered: the base of wrapping labels in the rules
 
 
@@ -23,11 +22,17 @@ def load_kv(module_file: str) -> None:
 
 
 class KioskScreen(Screen):
-    """A screen that receives the services and the navigator from the App."""
+    """A screen that receives the services and the navigator from the App.
+
+    Each screen declares the small Protocol of services it uses (`HomeServices`, `SearchServices` …) as the type
+    of its `services`; the App hands every screen the one object that has them all.
+    """
+
+    services: object
 
     ready = BooleanProperty(False)  # its content has arrived and is drawn
 
-    def __init__(self, *, services: KioskServices, navigator: Navigator, **kwargs: Any) -> None:
+    def __init__(self, *, services: object, navigator: Navigator, **kwargs: Any) -> None:
         self.services = services
         self.navigator = navigator
         super().__init__(**kwargs)

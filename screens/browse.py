@@ -8,7 +8,7 @@ that have items, with their counts) narrow the list to one year.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
@@ -20,7 +20,6 @@ from screens import item_list  # noqa: F401  (registers ItemList for the .kv)
 from screens.base import KioskScreen, load_kv
 from screens.formatting import count_text
 from screens.navigator import Params
-from screens.services import KioskServices
 from screens.touch import QuickTapScrollView  # noqa: F401  (used in the .kv)
 from screens.worker import Task, run_in_worker
 
@@ -54,7 +53,7 @@ class ColumnView:
     first_page: list[ItemSummary]
 
 
-def load_column(services: KioskServices, code: str) -> ColumnView:
+def load_column(services: BrowseServices, code: str) -> ColumnView:
     """Everything Browse shows first, in one call from the worker."""
     return ColumnView(
         services.column(code),
@@ -65,8 +64,29 @@ def load_column(services: KioskServices, code: str) -> ColumnView:
     )
 
 
+class BrowseServices(Protocol):
+    """What Browse needs: a column, its sub-columns, years and a page of its items."""
+
+    def column(self, code: str) -> ColumnInfo:
+        """One column by code; raises KeyError when unknown."""
+
+    def subcolumns(self, code: str) -> list[ColumnInfo]:
+        """The sub-columns of a column, in catalogue order (may be empty)."""
+
+    def count_items(self, column_code: str, year: int | None = None) -> int:
+        """How many items a column holds directly (published in `year`, when given)."""
+
+    def year_counts(self, column_code: str) -> list[tuple[int, int]]:
+        """The years of a column's own items, newest first, each with how many it holds."""
+
+    def list_items(self, column_code: str, offset: int, limit: int, year: int | None = None) -> list[ItemSummary]:
+        """A page of a column's items (of one year, when given), newest first."""
+
+
 class BrowseScreen(KioskScreen):
     """One catalogue column: sub-column tiles, year chips, a paged item list."""
+
+    services: BrowseServices
 
     code = StringProperty("")
     column_name = StringProperty("")
@@ -168,7 +188,8 @@ class BrowseScreen(KioskScreen):
         self.ready = False
         self._task = run_in_worker(
             lambda: (self.services.count_items(code, chosen), self.services.list_items(code, 0, PAGE_SIZE, chosen)),
-            self._show_year, self._fail,
+            self._show_year,
+            self._fail,
         )
 
     def _show_year(self, loaded: tuple[int, list[ItemSummary]]) -> None:

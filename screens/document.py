@@ -7,7 +7,7 @@ waits for the whole document to be laid out.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from kivy.core.window import Window
 from kivy.metrics import dp
@@ -36,8 +36,17 @@ class AttachmentButton(Button):
     """An attachment's name at the end of the text; a tap shows its pages."""
 
 
+class DocumentServices(Protocol):
+    """What Document needs: one item."""
+
+    def item(self, index_no: str) -> ItemDetail:
+        """One item by 索引号; raises KeyError when unknown."""
+
+
 class DocumentScreen(KioskScreen):
     """Reads one item in large type; A− / A+ step the visitor's text size; 打印 opens Print."""
+
+    services: DocumentServices
 
     index_no = StringProperty("")
     title = StringProperty("")
@@ -148,7 +157,9 @@ class DocumentScreen(KioskScreen):
 
     def _fail(self, exc: Exception) -> None:
         self._task = None
-        self.notice = "未找到这条信息，它可能已被撤回。" if isinstance(exc, KeyError) else "信息暂时无法载入，请稍后再试。"
+        self.notice = (
+            "未找到这条信息，它可能已被撤回。" if isinstance(exc, KeyError) else "信息暂时无法载入，请稍后再试。"
+        )
         self.ready = True
 
     def on_body_font_size(self, _screen: DocumentScreen, size: float) -> None:

@@ -19,7 +19,7 @@ from datetime import date
 from kivy.utils import escape_markup
 
 from content_cache.linebreak import CLOSING, break_units, clip_lines
-from content_cache.records import ItemSummary, VALIDITY_LABELS
+from content_cache.records import VALIDITY_LABELS, ItemSummary
 from screens.theme import FONT_NAME
 from screens.wrap import text_widths
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
@@ -29,8 +29,23 @@ class SectionTile(ButtonBehavior, BoxLayout):
     count = StringProperty("")
 
 
+class HomeServices(Protocol):
+    """What Home needs: the sections with their counts, and the content's date."""
+
+    def sections(self) -> list[ColumnInfo]:
+        """The six top-level sections, in catalogue order, with counts."""
+
+    def content_updated_on(self) -> date | None:
+        """The date of the cached content, shown as 内容更新于 … on Home."""
+
+    def sync_failed(self) -> bool:
+        """Whether the last sync failed and none runs now (Home of a kiosk still without content says so)."""
+
+
 class HomeScreen(KioskScreen):
     """The first screen a visitor sees, and where the kiosk returns when idle."""
+
+    services: HomeServices
 
     updated_text = StringProperty("")
     notice = StringProperty("正在载入…")

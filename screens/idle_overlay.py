@@ -15,7 +15,6 @@ from kivy.uix.floatlayout import FloatLayout
 from screens.base import load_kv
 from screens.wrap import ShownLater
 
-
 LAST_JOB_HINT = "刚才在本机打印的读者请凭此任务号领取；轻触屏幕即开始新的查阅。"
 
 

@@ -94,7 +94,7 @@ class ItemList(QuickTap, RecycleView):
         self.has_snippets = any(row["snippet"] for row in rows)
         self._footer = None
         self.data = rows
-        self.scroll_y = 1
+        self.scroll_y = 1.0
 
     def add_items(self, items: Iterable[ItemSummary], opener: Callable[[str], None]) -> None:
         """Append rows (the next page) before the footer, without moving the view."""
@@ -104,8 +104,12 @@ class ItemList(QuickTap, RecycleView):
     def set_footer(self, text: str, more_text: str = "", on_more: Callable[[], None] | None = None) -> None:
         """End the list with `text`, a 更多 button when `more_text` is given, and 回到顶部."""
         self._footer = {
-            "viewclass": FOOTER, "text": text, "more_text": more_text, "more_action": on_more,
-            "top_action": self.scroll_to_top, "height": self.footer_px,
+            "viewclass": FOOTER,
+            "text": text,
+            "more_text": more_text,
+            "more_action": on_more,
+            "top_action": self.scroll_to_top,
+            "height": self.footer_px,
         }
         self.data = self.items + [self._footer]
 
@@ -113,7 +117,7 @@ class ItemList(QuickTap, RecycleView):
         """No rows."""
         self._footer = None
         self.data = []
-        self.scroll_y = 1
+        self.scroll_y = 1.0
 
     def show_row(self, index: int) -> None:
         """Bring row `index` to the top of the view (the first row of a page just added)."""
@@ -129,7 +133,7 @@ class ItemList(QuickTap, RecycleView):
 
     def scroll_to_top(self) -> None:
         """回到顶部: the first row at the top, at once."""
-        self.scroll_y = 1
+        self.scroll_y = 1.0
         if self.effect_y is not None:
             self.effect_y.cancel()  # a fling in progress must not carry the list away again
         self.scroll_y = 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from kivy.properties import OptionProperty, StringProperty
 
@@ -32,8 +32,24 @@ def fee_text(fee_cents: int) -> str:
     return f"费用 {fee_cents / 100:.2f} 元" if fee_cents else "免费"
 
 
+class PrintServices(Protocol):
+    """What Print needs: a copy's quote, and the copy."""
+
+    def print_quote(self, index_no: str, kind: PrintKind, attachment: str | None = None) -> PrintQuote:
+        """Pages, fee, release and validity warning of a copy (or of a PDF attachment), or why it cannot be made."""
+
+    def print_item(self, index_no: str, kind: PrintKind, *, attachment: str | None = None) -> PrintOutcome:
+        """Queue a copy (or a PDF attachment as it is) and wait (bounded) for it.
+
+        Once the job is made, whatever happens the outcome tells its number and true state;
+        raises CitizenError (no job was made, and why) before that.
+        """
+
+
 class PrintScreen(KioskScreen):
     """Takes the citizen from a kind of copy to a job number and a place to collect it."""
+
+    services: PrintServices
 
     index_no = StringProperty("")
     title = StringProperty("")

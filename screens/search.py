@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any
+from functools import partial
+from typing import Any, Protocol
 
 from kivy.clock import Clock
 from kivy.factory import Factory
 from kivy.properties import BooleanProperty, StringProperty
 
-from content_cache.records import Candidate, Facet, Filters, SearchResult, Sort
+from content_cache.records import Candidate, ColumnInfo, Facet, Filters, SearchResult, Sort
 from screens import (
     chip_rows,  # noqa: F401  (registers ChipRows for the .kv)
     keyboard,  # noqa: F401  (registers OnScreenKeyboard for the .kv)
@@ -34,8 +35,39 @@ BROWSE_OFFER = "按栏目浏览："
 MAX_OFFERS = 2  # the respelt query and the query with a word fewer
 
 
+class SearchServices(Protocol):
+    """What Search needs: the search itself, pinyin candidates and a column's name."""
+
+    def search(
+        self,
+        query: str,
+        limit: int = 50,
+        *,
+        filters: Filters | None = None,
+        sort: Sort = "relevance",
+        facets: bool = False,
+        offset: int = 0,
+    ) -> SearchResult:
+        """Characters, 文号, 索引号, publisher or pinyin, narrowed by filters; never raises on odd input.
+
+        `offset` skips that many hits of the same order (the next page); `total` stays that of the whole query.
+        """
+
+    def candidates(self, letters: str, limit: int = 10) -> list[Candidate]:
+        """Words of the catalogue that typed pinyin letters may stand for, best first."""
+
+    def column(self, code: str) -> ColumnInfo:
+        """One column by code; raises KeyError when unknown."""
+
+    def prepare_search(self) -> None:
+        """Load what understanding a query needs (its segmenter and the common words' pinyin, about 2 s once),
+        so the first search is quick."""
+
+
 class SearchScreen(KioskScreen):
     """Runs `services.search` in the worker, 0.3 s after the visitor stops typing."""
+
+    services: SearchServices
 
     query = StringProperty("")
     summary = StringProperty(HINT)
@@ -182,7 +214,8 @@ class SearchScreen(KioskScreen):
         """A filter chip was tapped: narrow to that value, or widen again when it was on."""
         current = getattr(self.filters, name)
         wanted = None if current is not None and str(current) == value else (int(value) if name == "year" else value)
-        self.filters = replace(self.filters, **{name: wanted})
+        change: dict[str, Any] = {name: wanted}  # the field's own type: the year a number, the others text
+        self.filters = replace(self.filters, **change)
         self._search_again()
 
     def toggle_sort(self) -> None:
@@ -208,8 +241,11 @@ class SearchScreen(KioskScreen):
         order = Factory.FilterChip(text="最新优先" if self.sort == "relevance" else "最相关优先")
         order.bind(on_release=lambda _b: self.toggle_sort())
         active = [(name, f) for name, values in _facets(result) for f in values if _is_on(self.filters, name, f)]
-        offered = [(name, f) for name, f in _round_robin(result) if getattr(self.filters, name) is None
-                   and f.count < result.total]  # a value every hit shares narrows nothing
+        offered = [
+            (name, f)
+            for name, f in _round_robin(result)
+            if getattr(self.filters, name) is None and f.count < result.total
+        ]  # a value every hit shares narrows nothing
         chips = [order] + [self._chip(name, f, True) for name, f in active]
         self.ids.filters.show(chips + [self._chip(name, f, False) for name, f in offered])
 
@@ -349,7 +385,9 @@ class SearchScreen(KioskScreen):
         if self._shown_query is None:
             return []
         # each offer of its own: the respelt query, the query with a word fewer, the column to browse
-        offers = [(f"{OFFER}{query}", lambda q=query: self._try_query(q)) for query in self._suggestions]
+        offers: list[tuple[str, Callable[[], None]]] = [
+            (f"{OFFER}{query}", partial(self._try_query, query)) for query in self._suggestions
+        ]
         if self._total > 0:  # hits holding part of the query: the offers only
             return offers
         ways: list[tuple[str, Callable[[], None]]] = offers
@@ -381,7 +419,11 @@ class SearchScreen(KioskScreen):
             box.add_widget(row)
 
     def _way_buttons(self) -> list[Any]:
-        return [b for w in reversed(self.ids.actions.children) for b in ([w] if hasattr(w, "text") else reversed(w.children))]
+        return [
+            b
+            for w in reversed(self.ids.actions.children)
+            for b in ([w] if hasattr(w, "text") else reversed(w.children))
+        ]
 
     def actions(self) -> list[str]:
         """The ways on shown now, in order (tests read them)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 
 from kivy.clock import Clock
 from kivy.uix.scrollview import ScrollView
@@ -48,7 +49,7 @@ class StagedText:
         """Add `widgets` to the box: the first `first` now, the rest a few per frame."""
         for widget in widgets[:first]:
             self.box.add_widget(widget)
-        self._jobs.extend((lambda w=w: (self.box.add_widget(w), _lay_out(w))) for w in widgets[first:])
+        self._jobs.extend(partial(_add_and_lay_out, self.box, w) for w in widgets[first:])
         self._start()
 
     def resize(self, font_size: float, is_text: Callable[[Widget], bool]) -> None:
@@ -64,7 +65,7 @@ class StagedText:
             widget.font_size = font_size
         below = paragraphs[bottom + 1 :]
         above = list(reversed(paragraphs[:top]))
-        self._jobs.extend((lambda w=w: (setattr(w, "font_size", font_size), _lay_out(w))) for w in below + above)
+        self._jobs.extend(partial(_resize_and_lay_out, w, font_size) for w in below + above)
         self._start()
 
     # the place on the page
@@ -72,15 +73,15 @@ class StagedText:
     def _content_top_offset(self) -> float:
         """How far the top of the view lies below the top of the content."""
         extra = max(0.0, self.box.height - self.scroller.height)
-        return (1.0 - self.scroller.scroll_y) * extra
+        return float((1.0 - self.scroller.scroll_y) * extra)
 
     def _from_view_top(self, widget: Widget) -> float:
-        return (self.box.top - widget.top) - self._content_top_offset()
+        return float(self.box.top - widget.top) - self._content_top_offset()
 
     def on_view(self, widget: Widget) -> bool:
         """True when some of `widget` shows in the scroller's view."""
         top = (self.box.top - widget.top) - self._content_top_offset()
-        return top < self.scroller.height and top + widget.height > 0
+        return bool(top < self.scroller.height and top + widget.height > 0)
 
     def _keep_place(self) -> None:
         if self._anchor is None or self.scroller._touch:  # the visitor is scrolling: let them
@@ -119,6 +120,16 @@ class StagedText:
             return True
         self._anchor = None
         return False
+
+
+def _add_and_lay_out(box: Widget, widget: Widget) -> None:
+    box.add_widget(widget)
+    _lay_out(widget)
+
+
+def _resize_and_lay_out(widget: Widget, font_size: float) -> None:
+    widget.font_size = font_size
+    _lay_out(widget)
 
 
 def _lay_out(widget: Widget) -> None:

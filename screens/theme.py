@@ -42,6 +42,7 @@ FONT_ROW_TITLE = dp(34)
 FONT_META = dp(28)
 FONT_KEY = dp(40)
 
+
 class SteadyScrollEffect(ScrollEffect):
     """Scrolling that stops at the ends, with no spring past them.
 

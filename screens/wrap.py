@@ -68,7 +68,7 @@ def _line_heights(font_name: str, font_size: float, bold: bool = False) -> _Heig
     return _Heights(CoreLabel(font_name=font_name, font_size=font_size, bold=bold))
 
 
-class _MeasuredCoreLabel(CoreLabel):  # type: ignore[misc, valid-type]
+class _MeasuredCoreLabel(CoreLabel):
     """Kivy's core label, measuring a line from its characters' widths and heights, each measured once.
 
     Kivy measures every line again as it lays a label out, and that asks the
@@ -106,6 +106,8 @@ class BreakLabel(Label):
     """A Label that wraps at its width by the rules of Chinese typesetting; `balanced` evens out its lines."""
 
     balanced = BooleanProperty(False)
+    text_size: Any  # Kivy's Label's own, as its core label
+    _label: Any
 
     def __init__(self, **kwargs: Any) -> None:
         self._broken = ""  # what is drawn: the text with its line breaks
@@ -245,6 +247,6 @@ def lay_out_labels_when_shown() -> None:
         self.layout_pending = False
         laid_out(self, *args)
 
-    Label.layout_pending = False  # type: ignore[attr-defined]
-    Label.texture_update = texture_update  # type: ignore[method-assign]
+    Label.layout_pending = False
+    Label.texture_update = texture_update
     _laid_out_later.append(laid_out)

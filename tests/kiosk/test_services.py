@@ -18,7 +18,7 @@ def services(real_services: Services) -> Services:
 
 
 def test_a_confirmed_a4_print_is_a_done_job_and_a_pdf(services: Services, kiosk_home: Path) -> None:
-    pages = services.print_pages(SEED_INDEX_NO, "a4")
+    pages = services.print_quote(SEED_INDEX_NO, "a4").pages
     outcome = services.print_item(SEED_INDEX_NO, "a4")
     assert outcome.pages == pages >= 2
     assert (kiosk_home / "spool" / f"{outcome.job_no}.pdf").read_bytes().startswith(b"%PDF")
@@ -26,12 +26,15 @@ def test_a_confirmed_a4_print_is_a_done_job_and_a_pdf(services: Services, kiosk_
     assert (job.job_no, job.state, job.pages) == (outcome.job_no, "done", pages)
     assert outcome.collect_at == "服务台" and outcome.message == "请到服务台领取。"
     assert [(e.from_state, e.to_state) for e in services.queue.events(job.job_no)] == [
-        ("", "queued"), ("queued", "printing"), ("printing", "done")]
+        ("", "queued"),
+        ("queued", "printing"),
+        ("printing", "done"),
+    ]
 
 
 def test_a_receipt_slip_carries_the_job_number(services: Services, kiosk_home: Path) -> None:
     outcome = services.print_item(SEED_INDEX_NO, "receipt")
-    assert services.print_pages(SEED_INDEX_NO, "receipt") == outcome.pages == 1
+    assert services.print_quote(SEED_INDEX_NO, "receipt").pages == outcome.pages == 1
     data = (kiosk_home / "spool" / f"{outcome.job_no}.escpos").read_bytes()
     assert f"任务号：{outcome.job_no}".encode("gb18030") in data
 
@@ -68,7 +71,11 @@ def test_a_long_copy_is_held_and_its_citizen_gets_a_slip_with_the_job_number(
 ) -> None:
     services.queue.policy = type(services.queue.policy)(release_above=1)
     outcome = services.print_item(SEED_INDEX_NO, "a4", wait=5)
-    assert outcome.state == "awaiting_release" and "由工作人员核对后打印" in outcome.message and "取件凭条" in outcome.message
+    assert (
+        outcome.state == "awaiting_release"
+        and "由工作人员核对后打印" in outcome.message
+        and "取件凭条" in outcome.message
+    )
     ticket = next(j for j in services.queue.jobs() if j.source == f"ticket:{outcome.job_no}")
     assert ticket.state == "done"
     slip = (kiosk_home / "spool" / f"{ticket.job_no}.escpos").read_bytes()
@@ -80,7 +87,9 @@ def test_a_long_copy_is_held_and_its_citizen_gets_a_slip_with_the_job_number(
     assert services.state.event_counts()["print"] == 1  # the slip is not a copy
 
 
-@pytest.mark.parametrize("validity, warning", [("expired", "本文件已失效"), ("abolished", "本文件已废止"), ("valid", "")])
+@pytest.mark.parametrize(
+    "validity, warning", [("expired", "本文件已失效"), ("abolished", "本文件已废止"), ("valid", "")]
+)
 def test_a_document_no_longer_in_force_is_warned_of_before_printing(
     services: Services, validity: str, warning: str
 ) -> None:

@@ -1,4 +1,4 @@
-"""A fake `KioskServices` with realistic Chinese content, for the screen tests.
+"""A fake of the services the App hands its screens (`kiosk.app_services.AppServices`), with realistic Chinese content.
 
 Six sections in catalogue order; 政府信息公开目录 with sub-columns; one column
 (政府规范性文件) of 10,000 generated items; documents with long bodies; one
@@ -70,14 +70,23 @@ class _Doc:
 
 def _detail(index_no: str, title: str, column: str, published: date, **extra: object) -> ItemDetail:
     values: dict[str, object] = {
-        "doc_no": None, "publisher": "宿州市人民政府办公室", "publisher_code": ORG,
-        "written_on": published - timedelta(days=3), "effective_on": published, "abolished_on": None,
-        "validity": "valid", "subject": "综合政务", "genre": "通知", "keywords": "",
-        "body": "\n".join([PARAGRAPH] * 6), "source_url": f"http://www.ahsz.gov.cn/{index_no}",
+        "doc_no": None,
+        "publisher": "宿州市人民政府办公室",
+        "publisher_code": ORG,
+        "written_on": published - timedelta(days=3),
+        "effective_on": published,
+        "abolished_on": None,
+        "validity": "valid",
+        "subject": "综合政务",
+        "genre": "通知",
+        "keywords": "",
+        "body": "\n".join([PARAGRAPH] * 6),
+        "source_url": f"http://www.ahsz.gov.cn/{index_no}",
     }
     values.update(extra)
-    return ItemDetail(index_no=index_no, title=title, column_code=column, column=NAMES[column],
-                      published_on=published, **values)  # type: ignore[arg-type]
+    return ItemDetail(
+        index_no=index_no, title=title, column_code=column, column=NAMES[column], published_on=published, **values
+    )  # type: ignore[arg-type]
 
 
 def _generated(n: int) -> ItemDetail:
@@ -88,36 +97,89 @@ def _generated(n: int) -> ItemDetail:
     return _detail(
         f"{ORG}/{published.year}-{seq:05d}",
         f"宿州市人民政府关于印发宿州市{topic}管理办法（第{seq}号）的通知，请各县区政府、市政府各部门认真贯彻执行",
-        BIG_COLUMN, published, doc_no=f"宿政〔{published.year}〕{seq}号",
+        BIG_COLUMN,
+        published,
+        doc_no=f"宿政〔{published.year}〕{seq}号",
     )
 
 
 def _special_docs() -> list[_Doc]:
     long_body = "\n".join(f"第{i}条　" + PARAGRAPH for i in range(1, 61))
     return [
-        _Doc(_detail(f"{ORG}/2026-90001", "宿州市2026年市级财政预算执行情况的报告", "budgets",
-                     date(2026, 9, 1), doc_no="宿财〔2026〕8号", publisher="宿州市财政局", body=long_body),
-             initials="szs2026nsjczysz"),
-        _Doc(_detail(f"{ORG}/2025-90002", "宿州市2025年财政预算草案", "budgets", date(2025, 1, 20),
-                     publisher="宿州市财政局", attachments=(ATTACHMENT,)), initials="szs2025nczysca"),
-        _Doc(_detail(f"{ORG}/2008-00012", "宿州市城市房屋拆迁管理暂行办法", "regulations", date(2008, 3, 5),
-                     doc_no="宿政〔2008〕12号", validity="abolished", abolished_on=date(2015, 1, 1)),
-             initials="szscsfwcqglzxbf"),
-        _Doc(_detail(f"{ORG}/2026-90003", MARKUP_TITLE, "statistics", date(2026, 8, 8),
-                     body="正文里也有 [i]标记[/i] 与 [size=80]字号[/size]，应当原样显示。"), initials=""),
-        _Doc(_detail(f"{ORG}/2026-90004", "2026年上半年宿州市国民经济运行情况", "statistics", date(2026, 7, 20),
-                     publisher="宿州市统计局"), initials="2026nsbnszsgmjjyxqk"),
+        _Doc(
+            _detail(
+                f"{ORG}/2026-90001",
+                "宿州市2026年市级财政预算执行情况的报告",
+                "budgets",
+                date(2026, 9, 1),
+                doc_no="宿财〔2026〕8号",
+                publisher="宿州市财政局",
+                body=long_body,
+            ),
+            initials="szs2026nsjczysz",
+        ),
+        _Doc(
+            _detail(
+                f"{ORG}/2025-90002",
+                "宿州市2025年财政预算草案",
+                "budgets",
+                date(2025, 1, 20),
+                publisher="宿州市财政局",
+                attachments=(ATTACHMENT,),
+            ),
+            initials="szs2025nczysca",
+        ),
+        _Doc(
+            _detail(
+                f"{ORG}/2008-00012",
+                "宿州市城市房屋拆迁管理暂行办法",
+                "regulations",
+                date(2008, 3, 5),
+                doc_no="宿政〔2008〕12号",
+                validity="abolished",
+                abolished_on=date(2015, 1, 1),
+            ),
+            initials="szscsfwcqglzxbf",
+        ),
+        _Doc(
+            _detail(
+                f"{ORG}/2026-90003",
+                MARKUP_TITLE,
+                "statistics",
+                date(2026, 8, 8),
+                body="正文里也有 [i]标记[/i] 与 [size=80]字号[/size]，应当原样显示。",
+            ),
+            initials="",
+        ),
+        _Doc(
+            _detail(
+                f"{ORG}/2026-90004",
+                "2026年上半年宿州市国民经济运行情况",
+                "statistics",
+                date(2026, 7, 20),
+                publisher="宿州市统计局",
+            ),
+            initials="2026nsbnszsgmjjyxqk",
+        ),
     ]
 
 
 def _summary(detail: ItemDetail) -> ItemSummary:
-    return ItemSummary(detail.index_no, detail.title, detail.doc_no, detail.publisher, detail.published_on,
-                       detail.column_code, detail.column, detail.validity)
+    return ItemSummary(
+        detail.index_no,
+        detail.title,
+        detail.doc_no,
+        detail.publisher,
+        detail.published_on,
+        detail.column_code,
+        detail.column,
+        detail.validity,
+    )
 
 
 @dataclass
 class FakeServices:
-    """Implements `screens.services.KioskServices` in memory and records the calls."""
+    """Implements every screen's services Protocol in memory and records the calls."""
 
     updated_on: date | None = date(2026, 11, 1)
     sync_failing: bool = False
@@ -184,8 +246,16 @@ class FakeServices:
             return self._docs[index_no].detail
         return _generated(self._big_index[index_no])
 
-    def search(self, query: str, limit: int = 50, *, filters: Filters | None = None, sort: str = "relevance",
-               facets: bool = False, offset: int = 0) -> SearchResult:
+    def search(
+        self,
+        query: str,
+        limit: int = 50,
+        *,
+        filters: Filters | None = None,
+        sort: str = "relevance",
+        facets: bool = False,
+        offset: int = 0,
+    ) -> SearchResult:
         self._record("search", query, limit)
         self.searches.append((query, filters or Filters(), sort))
         q = query.strip().lower()
@@ -196,7 +266,7 @@ class FakeServices:
             hits.sort(key=lambda h: h.published_on, reverse=True)
         years = Counter(h.published_on.year for h in hits)
         found = {"year": tuple(Facet(str(y), f"{y}年", n) for y, n in years.most_common())} if facets and hits else {}
-        return SearchResult(query=query, total=len(hits), hits=tuple(hits[offset:offset + limit]), facets=found)
+        return SearchResult(query=query, total=len(hits), hits=tuple(hits[offset : offset + limit]), facets=found)
 
     def job_notes(self, job_nos: list[str], *, visit_over: bool = False) -> list[str]:
         self._record("job_notes", tuple(job_nos), visit_over)
@@ -208,9 +278,14 @@ class FakeServices:
     def candidates(self, letters: str, limit: int = 10) -> list[Candidate]:
         self._record("candidates", letters, limit)
         words = [("财政", "caizheng", "cz"), ("材质", "caizhi", "cz"), ("财", "cai", "c"), ("预算", "yusuan", "ys")]
-        found = [Candidate(w, len(letters)) for w, full, initials in words if full.startswith(letters)
-                 or initials.startswith(letters)]
-        found += [Candidate(w, len(full)) for w, full, _ in words if letters.startswith(full) and len(full) < len(letters)]
+        found = [
+            Candidate(w, len(letters))
+            for w, full, initials in words
+            if full.startswith(letters) or initials.startswith(letters)
+        ]
+        found += [
+            Candidate(w, len(full)) for w, full, _ in words if letters.startswith(full) and len(full) < len(letters)
+        ]
         return found[:limit]
 
     @staticmethod
@@ -226,8 +301,7 @@ class FakeServices:
         self._record("sync_failed")
         return self.sync_failing
 
-    def print_pages(self, index_no: str, kind: PrintKind) -> int:
-        self._record("print_pages", index_no, kind)
+    def _pages(self, index_no: str, kind: PrintKind) -> int:
         body = self.item(index_no).body
         return 1 + len(body) // (900 if kind == "a4" else 300)
 
@@ -237,8 +311,13 @@ class FakeServices:
         if attachment:
             return PrintQuote("a4", ATTACHMENT_PAGES)
         warning = "本文件已废止，打印件仅供查阅参考。" if detail.validity == "abolished" else ""
-        return PrintQuote(kind, self.print_pages(index_no, kind), self.fee_cents_per_page * (kind == "a4"),
-                          warning=warning, refusal=self.refusal)
+        return PrintQuote(
+            kind,
+            self._pages(index_no, kind),
+            self.fee_cents_per_page * (kind == "a4"),
+            warning=warning,
+            refusal=self.refusal,
+        )
 
     def new_visit(self) -> None:
         self._record("new_visit")
@@ -249,11 +328,21 @@ class FakeServices:
 
     def staff_overview(self, today_only: bool) -> StaffOverview:
         self._record("staff_overview", today_only)
-        jobs = tuple(JobView(no, state, "a4", 3, "关于2008年政府信息公开工作的年度报告", "09:30:00")
-                     for no, state in self.jobs.items())
-        printers = (PrinterView("a4", "CUPS queue KioskPDF", "idle", "", "unknown", ""),
-                    PrinterView("receipt", "receipt printer tcp://127.0.0.1:9100", "offline", "connection refused",
-                                "unknown", "打印机暂不可用"))
+        jobs = tuple(
+            JobView(no, state, "a4", 3, "关于2008年政府信息公开工作的年度报告", "09:30:00")
+            for no, state in self.jobs.items()
+        )
+        printers = (
+            PrinterView("a4", "CUPS queue KioskPDF", "idle", "", "unknown", ""),
+            PrinterView(
+                "receipt",
+                "receipt printer tcp://127.0.0.1:9100",
+                "offline",
+                "connection refused",
+                "unknown",
+                "打印机暂不可用",
+            ),
+        )
         return StaffOverview(jobs, printers, len(jobs), 6, 0, 1, ("09:00:00  ok  +3 ~1 -0",))
 
     def staff_locked_for(self) -> float:
@@ -287,7 +376,7 @@ class FakeServices:
         self._record("print_item", index_no, kind, *([attachment] if attachment else []))
         if self.print_error is not None:
             raise self.print_error
-        pages = self.print_pages(index_no, kind)
+        pages = self._pages(index_no, kind)
         return PrintOutcome(JOB_NO, kind, pages, COLLECT_AT, f"/var/spool/kiosk/{JOB_NO}.pdf")
 
 

@@ -71,10 +71,17 @@ def assert_no_overlap(root: Any, window_size: tuple[int, int]) -> None:
     boxes = [(w, _box(w)) for w in shown]
     for widget, (x0, y0, x1, y1) in boxes:
         name = getattr(widget, "text", type(widget).__name__)
-        assert x0 >= -0.5 and y0 >= -0.5 and x1 <= window_size[0] + 0.5 and y1 <= window_size[1] + 0.5, (name, (x0, y0, x1, y1))
+        assert x0 >= -0.5 and y0 >= -0.5 and x1 <= window_size[0] + 0.5 and y1 <= window_size[1] + 0.5, (
+            name,
+            (x0, y0, x1, y1),
+        )
         if isinstance(widget, Label) and widget.text:
             width, height = widget.texture_size
-            assert width <= widget.width + 0.5 and height <= widget.height + 0.5, (name, widget.texture_size, widget.size)
+            assert width <= widget.width + 0.5 and height <= widget.height + 0.5, (
+                name,
+                widget.texture_size,
+                widget.size,
+            )
     for i, (a, (ax0, ay0, ax1, ay1)) in enumerate(boxes):
         for b, (bx0, by0, bx1, by1) in boxes[i + 1 :]:
             apart = ax1 <= bx0 + 0.5 or bx1 <= ax0 + 0.5 or ay1 <= by0 + 0.5 or by1 <= ay0 + 0.5

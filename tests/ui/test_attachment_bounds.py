@@ -82,9 +82,7 @@ def test_a_page_too_tall_to_show_is_said_in_words_and_the_other_pages_still_show
     wait_for_workers()
 
 
-def test_an_attachment_of_one_banner_page_offers_printing_and_back(
-    app: Any, services: Services, window: Any
-) -> None:
+def test_an_attachment_of_one_banner_page_offers_printing_and_back(app: Any, services: Services, window: Any) -> None:
     index_no = _attach(services, _pdf((20_000, 200)))
     window.size = LANDSCAPE
     frame()

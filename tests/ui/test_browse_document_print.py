@@ -70,7 +70,7 @@ def test_print_warns_of_an_abolished_document_and_shows_the_fee(app: Any, servic
     printer = app.current_screen
     tap(printer.ids.a4)
     wait_until(lambda: printer.phase == "ready")
-    pages = services.print_pages(abolished.index_no, "a4")
+    pages = services.print_quote(abolished.index_no, "a4").pages
     assert printer.pages_text == f"A4 复印件共 {pages} 页" and printer.terms_text == f"费用 {pages * 0.5:.2f} 元"
     assert printer.ids.warning.text == "本文件已废止，打印件仅供查阅参考。" and printer.ids.warning.height > 0
     screenshot("09-print-abolished-fee")

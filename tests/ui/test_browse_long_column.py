@@ -83,10 +83,12 @@ def test_a_long_column_pages_to_its_end_filters_by_year_and_goes_back_to_the_top
         assert footer.text == f"已显示 {shown:,} / {total:,} 条" and not footer.ids.more.disabled
         tap(footer.ids.more)
         first_new, shown = shown, min(total, shown + PAGE_SIZE)
-        wait_until(lambda: len(items.items) == shown)
+        wait_until(lambda shown=shown: len(items.items) == shown)
         # the citizen reads on from the first new row: it is at the top of the view, not scrolled past
         new_index = items.items[first_new]["index_no"]
-        wait_until(lambda: any(r.index_no == new_index and _on_view(r, items) for r in _rows(items)))
+        wait_until(
+            lambda new_index=new_index: any(r.index_no == new_index and _on_view(r, items) for r in _rows(items))
+        )
         top_row = max(_rows(items), key=lambda r: r.to_window(*r.pos)[1] if _on_view(r, items) else -1e9)
         assert top_row.index_no == new_index or items.scroll_y <= 1e-3  # else a short last page: the list's end
     footer = _footer(items)
@@ -216,14 +218,16 @@ def _nav_button(screen: Any, name: str) -> Any:
     return nav.ids[name]
 
 
-def test_long_titles_keep_two_lines_at_every_text_size_and_rows_come_back_to_their_height(app: Any, services: Services) -> None:
+def test_long_titles_keep_two_lines_at_every_text_size_and_rows_come_back_to_their_height(
+    app: Any, services: Services
+) -> None:
     browse = _open_column(app)
     items = browse.ids.item_list
     before = _row_report(items)
     assert before
     for step in range(1, 4):
         tap(_nav_button(browse, "bigger"))
-        wait_until(lambda: theme.text.step == step)
+        wait_until(lambda step=step: theme.text.step == step)
         report = _row_report(items)
         for _height, title, drawn in report:
             shown = "".join(line.strip() for line in drawn)

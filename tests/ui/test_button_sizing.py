@@ -9,7 +9,7 @@ from kivy.factory import Factory
 from kivy.metrics import dp
 from kivy.uix.boxlayout import BoxLayout
 
-from screens import theme  # noqa: F401  (loads the button rules)
+from screens import theme  # loads the button rules
 from tests.ui.conftest import FONT_PATH
 from tests.ui.settle import assert_settled
 

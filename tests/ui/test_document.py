@@ -75,7 +75,7 @@ def test_a_document_reads_at_every_text_size(app: Any, services: Services, windo
         on_view = [p for p in _paragraphs(doc) if doc._staged.on_view(p)]
         assert on_view and all(p.font_size == theme.text.body for p in on_view)  # what is read changes at once
         code = next(w for w in doc.ids.meta.walk() if getattr(w, "text", None) == detail.index_no)
-        wait_until(lambda: len(code.lines) == 1)  # an 索引号 is read whole: smaller on one line, never cut
+        wait_until(lambda code=code: len(code.lines) == 1)  # an 索引号 is read whole: smaller on one line, never cut
     _laid_out(doc)
     assert all(p.font_size == theme.text.body for p in _paragraphs(doc))
     meta = doc.ids.meta
@@ -121,7 +121,9 @@ def test_a_withdrawn_item_says_so_in_words_in_its_row_and_on_its_page(app: Any, 
     position = next(i for i, r in enumerate(items.items) if r["index_no"] == item.index_no)
     assert items.items[position]["status"] == "已废止"
     items.scroll_y = 1 - position / max(1, len(items.data) - 1)
-    wait_until(lambda: any(isinstance(r, ItemRow) and r.index_no == item.index_no for r in items.layout_manager.children))
+    wait_until(
+        lambda: any(isinstance(r, ItemRow) and r.index_no == item.index_no for r in items.layout_manager.children)
+    )
     row = next(r for r in items.layout_manager.children if isinstance(r, ItemRow) and r.index_no == item.index_no)
     assert row.ids.status.text == "已废止" and row.ids.status.width > 0 and row.ids.status.opacity == 1
     assert row.ids.dated.color == list(theme.INK) and row.ids.dated.font_size >= theme.text.meta

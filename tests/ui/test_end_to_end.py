@@ -11,6 +11,8 @@ import pytest
 from kiosk.services import Services
 from tests.ui.conftest import screenshot, tap, wait_until
 
+pytestmark = pytest.mark.slow  # separate processes: `make test-fast` leaves these out
+
 SEED_TITLE = "宿州市2008年政府信息公开工作年度报告"
 SEED_INDEX_NO = "003232741/2008-00001"
 
@@ -45,7 +47,7 @@ def test_home_to_a_printed_a4_copy(app: Any, services: Services, kiosk_home: Pat
     printer = app.current_screen
     tap(printer.ids.a4)
     wait_until(lambda: printer.phase == "ready")
-    pages = services.print_pages(SEED_INDEX_NO, "a4")
+    pages = services.print_quote(SEED_INDEX_NO, "a4").pages
     assert printer.pages_text == f"A4 复印件共 {pages} 页"
     tap(printer.ids.confirm)
     wait_until(lambda: printer.phase == "done", timeout=30)

@@ -17,7 +17,7 @@ def _as_the_main_loop(action: Any) -> None:
     try:
         action()
         frame()
-    except Exception as exc:  # noqa: BLE001 - the main loop hands every exception over
+    except Exception as exc:  # the main loop hands every exception over
         assert ExceptionManager.handle_exception(exc) == ExceptionManager.PASS
 
 

@@ -42,7 +42,9 @@ def test_the_idle_warning_out_of_the_window_waits_and_is_right_when_shown(app: A
         frame()
         assert not countdown.break_pending and not countdown.layout_pending
         assert countdown._label.options["font_size"] == countdown.font_size
-        assert countdown.lines and all(countdown._label.get_extents(line)[0] <= countdown.width for line in countdown.lines)
+        assert countdown.lines and all(
+            countdown._label.get_extents(line)[0] <= countdown.width for line in countdown.lines
+        )
     finally:
         app.root.remove_widget(app.warning)
         theme.text.reset()

@@ -68,7 +68,7 @@ def test_a_slip_then_an_a4_copy_say_where_each_is_collected(app: Any, services: 
     screen = _open_print(app)
     tap(screen.ids.a4)
     wait_until(lambda: screen.phase == "ready")
-    pages = services.print_pages(SEED_INDEX_NO, "a4")
+    pages = services.print_quote(SEED_INDEX_NO, "a4").pages
     assert screen.ids.pages.text == f"A4 复印件共 {pages} 页" and screen.ids.terms.text == "免费"
     assert screen.ids.hint.text == "" and not screen.ids.confirm.disabled
     tap(screen.ids.confirm)
@@ -84,15 +84,20 @@ def test_every_a4_copy_waits_for_staff_when_the_room_says_so(app: Any, services:
     screen = _open_print(app)
     tap(screen.ids.a4)
     wait_until(lambda: screen.phase == "ready")
-    pages = services.print_pages(SEED_INDEX_NO, "a4")
+    pages = services.print_quote(SEED_INDEX_NO, "a4").pages
     fee = f"{pages * 0.5:.2f}"
-    assert screen.ids.terms.text == f"费用 {fee} 元\n本阅览室的A4复印件都由工作人员核对后打印。\n确认后本机出纸口会打出取件凭条，请持凭条到服务台领取。"
+    assert (
+        screen.ids.terms.text == f"费用 {fee} 元\n本阅览室的A4复印件都由工作人员核对后打印。\n"
+        "确认后本机出纸口会打出取件凭条，请持凭条到服务台领取。"
+    )
     assert "页数较多" not in screen.ids.terms.text
     screenshot("43-real-print-release-fee")
     tap(screen.ids.confirm)
     wait_until(lambda: screen.phase == "done", timeout=60)
-    assert screen.ids.outcome.text == (f"A4 复印件 {pages} 页，费用 {fee} 元\n"
-                                       "本阅览室的A4复印件都由工作人员核对后打印。\n请在本机出纸口取走取件凭条，到服务台出示，工作人员核对后为您打印。")
+    assert screen.ids.outcome.text == (
+        f"A4 复印件 {pages} 页，费用 {fee} 元\n"
+        "本阅览室的A4复印件都由工作人员核对后打印。\n请在本机出纸口取走取件凭条，到服务台出示，工作人员核对后为您打印。"
+    )
     assert screen.ids.outcome_title.text == "打印任务号 0001" and services.queue.get("1").state == "awaiting_release"
     assert screen.ids.terms.text == screen.ids.pages.text == ""  # the card says it all: no stale terms below it
 
@@ -112,8 +117,10 @@ def test_a_locked_store_is_said_in_plain_words_and_the_citizen_may_try_again(
         other.execute("ROLLBACK")
         other.close()
     assert screen.phase == "failed" and screen.ids.outcome_title.text == "未能打印"
-    assert screen.ids.outcome.text == ("本机正忙，打印没有登记上。请稍等片刻再试一次；如仍不行，请到服务台找工作人员帮助。\n"
-                                       "本次没有生成打印任务，不会打印，也不收费。")
+    assert screen.ids.outcome.text == (
+        "本机正忙，打印没有登记上。请稍等片刻再试一次；如仍不行，请到服务台找工作人员帮助。\n"
+        "本次没有生成打印任务，不会打印，也不收费。"
+    )
     assert services.queue.jobs() == []
     assert screen.ids.confirm.text == "再试一次：确认打印" and not screen.ids.confirm.disabled
     screenshot("44-real-print-busy")
@@ -187,11 +194,20 @@ def test_a_copy_staff_cancelled_is_said_cancelled_on_the_warning_and_on_home(app
     services.queue.cancel("1", "console")  # at the desk, while the visitor is still at the kiosk
     tap(screen.ids.outcome_title)
     app.idle.advance(app.idle.timeout + 0.5)
-    wait_until(lambda: app.warning.parent is not None
-               and app.warning.ids.job.text == "您的打印任务 0001：已由工作人员取消，不会打印")
+    wait_until(
+        lambda: (
+            app.warning.parent is not None
+            and app.warning.ids.job.text == "您的打印任务 0001：已由工作人员取消，不会打印"
+        )
+    )
     app.idle.advance(app.idle.warning)
-    wait_until(lambda: app.current_screen.name == "home" and app.banner.parent is not None
-               and app.banner.ids.note.text == "您的打印任务 0001：已由工作人员取消，不会打印")
+    wait_until(
+        lambda: (
+            app.current_screen.name == "home"
+            and app.banner.parent is not None
+            and app.banner.ids.note.text == "您的打印任务 0001：已由工作人员取消，不会打印"
+        )
+    )
 
 
 def test_the_next_visitor_s_first_tap_elsewhere_clears_the_banner(app: Any, services: Services) -> None:

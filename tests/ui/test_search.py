@@ -29,7 +29,9 @@ def test_pinyin_initials_typed_on_screen_find_and_open_a_document(app: Any, serv
     screenshot("09-search-results")
 
     results = search.ids.results
-    wait_until(lambda: any(r.title == "宿州市2026年市级财政预算执行情况的报告" for r in results.layout_manager.children))
+    wait_until(
+        lambda: any(r.title == "宿州市2026年市级财政预算执行情况的报告" for r in results.layout_manager.children)
+    )
     row = next(r for r in results.layout_manager.children if r.title == "宿州市2026年市级财政预算执行情况的报告")
     tap(row)
     wait_until(lambda: app.current_screen.name == "document" and app.current_screen.ready)

@@ -148,7 +148,9 @@ def test_nothing_found_leads_on_in_both_orientations(app: Any, window: Any, size
     wait_until(lambda: app.current_screen.name == "home")
 
 
-def test_a_failed_search_offers_to_try_again(app: Any, window: Any, services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_search_offers_to_try_again(
+    app: Any, window: Any, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
     search = _open_search(app, window, PORTRAIT)
 
     def broken(*_args: Any, **_kwargs: Any) -> Any:
@@ -221,7 +223,9 @@ def test_clearing_the_query_turns_its_filters_off(app: Any, window: Any) -> None
     search = _open_search(app, window, PORTRAIT)
     search.ids.field.text = "财政"
     wait_until(lambda: search.showing() == "财政" and bool(search.ids.filters.children))
-    chip = next(c for c in reversed(search.ids.filters.children) if c.text[:4].isdigit() and "年" in c.text)  # a year chip, not 政府信息公开年度报告
+    chip = next(
+        c for c in reversed(search.ids.filters.children) if c.text[:4].isdigit() and "年" in c.text
+    )  # a year chip, not 政府信息公开年度报告
     tap(chip)
     wait_until(lambda: search.filters.year is not None and search.showing() == "财政")
     search.clear()
@@ -229,8 +233,9 @@ def test_clearing_the_query_turns_its_filters_off(app: Any, window: Any) -> None
 
 
 @ORIENTATIONS
-def test_an_index_number_is_typed_on_the_keys_and_finds_its_document(app: Any, window: Any,
-                                                                      size: tuple[int, int]) -> None:
+def test_an_index_number_is_typed_on_the_keys_and_finds_its_document(
+    app: Any, window: Any, size: tuple[int, int]
+) -> None:
     search = _open_search(app, window, size)
     keyboard = search.ids.keyboard
     for char in "003232741/2008-00001":

@@ -62,8 +62,9 @@ def _titles(services: Services) -> list[tuple[str, str]]:
 
 def _submit(services: Services, index_no: str, title: str, kind: PrintKind = "a4", pages: int = 2) -> str:
     data = b"%PDF-1.4 copy" if kind == "a4" else b"\x1b@slip"
-    job = services.queue.submit(index_no=index_no, title=title, kind=kind, data=data, pages=pages,
-                                visitor=f"visitor-{next(_VISITORS)}")
+    job = services.queue.submit(
+        index_no=index_no, title=title, kind=kind, data=data, pages=pages, visitor=f"visitor-{next(_VISITORS)}"
+    )
     return job.job_no
 
 
@@ -95,8 +96,15 @@ def _a_day_of_jobs(services: Services, slips: Path) -> None:
     queue.work()
     queue.policy = policy
     queue.cancel(_submit(services, *titles[30], pages=25), "console")
-    assert {j.state for j in queue.jobs()} == {"done", "queued", "awaiting_release", "failed", "check_printer",
-                                               "expired", "cancelled"}
+    assert {j.state for j in queue.jobs()} == {
+        "done",
+        "queued",
+        "awaiting_release",
+        "failed",
+        "check_printer",
+        "expired",
+        "cancelled",
+    }
 
 
 def _workers_done() -> None:
@@ -178,8 +186,9 @@ def test_the_corner_gesture_needs_all_its_taps_in_time() -> None:
     assert not any(taps.tap(1070, 1910, 1080, 1920, at=t) for t in (17.2, 17.3, 17.4, 17.5))
 
 
-def test_staff_release_cancel_and_reprint_on_the_real_queue(app: Any, services: Services, window: Any,
-                                                              slip_port: int) -> None:
+def test_staff_release_cancel_and_reprint_on_the_real_queue(
+    app: Any, services: Services, window: Any, slip_port: int
+) -> None:
     _corner_taps(window, 4)
     frame()
     assert app.current_screen.name == "home"
@@ -191,8 +200,9 @@ def test_staff_release_cancel_and_reprint_on_the_real_queue(app: Any, services: 
     wait_until(lambda: staff.pin_message == "密码错误，还可尝试 4 次", timeout=SLOW)
     _enter_pin(staff, STAFF_PIN)
     queue = services.queue
-    wait_until(lambda: staff.phase == "console" and len(staff.ids.jobs.children) == len(queue.jobs(today=True)),
-               timeout=SLOW)
+    wait_until(
+        lambda: staff.phase == "console" and len(staff.ids.jobs.children) == len(queue.jobs(today=True)), timeout=SLOW
+    )
 
     # today's figures: A4 copy pages and citizens' slips apart; 取件凭条 and the test page are not counted
     done = [j for j in queue.jobs(("done",)) if j.source == "item"]
@@ -207,7 +217,9 @@ def test_staff_release_cancel_and_reprint_on_the_real_queue(app: Any, services: 
     test_page = next(j for j in queue.jobs() if j.source == "test")
     assert tickets and all(heads[t.job_no] == "取件凭条 1 张" for t in tickets)
     assert heads[test_page.job_no].startswith("测试页")
-    assert any(h.startswith("信息小票") for h in heads.values()) and any(h.startswith("A4 复印件") for h in heads.values())
+    assert any(h.startswith("信息小票") for h in heads.values()) and any(
+        h.startswith("A4 复印件") for h in heads.values()
+    )
     waiting_slip = next(r for r in _rows(staff) if r.state_text == "排队中")
     assert "连接被拒绝" in waiting_slip.error
 
@@ -281,8 +293,9 @@ def test_staff_release_cancel_and_reprint_on_the_real_queue(app: Any, services: 
     _workers_done()
 
 
-def test_five_wrong_pins_lock_the_pad_until_the_lockout_ends(app: Any, services: Services, window: Any,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_five_wrong_pins_lock_the_pad_until_the_lockout_ends(
+    app: Any, services: Services, window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     staff = _open_console_pad(app, window)
     for _ in range(5):
         _enter_pin(staff, "0000")
@@ -358,8 +371,9 @@ def test_a_collected_copy_offers_no_second_collected(app: Any, services: Service
     assert services.queue.get(job_no).state == "done"
     staff = _open_console_pad(app, window)
     _enter_pin(staff, STAFF_PIN)
-    wait_until(lambda: staff.phase == "console" and any(r.job_no == job_no for r in staff.ids.jobs.children),
-               timeout=SLOW)
+    wait_until(
+        lambda: staff.phase == "console" and any(r.job_no == job_no for r in staff.ids.jobs.children), timeout=SLOW
+    )
     _tap_in_list(staff, _button(_row(staff, job_no), "已取件"))
     wait_until(lambda: services.queue.get(job_no).collected_at is not None, timeout=SLOW)
     wait_until(lambda: "已取件" not in [b.text for b in _row(staff, job_no).ids.actions.children], timeout=SLOW)

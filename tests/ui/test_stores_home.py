@@ -45,8 +45,9 @@ def test_home_says_the_content_is_being_updated_and_offers_reload(app: Any, wind
     assert home.notice == "" and home.ids.reload.opacity == 0
 
 
-def test_home_after_a_failed_first_sync_sends_the_citizen_to_the_desk(app: Any, window: Any,
-                                                                        services: Services) -> None:
+def test_home_after_a_failed_first_sync_sends_the_citizen_to_the_desk(
+    app: Any, window: Any, services: Services
+) -> None:
     home = app.current_screen
     services.sync_status.last_error = "manifest.json: connection failed"  # as the failed sync leaves it
     tap(home.ids.reload)

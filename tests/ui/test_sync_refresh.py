@@ -43,8 +43,11 @@ def test_home_shows_the_synced_content_without_a_restart(app: Any, services: Ser
     before = _counts(home)
     request = SyncRequest(str(feed[0]), (feed[1],))
     done: list[object] = []
-    worker = threading.Thread(target=lambda: done.append(sync_now(load_config(), services.content, services.state,
-                                                                  request, status=services.sync_status)))
+    worker = threading.Thread(
+        target=lambda: done.append(
+            sync_now(load_config(), services.content, services.state, request, status=services.sync_status)
+        )
+    )
     worker.start()
     frames = 0
     while worker.is_alive() and frames < 100_000:  # the kiosk keeps drawing frames while the sync writes
