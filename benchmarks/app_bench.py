@@ -1,10 +1,11 @@
 """The kiosk as a citizen meets it: cold start beside a bare Kivy app, screen changes, text size.
 
 Cold start: `kiosk run --exit-after-first-frame`, offscreen, each run a fresh
-process with its bytecode cached, as on a kiosk that ran before; the figure is the median of N runs, and each run's peak memory
-(VmHWM) is kept. The same is done for a bare Kivy app (one Label, the kiosk's
-font and window size, benchmarks/bare_kivy.py) in the same loop, run for run,
-so both meet the machine in the same state and the ratio means something.
+process with its bytecode cached, as on a kiosk that ran before; the figure is
+the median of N runs, and each run's peak memory (VmHWM) is kept. The same is
+done for a bare Kivy app (one Label, the kiosk's font and window size,
+benchmarks/bare_kivy.py) in the same loop, run for run, so both meet the machine
+in the same state and the ratio means something.
 The large cache is the search benchmark's million-item cache when it has been
 built, else a million items copied by SQL from 10,000 generated ones (no search
 index: nothing at start reads it), kept in benchmarks/.cache/.
@@ -111,10 +112,20 @@ def bench_cold_start(runs: int, large_items: int) -> list[Row]:
 
     large, made = large_cache(large_items)
     config = load_config({})
-    width, height = int(config.number("display.width")), int(config.number("display.height"))
+    width, height = int(config.settings.display.width), int(config.settings.display.height)
     font = str(find_cjk_font(None))
     kiosk = [sys.executable, "-m", "kiosk.cli", "run", "--exit-after-first-frame"]
-    bare = [sys.executable, "-m", "benchmarks.bare_kivy", "--width", str(width), "--height", str(height), "--font", font]
+    bare = [
+        sys.executable,
+        "-m",
+        "benchmarks.bare_kivy",
+        "--width",
+        str(width),
+        "--height",
+        str(height),
+        "--font",
+        font,
+    ]
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-start-") as tmp:
         demo_home, large_home, bare_home = Path(tmp, "demo"), Path(tmp, "large"), Path(tmp, "bare")
         (bare_home / "kivy").mkdir(parents=True)
@@ -125,38 +136,55 @@ def bench_cold_start(runs: int, large_items: int) -> list[Row]:
         }
         results: dict[str, list[tuple[float, float, float | None]]] = {name: [] for name in subjects}
         try:
-            for name, (cmd, env) in subjects.items():  # a first run of each writes its state, Kivy's files, the demo
+            for cmd, env in subjects.values():  # a first run of each writes its state, Kivy's files, the demo
                 _run(cmd, env)
             for _ in range(runs):  # interleaved: a busy moment of the machine falls on all three alike
                 for name, (cmd, env) in subjects.items():
                     results[name].append(_run(cmd, env))
         except RuntimeError as exc:
             return [("cold start", "offscreen", f"failed: {exc}")]
-    demo = int(config.number("content.demo_count")) + 1  # the generated items and the seed report
+    demo = int(config.settings.content.demo_count) + 1  # the generated items and the seed report
     return _start_rows(results, runs, f"{demo:,} items (demo)", made)
 
 
-def _start_rows(results: dict[str, list[tuple[float, float, float | None]]], runs: int, demo: str,
-                large: str) -> list[Row]:
+def _start_rows(
+    results: dict[str, list[tuple[float, float, float | None]]], runs: int, demo: str, large: str
+) -> list[Row]:
     def median(name: str, at: int) -> float:
         return statistics.median(r[at] for r in results[name] if r[at] is not None)  # type: ignore[misc]
 
     bare_first, bare_peak = median("bare", 0), median("bare", 1)
+    bare_range = f"{min(r[0] for r in results['bare']):.2f}–{max(r[0] for r in results['bare']):.2f}"
     rows: list[Row] = [
-        ("start: bare Kivy app, first frame", f"one Label, same font and window; median of {runs}",
-         f"{bare_first:.2f} s (range {min(r[0] for r in results['bare']):.2f}–{max(r[0] for r in results['bare']):.2f})"),
+        (
+            "start: bare Kivy app, first frame",
+            f"one Label, same font and window; median of {runs}",
+            f"{bare_first:.2f} s (range {bare_range})",
+        ),
         ("start: bare Kivy app, peak memory", "VmHWM", f"{bare_peak:.0f} MiB"),
     ]
     for name, workload in (("demo", demo), ("large", large)):
         first, peak = median(name, 0), median(name, 1)
         spread = f"range {min(r[0] for r in results[name]):.2f}–{max(r[0] for r in results[name]):.2f}"
-        rows.append((f"start: kiosk first frame, {name} cache", f"{workload}; median of {runs}",
-                     f"{first:.2f} s ({spread}), ×{first / bare_first:.2f} bare (target ≤ ×1.5)"))
+        rows.append(
+            (
+                f"start: kiosk first frame, {name} cache",
+                f"{workload}; median of {runs}",
+                f"{first:.2f} s ({spread}), ×{first / bare_first:.2f} bare (target ≤ ×1.5)",
+            )
+        )
         if all(r[2] is not None for r in results[name]):
             home = median(name, 2)
-            rows.append((f"start: kiosk Home with its counts drawn, {name} cache", workload,
-                         f"{home:.2f} s, ×{home / bare_first:.2f} bare"))
-        rows.append((f"start: kiosk peak memory, {name} cache", "VmHWM", f"{peak:.0f} MiB, ×{peak / bare_peak:.2f} bare"))
+            rows.append(
+                (
+                    f"start: kiosk Home with its counts drawn, {name} cache",
+                    workload,
+                    f"{home:.2f} s, ×{home / bare_first:.2f} bare",
+                )
+            )
+        rows.append(
+            (f"start: kiosk peak memory, {name} cache", "VmHWM", f"{peak:.0f} MiB, ×{peak / bare_peak:.2f} bare")
+        )
     return rows
 
 
@@ -184,8 +212,13 @@ def bench_screens(home: Path, repeat: int) -> list[Row]:
         worst = max(values)
         verdict = "within target" if statistics.median(values) < target else "over target"
         end = "next drawn frame" if name.startswith("A+") else "first frame of the ready screen"
-        rows.append((f"screens: {name}", f"{items:,} items, tap → {end}, {len(values)} taps",
-                     f"median {statistics.median(values):.0f} ms, max {worst:.0f} ms (target < {target} ms: {verdict})"))
+        rows.append(
+            (
+                f"screens: {name}",
+                f"{items:,} items, tap → {end}, {len(values)} taps",
+                f"median {statistics.median(values):.0f} ms, max {worst:.0f} ms (target < {target} ms: {verdict})",
+            )
+        )
     return rows
 
 

@@ -80,8 +80,9 @@ def state_file(config: Config) -> Path:
 
     path = sqlite_path(state_url(config))
     if path is None:
-        raise BackupError("the state store is not an SQLite file (state.database): back it up with its "
-                          "database's own tools")
+        raise BackupError(
+            "the state store is not an SQLite file (state.database): back it up with its database's own tools"
+        )
     return path
 
 
@@ -129,8 +130,10 @@ def _copy_database(source: Path, target: Path) -> None:
     temp = target.with_name(f".{target.name}.part")
     temp.unlink(missing_ok=True)
     try:
-        with contextlib.closing(sqlite3.connect(str(source))) as src, \
-                contextlib.closing(sqlite3.connect(str(temp))) as dst:
+        with (
+            contextlib.closing(sqlite3.connect(str(source))) as src,
+            contextlib.closing(sqlite3.connect(str(temp))) as dst,
+        ):
             src.execute("PRAGMA busy_timeout=10000")
             src.backup(dst)
             dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
@@ -195,7 +198,7 @@ class DailyBackup:
                 try:
                     make_backup(self._config)
                     wait = DAY
-                except Exception as exc:  # noqa: BLE001 - a failed backup must not end the thread; it is logged
+                except Exception as exc:  # a failed backup must not end the thread; it is logged
                     log.error("daily backup of the state store failed: %s", exc)
                     wait = RETRY_AFTER_FAILURE
             self._stop.wait(min(wait, RETRY_AFTER_FAILURE))
@@ -226,8 +229,8 @@ def _spool_folders(config: Config) -> list[Path]:
     from printing.factory import parse_printers
 
     try:
-        targets = parse_printers(config.text("printing.document"), config.text("printing.receipt"), config.home)
-    except Exception:  # noqa: BLE001 - a bad printer setting is reported where the printers are opened
+        targets = parse_printers(config.settings.printing.document, config.settings.printing.receipt, config.home)
+    except Exception:  # a bad printer setting is reported where the printers are opened
         return []
     return [target.folder for target in targets if target.folder is not None]
 
@@ -278,8 +281,10 @@ def hold_exclusive(home: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise StateStoreBusy(f"the state store in {home} is in use (the kiosk is running, or another kiosk "
-                                 "command is): close the kiosk first, then restore") from None
+            raise StateStoreBusy(
+                f"the state store in {home} is in use (the kiosk is running, or another kiosk "
+                "command is): close the kiosk first, then restore"
+            ) from None
         try:
             yield
         finally:
@@ -323,8 +328,10 @@ def start_fresh(config: Config) -> Path | None:
 def _newest_backup(config: Config) -> Path:
     found = backups(backups_dir(config))
     if not found:
-        raise BackupError(f"there is no backup of the state store in {backups_dir(config)}: give a backup file "
-                          "(`kiosk restore FILE`), or start an empty store with `kiosk restore --fresh`")
+        raise BackupError(
+            f"there is no backup of the state store in {backups_dir(config)}: give a backup file "
+            "(`kiosk restore FILE`), or start an empty store with `kiosk restore --fresh`"
+        )
     return found[-1]
 
 
@@ -377,13 +384,16 @@ def cmd_restore(args: argparse.Namespace, config: Config) -> int:
             raise BackupError("give a backup FILE or --fresh, not both")
         replaced = start_fresh(config)
         kept = f"; the old store is kept as {replaced}" if replaced else ""
-        print(f"an empty state store was made at {state_file(config)}{kept}; "
-              f"job numbers continue above {job_number_floor(config)}")
+        print(
+            f"an empty state store was made at {state_file(config)}{kept}; "
+            f"job numbers continue above {job_number_floor(config)}"
+        )
         return 0
     done = restore_state(config, args.file)
     kept = f"; the replaced store is kept as {done.replaced}" if done.replaced else ""
-    print(f"state store restored from {done.source}: {done.jobs} print jobs, the newest numbered "
-          f"{done.highest:04d}{kept}")
+    print(
+        f"state store restored from {done.source}: {done.jobs} print jobs, the newest numbered {done.highest:04d}{kept}"
+    )
     return 0
 
 
@@ -392,8 +402,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     backup = sub.add_parser("backup", help="back up the state store now", description=cmd_backup.__doc__)
     backup.set_defaults(func=cmd_backup)
     restore = sub.add_parser("restore", help="restore the state store from a backup", description=cmd_restore.__doc__)
-    restore.add_argument("file", nargs="?", type=Path, metavar="FILE",
-                         help="a backup file (default: the newest in KIOSK_HOME/backups)")
-    restore.add_argument("--fresh", action="store_true",
-                         help="start an empty state store (job numbers still continue above every one issued)")
+    restore.add_argument(
+        "file", nargs="?", type=Path, metavar="FILE", help="a backup file (default: the newest in KIOSK_HOME/backups)"
+    )
+    restore.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start an empty state store (job numbers still continue above every one issued)",
+    )
     restore.set_defaults(func=cmd_restore)

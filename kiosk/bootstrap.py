@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.config import Config, attachments_dir
 from kiosk.errors import ConfigError, KioskError
+from printing.base import Printer
+from printing.document import PrintKind
 from printing.errors import PrinterConfigError
 from printing.factory import document_printer, parse_printers, receipt_printer
 from printing.fonts import find_cjk_font
@@ -85,7 +87,10 @@ def _no_cut_buffer_alarm(record: logging.LogRecord) -> bool:
     nothing, so it is one INFO line, not an alarm that staff would take for a failure."""
     if record.levelno >= logging.CRITICAL and str(record.msg).startswith("Cutbuffer: Unable to find"):
         record.levelno, record.levelname = logging.INFO, "INFO"
-        record.msg, record.args = "Cutbuffer: none (xclip and xsel are not installed; the kiosk needs no cut buffer)", ()
+        record.msg, record.args = (
+            "Cutbuffer: none (xclip and xsel are not installed; the kiosk needs no cut buffer)",
+            (),
+        )
     return True
 
 
@@ -97,13 +102,15 @@ def require_writable_home(config: Config) -> None:
     except OSError as exc:
         raise ConfigError(f"KIOSK_HOME {home} cannot be made: {exc.strerror or exc}") from None
     if not os.access(home, os.W_OK | os.X_OK):
-        raise ConfigError(f"KIOSK_HOME {home} is not writable: the kiosk keeps its stores, logs and copies there "
-                          "(set KIOSK_HOME to a folder this user can write)")
+        raise ConfigError(
+            f"KIOSK_HOME {home} is not writable: the kiosk keeps its stores, logs and copies there "
+            "(set KIOSK_HOME to a folder this user can write)"
+        )
 
 
 def feed_configured(config: Config) -> bool:
     """Whether this kiosk takes its content from a publisher's feed (then it never shows demo content)."""
-    return bool(config.text("sync.source").strip())
+    return bool(config.settings.sync.source.strip())
 
 
 def open_content(config: Config, *, full_check: bool = False, say: Say = to_stderr) -> ContentCache:
@@ -124,11 +131,15 @@ def open_content(config: Config, *, full_check: bool = False, say: Say = to_stde
         aside = set_aside(path, "damaged")
     content = ContentCache.open(path)
     if feed_configured(config):
-        say(f"{damaged}; the content cache is disposable: the damaged file is kept as {aside.name}, and the cache "
-            f"is made anew and filled from the feed by the next sync (`kiosk sync`; the kiosk syncs at start)")
+        say(
+            f"{damaged}; the content cache is disposable: the damaged file is kept as {aside.name}, and the cache "
+            f"is made anew and filled from the feed by the next sync (`kiosk sync`; the kiosk syncs at start)"
+        )
         return content
-    say(f"{damaged}; the content cache is disposable: the damaged file is kept as {aside.name}, and the cache "
-        f"is made anew from the demo content")
+    say(
+        f"{damaged}; the content cache is disposable: the damaged file is kept as {aside.name}, and the cache "
+        f"is made anew from the demo content"
+    )
     ensure_content(content, config)
     return content
 
@@ -137,7 +148,7 @@ def state_url(config: Config) -> str:
     """The state store's URL: the setting, or an SQLite file in KIOSK_HOME."""
     from content_cache.db import sqlite_url
 
-    url = config.text("state.database")
+    url = config.settings.state.database
     if url:
         return url
     require_writable_home(config)
@@ -171,9 +182,9 @@ def ensure_content(content: ContentCache, config: Config) -> int:
     """
     if not content_is_empty(content) or feed_configured(config):
         return 0
-    count = int(config.number("content.demo_count"))
+    count = int(config.settings.content.demo_count)
     log.info("content cache is empty: loading demo content (%d items)", count)
-    return content.load_demo(count, int(config.number("content.demo_seed")))
+    return content.load_demo(count, int(config.settings.content.demo_seed))
 
 
 def prepare_content(content: ContentCache, config: Config, say: Say = print) -> None:
@@ -188,10 +199,14 @@ def prepare_content(content: ContentCache, config: Config, say: Say = print) -> 
     if not content_is_empty(content):
         return
     if feed_configured(config):
-        when = "by a sync now" if config.get("sync.in_app") else "by the next sync (sync.in_app is off: the system runs it)"
-        say(f"The content cache is empty: it is filled from the feed ({config.text('sync.source')}) {when}")
+        when = (
+            "by a sync now"
+            if config.settings.sync.in_app
+            else "by the next sync (sync.in_app is off: the system runs it)"
+        )
+        say(f"The content cache is empty: it is filled from the feed ({config.settings.sync.source}) {when}")
         return
-    say(f"The content cache is empty: loading the demo content ({int(config.number('content.demo_count'))} items)")
+    say(f"The content cache is empty: loading the demo content ({int(config.settings.content.demo_count)} items)")
     ensure_content(content, config)
 
 
@@ -212,11 +227,11 @@ def queue_policy(config: Config) -> QueuePolicy:
     from kiosk.jobs import QueuePolicy
 
     return QueuePolicy(
-        pages_per_visit=int(config.number("printing.pages_per_visit")),
-        pages_per_day=int(config.number("printing.pages_per_day")),
-        release_above=int(config.number("printing.release_above_pages")),
-        fee_per_page_cents=round(config.number("printing.fee_per_page") * 100),
-        hold_hours=config.number("printing.hold_hours"),
+        pages_per_visit=int(config.settings.printing.pages_per_visit),
+        pages_per_day=int(config.settings.printing.pages_per_day),
+        release_above=int(config.settings.printing.release_above_pages),
+        fee_per_page_cents=round(config.settings.printing.fee_per_page * 100),
+        hold_hours=config.settings.printing.hold_hours,
     )
 
 
@@ -226,15 +241,21 @@ def check_settings(config: Config) -> CheckedSettings:
     require_writable_home(config)
     try:
         document, receipt = parse_printers(
-            config.text("printing.document"), config.text("printing.receipt"), config.home
+            config.settings.printing.document, config.settings.printing.receipt, config.home
         )
     except PrinterConfigError as exc:
         raise ConfigError(str(exc)) from None
-    for setting in ("printing.pages_per_visit", "printing.pages_per_day", "printing.release_above_pages",
-                    "printing.fee_per_page", "printing.hold_hours"):
-        if config.number(setting) < 0:
-            raise ConfigError(f"{setting} must not be negative")
-    return CheckedSettings(document, receipt, find_cjk_font(config.text("display.font") or None))
+    printing = config.settings.printing
+    for key, value in (
+        ("printing.pages_per_visit", printing.pages_per_visit),
+        ("printing.pages_per_day", printing.pages_per_day),
+        ("printing.release_above_pages", printing.release_above_pages),
+        ("printing.fee_per_page", printing.fee_per_page),
+        ("printing.hold_hours", printing.hold_hours),
+    ):
+        if value < 0:
+            raise ConfigError(f"{key} must not be negative")
+    return CheckedSettings(document, receipt, find_cjk_font(config.settings.display.font or None))
 
 
 def build_services(config: Config, checked: CheckedSettings | None = None) -> Services:
@@ -245,18 +266,22 @@ def build_services(config: Config, checked: CheckedSettings | None = None) -> Se
 
     checked = checked or check_settings(config)
     settings = PrintSettings(
-        kiosk_name=config.text("room.name"),
+        kiosk_name=config.settings.room.name,
         font_path=checked.font,
         receipt_width=checked.receipt.width,
-        collect_at=config.text("printing.collect_at"),
+        collect_at=config.settings.printing.collect_at,
         receipt_text=checked.receipt.text,
     )
     state = open_state(config)
     try:
-        printers = {"a4": document_printer(checked.document), "receipt": receipt_printer(checked.receipt)}
+        printers: dict[PrintKind, Printer] = {
+            "a4": document_printer(checked.document),
+            "receipt": receipt_printer(checked.receipt),
+        }
         spools = [target.folder for target in (checked.document, checked.receipt) if target.folder is not None]
-        queue = JobQueue(state, printers, config.home / "jobs", queue_policy(config),
-                         number_floor=job_number_floor(config, spools))
+        queue = JobQueue(
+            state, printers, config.home / "jobs", queue_policy(config), number_floor=job_number_floor(config, spools)
+        )
         return Services(open_content(config), state, queue, settings, attachments_dir(config))
     except BaseException:
         state.close()

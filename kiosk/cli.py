@@ -78,11 +78,11 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
         print(f"No display found: rendering offscreen; screenshots go to {shots}")
     checked = check_settings(config)  # a bad setting (a printer URI) stops here, before anything opens
     if _sync_configured(config):
-        parse_time(config.text("sync.time"))  # and so does a bad sync.time
+        parse_time(config.settings.sync.time)  # and so does a bad sync.time
         from kiosk.sync import request_from_config
 
         request_from_config(config, trigger="schedule")  # and a feed without a trusted key to check it
-    size = (int(config.number("display.width")), int(config.number("display.height")))
+    size = (int(config.settings.display.width), int(config.settings.display.height))
     size = (size[1], size[0]) if args.landscape else size
     _prepare_kivy(config, size)
     from kivy.clock import Clock
@@ -91,30 +91,36 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
 
     # Home's first frame is drawn before the stores open (and SQLAlchemy loads): they open in the background
     # after it, while Home says 正在载入…. If they cannot be opened, the kiosk closes and says why, as before.
-    services = ServicesOpening(lambda: _open_services(config, checked),
-                               on_failed=lambda _exc: Clock.schedule_once(lambda _dt: app.stop()))
+    services = ServicesOpening(
+        lambda: _open_services(config, checked), on_failed=lambda _exc: Clock.schedule_once(lambda _dt: app.stop())
+    )
     app = KioskApp(
-        services,  # type: ignore[arg-type]  # the facade's attributes, once open
+        services,  # the facade's attributes, once open
         font_path=str(checked.font),
-        idle_timeout=config.number("session.idle_timeout"),
-        idle_warning=config.number("session.idle_warning"),
+        idle_timeout=config.settings.session.idle_timeout,
+        idle_warning=config.settings.session.idle_warning,
         window_size=size,
         screenshot_dir=shots,
         exit_after_first_frame=args.exit_after_first_frame,
         started_at=STARTED_AT,
-        staff_taps=int(config.number("staff.gesture_taps")),
+        staff_taps=int(config.settings.staff.gesture_taps),
     )
-    running: list[PrintWorker | SyncScheduler | DailyBackup] = []  # a kiosk closed before Home was drawn started neither
+    running: list[
+        PrintWorker | SyncScheduler | DailyBackup
+    ] = []  # a kiosk closed before Home was drawn started neither
 
     def start_background() -> None:
         # The print queue's recovery and the nightly sync need no window: they start once Home is on screen.
         # Each part that fails to start is logged and the others start: none of it is the citizen's doing.
         try:
             opened = services.opened()
-        except Exception:  # noqa: BLE001 - the kiosk is closing; the error is reported when run() returns
+        except Exception:  # the kiosk is closing; the error is reported when run() returns
             return
-        for start in (lambda: _print_worker(opened), lambda: DailyBackup(config).start(),
-                      lambda: _nightly_sync(config, opened, app.content_changed)):
+        for start in (
+            lambda: _print_worker(opened),
+            lambda: DailyBackup(config).start(),
+            lambda: _nightly_sync(config, opened, app.content_changed),
+        ):
             try:
                 part = start()
             except Exception:
@@ -157,11 +163,12 @@ def _open_services(config: Config, checked: CheckedSettings) -> Services:
 
 
 def _sync_configured(config: Config) -> bool:
-    return bool(config.text("sync.source") and config.get("sync.in_app"))
+    return bool(config.settings.sync.source and config.settings.sync.in_app)
 
 
-def _nightly_sync(config: Config, services: Services, on_synced: Callable[[], None],
-                  start: bool = True) -> SyncScheduler | None:
+def _nightly_sync(
+    config: Config, services: Services, on_synced: Callable[[], None], start: bool = True
+) -> SyncScheduler | None:
     """The in-app nightly sync, started unless `start` is false, when a feed source is configured."""
     if not _sync_configured(config):
         return None
@@ -182,8 +189,13 @@ def _nightly_sync(config: Config, services: Services, on_synced: Callable[[], No
             return None  # a cache made anew (or never synced) is filled at once, not at the next night
         return as_local(run.started_at)
 
-    scheduler = SyncScheduler(sync, last_success, at=parse_time(config.text("sync.time")),
-                              jitter_minutes=int(config.number("sync.jitter_minutes")), seed=config.text("room.name"))
+    scheduler = SyncScheduler(
+        sync,
+        last_success,
+        at=parse_time(config.settings.sync.time),
+        jitter_minutes=int(config.settings.sync.jitter_minutes),
+        seed=config.settings.room.name,
+    )
     if start:
         scheduler.start()
     return scheduler
@@ -199,7 +211,7 @@ def _prepare_kivy(config: Config, size: tuple[int, int]) -> None:
 
     KivyConfig.set("graphics", "width", str(size[0]))
     KivyConfig.set("graphics", "height", str(size[1]))
-    KivyConfig.set("graphics", "fullscreen", "auto" if config.get("display.fullscreen") else "0")
+    KivyConfig.set("graphics", "fullscreen", "auto" if config.settings.display.fullscreen else "0")
     KivyConfig.set("kivy", "exit_on_escape", "0")  # a visitor's Esc key must not close the kiosk
 
 
@@ -254,8 +266,10 @@ def _result_json(result: SearchResult) -> dict[str, object]:
     }
     if result.facets:
         found["facets"] = {
-            name: [{"value": f.value, "label": f.label, "count": f.count} | ({"level": f.level} if f.level else {})
-                   for f in values]
+            name: [
+                {"value": f.value, "label": f.label, "count": f.count} | ({"level": f.level} if f.level else {})
+                for f in values
+            ]
             for name, values in result.facets.items()
         }
     return found
@@ -264,8 +278,10 @@ def _result_json(result: SearchResult) -> dict[str, object]:
 def cmd_search(args: argparse.Namespace, config: Config) -> int:
     """Search the content cache as the kiosk does; with --stdin, one query per line, one JSON line each."""
     if args.stdin == (args.query is not None):
-        print("kiosk search: error: give a query, or --stdin to read one query per line (see kiosk search --help)",
-              file=sys.stderr)
+        print(
+            "kiosk search: error: give a query, or --stdin to read one query per line (see kiosk search --help)",
+            file=sys.stderr,
+        )
         return 2
     filters = Filters(args.column, args.publisher, args.year, args.genre, args.validity)
     content = open_content(config)
@@ -273,13 +289,16 @@ def cmd_search(args: argparse.Namespace, config: Config) -> int:
         if args.stdin:
             for line in sys.stdin:
                 start = time.perf_counter()
-                result = content.search(line.rstrip("\n"), args.limit, filters=filters, sort=args.sort, facets=args.facets)
+                result = content.search(
+                    line.rstrip("\n"), args.limit, filters=filters, sort=args.sort, facets=args.facets
+                )
                 took = (time.perf_counter() - start) * 1000
                 print(json.dumps(_result_json(result) | {"took_ms": round(took, 3)}, ensure_ascii=False), flush=True)
             return 0
         result = content.search(args.query, args.limit, filters=filters, sort=args.sort, facets=args.facets)
-        explained = (content.explain(result.query, [hit.index_no for hit in result.hits], result.widened)
-                     if args.explain else [])
+        explained = (
+            content.explain(result.query, [hit.index_no for hit in result.hits], result.widened) if args.explain else []
+        )
     finally:
         content.close()
     if args.json:
@@ -323,9 +342,11 @@ def cmd_sync(args: argparse.Namespace, config: Config) -> int:
     if report.mode == "unchanged":
         print(f"already up to date at sequence {report.sequence_after} ({report.source})")
     else:
-        print(f"{report.mode} applied: sequence {report.sequence_before} → {report.sequence_after}, "
-              f"{report.added} added, {report.updated} updated, {report.withdrawn} withdrawn, "
-              f"{report.bytes_read:,} bytes read from {report.source}")
+        print(
+            f"{report.mode} applied: sequence {report.sequence_before} → {report.sequence_after}, "
+            f"{report.added} added, {report.updated} updated, {report.withdrawn} withdrawn, "
+            f"{report.bytes_read:,} bytes read from {report.source}"
+        )
     return 0
 
 
@@ -349,7 +370,9 @@ def _print_sync_runs(state: StateStore) -> None:
     for run in runs:
         change = f"{run.sequence_before} → {run.sequence_after}" if run.sequence_after is not None else "-"
         counts = f"+{run.added} ~{run.updated} -{run.withdrawn}, {run.bytes:,} bytes"
-        line = f"{as_local(run.started_at):%Y-%m-%d %H:%M:%S}  {run.outcome:<9} {run.mode or '-':<9} {change:<10} {counts}"
+        line = (
+            f"{as_local(run.started_at):%Y-%m-%d %H:%M:%S}  {run.outcome:<9} {run.mode or '-':<9} {change:<10} {counts}"
+        )
         print(f"{line}  {run.source}" + (f"  ({run.error})" if run.error else ""))
 
 
@@ -396,8 +419,11 @@ def cmd_synonyms(args: argparse.Namespace, config: Config) -> int:
         content.close()
     origins = vocabulary.origins or ("built-in",) * len(vocabulary.groups)
     where = "" if stored is None else f"list version {stored.version}, feed sequence {stored.sequence}"
-    headings = {"built-in": "built in", "built-in + publisher": "built in, extended by the publisher",
-                "publisher": "publisher"}
+    headings = {
+        "built-in": "built in",
+        "built-in + publisher": "built in, extended by the publisher",
+        "publisher": "publisher",
+    }
     counts = []
     for origin, heading in headings.items():
         groups = [group for group, o in zip(vocabulary.groups, origins, strict=True) if o == origin]
@@ -441,8 +467,11 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="open the kiosk", description=cmd_run.__doc__)
     run.add_argument("--landscape", action="store_true", help="swap width and height (1920x1080)")
     run.add_argument("--screenshots", type=Path, help="write a screenshot of every screen shown into DIR")
-    run.add_argument("--exit-after-first-frame", action="store_true",
-                     help="quit once Home is drawn; print the start-up time and peak memory")
+    run.add_argument(
+        "--exit-after-first-frame",
+        action="store_true",
+        help="quit once Home is drawn; print the start-up time and peak memory",
+    )
     run.set_defaults(func=cmd_run)
 
     demo = sub.add_parser("demo-content", help="add demo items", description=cmd_demo_content.__doc__)
@@ -453,15 +482,21 @@ def build_parser() -> argparse.ArgumentParser:
     search = sub.add_parser("search", help="search the cached content", description=cmd_search.__doc__)
     search.add_argument("query", nargs="?", help="characters, 文号, 索引号, publisher, or pinyin (full or initials)")
     search.add_argument("--json", action="store_true", help="print one JSON object")
-    search.add_argument("--stdin", action="store_true", help="read one query per line, print one JSON line each, with took_ms")
+    search.add_argument(
+        "--stdin", action="store_true", help="read one query per line, print one JSON line each, with took_ms"
+    )
     search.add_argument("--limit", type=int, default=20, help="hits to return (default 20)")
     search.add_argument("--column", help="only this column code and its sub-columns")
     search.add_argument("--publisher", help="only this publisher code")
     search.add_argument("--year", type=int, help="only items published in this year")
     search.add_argument("--genre", help="only this 体裁")
     search.add_argument("--validity", choices=("valid", "amended", "abolished", "expired"), help="only this validity")
-    search.add_argument("--sort", choices=("relevance", "date"), default="relevance", help="best first (default) or newest first")
-    search.add_argument("--facets", action="store_true", help="add counts per column, publisher, year, 体裁 and validity")
+    search.add_argument(
+        "--sort", choices=("relevance", "date"), default="relevance", help="best first (default) or newest first"
+    )
+    search.add_argument(
+        "--facets", action="store_true", help="add counts per column, publisher, year, 体裁 and validity"
+    )
     search.add_argument("--explain", action="store_true", help="show the words searched and why each hit ranks there")
     search.set_defaults(func=cmd_search)
 
@@ -470,14 +505,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     sync = sub.add_parser("sync", help="update the content from the signed feed", description=cmd_sync.__doc__)
     sync.add_argument("--source", help="a feed URL, folder or .zip bundle (default: sync.source)")
-    sync.add_argument("--trust", type=Path, metavar="PUBKEYFILE", help="trust this public key (default: sync.trusted_keys)")
+    sync.add_argument(
+        "--trust", type=Path, metavar="PUBKEYFILE", help="trust this public key (default: sync.trusted_keys)"
+    )
     sync.add_argument("--full", action="store_true", help="take the full snapshot even when a delta would do")
     sync.add_argument("--status", action="store_true", help="show the last sync runs and exit")
     sync.set_defaults(func=cmd_sync)
 
     pub = sub.add_parser("publish", help="build the signed feed (publisher)", description=cmd_publish.__doc__)
-    pub.add_argument("src", type=Path, metavar="SRC",
-                     help="folder with publishers.jsonl, columns.jsonl, items.jsonl (and synonyms.tsv, if any)")
+    pub.add_argument(
+        "src",
+        type=Path,
+        metavar="SRC",
+        help="folder with publishers.jsonl, columns.jsonl, items.jsonl (and synonyms.tsv, if any)",
+    )
     pub.add_argument("out", type=Path, metavar="OUT", help="feed folder to create or update")
     pub.add_argument("--key", type=Path, required=True, metavar="KEYFILE", help="the publisher's private key")
     pub.set_defaults(func=cmd_publish)
@@ -496,14 +537,17 @@ def build_parser() -> argparse.ArgumentParser:
     cfg = sub.add_parser("config", help="show the effective settings", description=cmd_config.__doc__)
     cfg.set_defaults(func=cmd_config)
 
-    doctor = sub.add_parser("doctor", help="check the stores, feed, printers, disk, settings", description=cmd_doctor.__doc__)
+    doctor = sub.add_parser(
+        "doctor", help="check the stores, feed, printers, disk, settings", description=cmd_doctor.__doc__
+    )
     doctor.add_argument("--repair", action="store_true", help="repair what is safe to repair, then check again")
     doctor.set_defaults(func=cmd_doctor)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `kiosk` command: one line on stderr for any failure, never a traceback (it goes to the log)."""
+    """Entry point of the `kiosk` command: one line on stderr for any failure, never a traceback (that goes to
+    the log)."""
     args = build_parser().parse_args(argv)
     try:
         with _printable_output():
@@ -533,8 +577,9 @@ def _run(args: argparse.Namespace) -> int:
         where = "; the details are in the kiosk's log (KIOSK_HOME/logs/kiosk.log)" if logged else ""
         if isinstance(exc, OSError) or is_database_error(exc):
             return _fail(f"{type(exc).__name__}: {exc}".splitlines()[0] + where)
-        return _fail(f"unexpected {type(exc).__name__} in `kiosk {args.command}`: {str(exc)[:200]}".splitlines()[0]
-                     + where)
+        return _fail(
+            f"unexpected {type(exc).__name__} in `kiosk {args.command}`: {str(exc)[:200]}".splitlines()[0] + where
+        )
 
 
 def _fail(message: str) -> int:
@@ -565,7 +610,7 @@ class _PrintableStream:
 def _printable_output() -> Iterator[None]:
     """Everything the command writes to stdout and stderr goes through `printable`, whoever writes it."""
     out, err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _PrintableStream(out), _PrintableStream(err)  # type: ignore[assignment]
+    sys.stdout, sys.stderr = _PrintableStream(out), _PrintableStream(err)
     try:
         yield
     finally:

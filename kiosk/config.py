@@ -30,8 +30,25 @@ from platformdirs import user_data_dir
 from kiosk.allowed import Allowed, Between, ClockTime, Either, Text, Value
 from kiosk.errors import ConfigError
 
-__all__ = ["BY_KEY", "SETTINGS", "Allowed", "Between", "ClockTime", "Config", "ConfigError", "Either", "Problem",
-           "Setting", "Settings", "Text", "Value", "attachments_dir", "describe", "kiosk_home", "load_config"]
+__all__ = [
+    "BY_KEY",
+    "SETTINGS",
+    "Allowed",
+    "Between",
+    "ClockTime",
+    "Config",
+    "ConfigError",
+    "Either",
+    "Problem",
+    "Setting",
+    "Settings",
+    "Text",
+    "Value",
+    "attachments_dir",
+    "describe",
+    "kiosk_home",
+    "load_config",
+]
 
 CONFIG_FILE = "kiosk.toml"
 
@@ -55,19 +72,24 @@ class Room:
 class Session:
     """[session]"""
 
-    idle_timeout: float = setting(120.0, "Seconds without a touch before the idle warning appears.",
-                                  Between(5, 3600, "seconds"))
-    idle_warning: float = setting(10.0, "Seconds the idle warning counts down before returning Home.",
-                                  Between(3, 300, "seconds"))
+    idle_timeout: float = setting(
+        120.0, "Seconds without a touch before the idle warning appears.", Between(5, 3600, "seconds")
+    )
+    idle_warning: float = setting(
+        10.0, "Seconds the idle warning counts down before returning Home.", Between(3, 300, "seconds")
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class Display:
     """[display]"""
 
-    width: int = setting(1080, "Window width in pixels (1080 for a portrait touchscreen).", Between(480, 7680, "pixels"))
-    height: int = setting(1920, "Window height in pixels (1920 for a portrait touchscreen).",
-                          Between(480, 7680, "pixels"))
+    width: int = setting(
+        1080, "Window width in pixels (1080 for a portrait touchscreen).", Between(480, 7680, "pixels")
+    )
+    height: int = setting(
+        1920, "Window height in pixels (1920 for a portrait touchscreen).", Between(480, 7680, "pixels")
+    )
     fullscreen: bool = setting(False, "Open the window full screen (a kiosk's touchscreen).", Either())
     font: str = setting("", "Path of a TrueType CJK font; empty finds WenQuanYi Micro Hei.", PATH)
 
@@ -77,8 +99,9 @@ class Content:
     """[content]"""
 
     database: str = setting("", "Path of the content cache (SQLite); empty is KIOSK_HOME/content.db.", PATH)
-    demo_count: int = setting(2000, "Generated demo items loaded when the cache is empty at start.",
-                              Between(0, 2_000_000, "items"))
+    demo_count: int = setting(
+        2000, "Generated demo items loaded when the cache is empty at start.", Between(0, 2_000_000, "items")
+    )
     demo_seed: int = setting(1, "Seed of the generated demo items (same seed, same items).", Between(0, 2**31 - 1))
 
 
@@ -87,27 +110,38 @@ class State:
     """[state]"""
 
     database: str = setting("", "SQLAlchemy URL of the kiosk state store; empty is KIOSK_HOME/state.db.", PATH)
-    backup_days: int = setting(14, "Days the daily backups of the state store are kept (the newest always is).",
-                               Between(1, 3650, "days"))
+    backup_days: int = setting(
+        14, "Days the daily backups of the state store are kept (the newest always is).", Between(1, 3650, "days")
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class Printing:
     """[printing]"""
 
-    document: str = setting("spool://spool",
-                            "A4 copies go to cups://QUEUE or spool://DIR (a relative DIR is under KIOSK_HOME).",
-                            Text(1, 4096))
-    receipt: str = setting("spool://spool",
-                           "Slips go to tcp://HOST:PORT, usb://VID:PID, serial:///dev/…, file:///… or spool://DIR; "
-                           "options ?profile=58mm|80mm&text=gb18030|raster.", Text(1, 4096))
-    pages_per_visit: int = setting(50, "Pages one visitor may print before staff help (0: no limit).",
-                                   Between(0, 10_000, "pages"))
+    document: str = setting(
+        "spool://spool",
+        "A4 copies go to cups://QUEUE or spool://DIR (a relative DIR is under KIOSK_HOME).",
+        Text(1, 4096),
+    )
+    receipt: str = setting(
+        "spool://spool",
+        "Slips go to tcp://HOST:PORT, usb://VID:PID, serial:///dev/…, file:///… or spool://DIR; "
+        "options ?profile=58mm|80mm&text=gb18030|raster.",
+        Text(1, 4096),
+    )
+    pages_per_visit: int = setting(
+        50, "Pages one visitor may print before staff help (0: no limit).", Between(0, 10_000, "pages")
+    )
     pages_per_day: int = setting(1000, "Pages this kiosk prints in a day (0: no limit).", Between(0, 100_000, "pages"))
-    release_above_pages: int = setting(20, "A4 copies of more pages wait for staff to release them "
-                                           "(0: every A4 copy waits).", Between(0, 10_000, "pages"))
-    fee_per_page: float = setting(0.0, "Fee per A4 page in yuan, shown before confirming (0: free).",
-                                  Between(0, 100, "yuan"))
+    release_above_pages: int = setting(
+        20,
+        "A4 copies of more pages wait for staff to release them (0: every A4 copy waits).",
+        Between(0, 10_000, "pages"),
+    )
+    fee_per_page: float = setting(
+        0.0, "Fee per A4 page in yuan, shown before confirming (0: free).", Between(0, 100, "yuan")
+    )
     hold_hours: float = setting(4.0, "Hours a job waits for release before it expires.", Between(0.1, 720, "hours"))
     collect_at: str = setting("服务台", "Where a citizen collects a printout: the screen says 请到…领取.", Text(1, 20))
 
@@ -116,8 +150,9 @@ class Printing:
 class Staff:
     """[staff]"""
 
-    gesture_taps: int = setting(5, "Taps on the screen's top-right corner within 3 s that open the PIN pad.",
-                                Between(3, 20, "taps"))
+    gesture_taps: int = setting(
+        5, "Taps on the screen's top-right corner within 3 s that open the PIN pad.", Between(3, 20, "taps")
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,11 +162,11 @@ class Sync:
     source: str = setting("", "Where the feed comes from: an http(s) URL, a folder or a .zip bundle.", PATH)
     trusted_keys: str = setting("", "Publisher public key files (PEM), comma-separated; two during a rotation.", PATH)
     time: str = setting("02:30", "Local time of the nightly sync (HH:MM); a missed one runs at start.", ClockTime())
-    jitter_minutes: int = setting(30, "Random delay of up to this many minutes after sync.time.",
-                                  Between(0, 720, "minutes"))
+    jitter_minutes: int = setting(
+        30, "Random delay of up to this many minutes after sync.time.", Between(0, 720, "minutes")
+    )
     in_app: bool = setting(True, "Run the nightly sync inside the kiosk; false when systemd or cron runs it.", Either())
-    max_attachment_mb: int = setting(50, "Attachments larger than this many MiB are refused.",
-                                     Between(1, 4096, "MiB"))
+    max_attachment_mb: int = setting(50, "Attachments larger than this many MiB are refused.", Between(1, 4096, "MiB"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +209,10 @@ class Setting:
 
 
 def _declared(section: str, spec: Field[Any], kind: type) -> Setting:
-    found = Setting(section, spec.name, kind, spec.default, spec.metadata["help"], spec.metadata["allowed"])
+    default = spec.default
+    if default is MISSING:
+        raise TypeError(f"{section}.{spec.name}: a setting needs a default")
+    found = Setting(section, spec.name, kind, default, spec.metadata["help"], spec.metadata["allowed"])
     if type(found.default) is not kind or not found.allowed.admits(found.default):
         raise TypeError(f"{found.key}: the default {found.default!r} is not {found.range_text}")
     return found
@@ -278,18 +316,9 @@ class Config:
     problems: tuple[Problem | str, ...] = ()
 
     def get(self, key: str) -> Value:
-        """The value of a setting by `section.name`."""
+        """The value of a setting by `section.name`, for what lists every setting (`kiosk config`, the doctor);
+        the code reads its settings from the typed sections, `settings.printing.fee_per_page`."""
         return self.values[key]
-
-    def text(self, key: str) -> str:
-        """A text setting by `section.name`."""
-        return str(self.values[key])
-
-    def number(self, key: str) -> float:
-        """A numeric setting by `section.name`, as a float."""
-        value = self.values[key]
-        assert isinstance(value, (int, float))
-        return float(value)
 
     def path(self, key: str, default_name: str) -> Path:
         """A path setting; empty means `default_name` under KIOSK_HOME."""
@@ -376,8 +405,10 @@ def describe(config: Config) -> str:
         if s.section != section:
             section = s.section
             lines += ["", f"[{section}]"]
-        lines.append(f"{s.name} = {_toml_value(config.values[s.key])}  # {config.origins[s.key]}; {s.help}"
-                     f" Allowed: {s.range_text}.")
+        lines.append(
+            f"{s.name} = {_toml_value(config.values[s.key])}  # {config.origins[s.key]}; {s.help}"
+            f" Allowed: {s.range_text}."
+        )
     if config.problems:
         lines += ["", f"# REFUSED ({len(config.problems)}): the kiosk will not start until these are corrected"]
         lines += [f"# {problem}" for problem in config.problems]

@@ -56,14 +56,18 @@ class SyncRequest:
     trigger: str = "manual"
 
 
-def request_from_config(config: Config, *, source: str | None = None, trust: Path | None = None,
-                        full: bool = False, trigger: str = "manual") -> SyncRequest:
+def request_from_config(
+    config: Config, *, source: str | None = None, trust: Path | None = None, full: bool = False, trigger: str = "manual"
+) -> SyncRequest:
     """The request the settings describe, with command-line overrides."""
-    chosen = source or config.text("sync.source")
+    chosen = source or config.settings.sync.source
     if not chosen:
         raise SyncNotConfigured("no feed source: set sync.source (KIOSK_SYNC_SOURCE) or pass --source")
-    keys = [trust] if trust else [Path(k.strip()).expanduser() for k in config.text("sync.trusted_keys").split(",")
-                                  if k.strip()]
+    keys = (
+        [trust]
+        if trust
+        else [Path(k.strip()).expanduser() for k in config.settings.sync.trusted_keys.split(",") if k.strip()]
+    )
     if not keys:
         raise SyncNotConfigured("no trusted publisher key: set sync.trusted_keys or pass --trust PUBKEYFILE")
     return SyncRequest(chosen, tuple(keys), full, trigger)
@@ -112,8 +116,9 @@ def _one_line(exc: Exception) -> str:
     return (str(exc).splitlines() or [type(exc).__name__])[0][:500]
 
 
-def _record_failure(content: ContentCache, state: StateStore, run_id: int, exc: Exception,
-                    outcome: str = "failed") -> None:
+def _record_failure(
+    content: ContentCache, state: StateStore, run_id: int, exc: Exception, outcome: str = "failed"
+) -> None:
     """Log the failed (or interrupted) run. The rolled-back write-ahead log may still fill a full disk: close
     the cache's connections first so SQLite can drop it, and never let the bookkeeping hide the cause."""
     log.warning("sync %s: %s", outcome, exc)
@@ -155,7 +160,7 @@ def _what_stayed(content: ContentCache, before: int | None) -> str:
     """What a stopped sync left, said truly: a stop may land just after the commit."""
     try:
         after = content.feed_sequence()
-    except Exception:  # noqa: BLE001 - the cache's state is reported by the next sync, not here
+    except Exception:  # the cache's state is reported by the next sync, not here
         return "the next sync starts again"
     if after == before:
         return "nothing of it was applied, and the next sync starts again"
@@ -172,8 +177,14 @@ def settle_interrupted(home: Path, state: StateStore) -> int:
         return 0
 
 
-def sync_now(config: Config, content: ContentCache, state: StateStore, request: SyncRequest,
-             progress: ProgressCallback | None = None, status: SyncStatus | None = None) -> SyncReport:
+def sync_now(
+    config: Config,
+    content: ContentCache,
+    state: StateStore,
+    request: SyncRequest,
+    progress: ProgressCallback | None = None,
+    status: SyncStatus | None = None,
+) -> SyncReport:
     """Run one sync under the lock and record it; raises the sync's error after recording it."""
     from content_cache.feed import Limits, load_public_key
     from content_cache.sync.prepare import signals_held
@@ -181,7 +192,7 @@ def sync_now(config: Config, content: ContentCache, state: StateStore, request: 
     from content_cache.sync.transport import open_transport
 
     keys: list[Ed25519PublicKey] = [load_public_key(path) for path in request.trusted]
-    limits = Limits(max_attachment_bytes=int(config.number("sync.max_attachment_mb")) * 1024 * 1024)
+    limits = Limits(max_attachment_bytes=int(config.settings.sync.max_attachment_mb) * 1024 * 1024)
     with sync_lock(config.home), stopped_by_signals():
         state.mark_interrupted_syncs()
         before = content.feed_sequence()
@@ -199,8 +210,15 @@ def sync_now(config: Config, content: ContentCache, state: StateStore, request: 
         try:
             transport = open_transport(request.source, config.home / "sync" / "downloads")
             try:
-                report = run_sync(content, transport, keys, attachments=attachments_dir(config), limits=limits,
-                                  full=request.full, progress=observe)
+                report = run_sync(
+                    content,
+                    transport,
+                    keys,
+                    attachments=attachments_dir(config),
+                    limits=limits,
+                    full=request.full,
+                    progress=observe,
+                )
             finally:
                 transport.close()
             with signals_held():  # a stop now waits for the run's record; before it, the run is interrupted
@@ -229,16 +247,23 @@ def sync_now(config: Config, content: ContentCache, state: StateStore, request: 
         return report
 
 
-def _record_success(content: ContentCache, state: StateStore, run_id: int, report: SyncReport,
-                    status: SyncStatus | None) -> bool:
+def _record_success(
+    content: ContentCache, state: StateStore, run_id: int, report: SyncReport, status: SyncStatus | None
+) -> bool:
     """Record the applied (or unchanged) run; True once it is. The content is applied whatever happens here: a
     record the state store cannot write (a full disk) is tried again once the cache's write-ahead log is let go,
     then logged and shown to staff, never reported as a failed sync. The next sync marks the run interrupted."""
     from sqlalchemy.exc import SQLAlchemyError
 
     outcome = "unchanged" if report.mode == "unchanged" else "ok"
-    fields = {"sequence_after": report.sequence_after, "mode": report.mode, "added": report.added,
-              "updated": report.updated, "withdrawn": report.withdrawn, "bytes": report.bytes_read}
+    fields = {
+        "sequence_after": report.sequence_after,
+        "mode": report.mode,
+        "added": report.added,
+        "updated": report.updated,
+        "withdrawn": report.withdrawn,
+        "bytes": report.bytes_read,
+    }
     refused = ""
     for _attempt in range(2):
         try:

@@ -49,24 +49,50 @@ WARMUP_STRETCH = 5
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """The command line, its defaults from SOAK_MINUTES and SOAK_SEED."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.soak", description=__doc__.splitlines()[0])
-    parser.add_argument("--minutes", type=float, default=float(os.environ.get("SOAK_MINUTES") or 10),
-                        help="minutes of random touches after the warm-up (default: SOAK_MINUTES or 10)")
-    parser.add_argument("--seed", type=int, default=int(os.environ["SOAK_SEED"]) if os.environ.get("SOAK_SEED")
-                        else None, help="the random visitor's seed (default: SOAK_SEED, or a new one, printed)")
-    parser.add_argument("--warmup", type=float, default=60.0,
-                        help="seconds of touches before memory is first taken (default 60)")
-    parser.add_argument("--idle", type=float, default=60.0,
-                        help="seconds the kiosk is left alone after its idle reset, its CPU measured (default 60)")
-    parser.add_argument("--idle-timeout", type=float, default=15.0,
-                        help="the kiosk's session.idle_timeout for the soak, in seconds (default 15)")
-    parser.add_argument("--idle-warning", type=float, default=5.0,
-                        help="the kiosk's session.idle_warning for the soak, in seconds (default 5)")
+    parser.add_argument(
+        "--minutes",
+        type=float,
+        default=float(os.environ.get("SOAK_MINUTES") or 10),
+        help="minutes of random touches after the warm-up (default: SOAK_MINUTES or 10)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=int(os.environ["SOAK_SEED"]) if os.environ.get("SOAK_SEED") else None,
+        help="the random visitor's seed (default: SOAK_SEED, or a new one, printed)",
+    )
+    parser.add_argument(
+        "--warmup", type=float, default=60.0, help="seconds of touches before memory is first taken (default 60)"
+    )
+    parser.add_argument(
+        "--idle",
+        type=float,
+        default=60.0,
+        help="seconds the kiosk is left alone after its idle reset, its CPU measured (default 60)",
+    )
+    parser.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=15.0,
+        help="the kiosk's session.idle_timeout for the soak, in seconds (default 15)",
+    )
+    parser.add_argument(
+        "--idle-warning",
+        type=float,
+        default=5.0,
+        help="the kiosk's session.idle_warning for the soak, in seconds (default 5)",
+    )
     parser.add_argument("--demo-items", type=int, help="demo items in the content cache (default: the kiosk's)")
     parser.add_argument("--orientation", choices=sorted(SIZES), default="portrait")
-    parser.add_argument("--rss-limit", type=float, default=RSS_GROWTH_LIMIT,
-                        help=f"memory growth in per cent that fails the soak (default {RSS_GROWTH_LIMIT:g})")
-    parser.add_argument("--keep-home", action="store_true",
-                        help="keep the temporary KIOSK_HOME (it is always kept when the soak fails)")
+    parser.add_argument(
+        "--rss-limit",
+        type=float,
+        default=RSS_GROWTH_LIMIT,
+        help=f"memory growth in per cent that fails the soak (default {RSS_GROWTH_LIMIT:g})",
+    )
+    parser.add_argument(
+        "--keep-home", action="store_true", help="keep the temporary KIOSK_HOME (it is always kept when the soak fails)"
+    )
     return parser.parse_args(argv)
 
 
@@ -120,10 +146,14 @@ def soak(args: argparse.Namespace, seed: int, home: Path) -> SoakResult:
     worker = PrintWorker(services.queue)
     services.queue.on_change = worker.poke
     worker.start()
-    app = KioskApp(services, font_path=str(services.settings.font_path),
-                   idle_timeout=config.number("session.idle_timeout"),
-                   idle_warning=config.number("session.idle_warning"), window_size=size,
-                   staff_taps=int(config.number("staff.gesture_taps")))
+    app = KioskApp(
+        services,
+        font_path=str(services.settings.font_path),
+        idle_timeout=config.settings.session.idle_timeout,
+        idle_warning=config.settings.session.idle_warning,
+        window_size=size,
+        staff_taps=int(config.settings.staff.gesture_taps),
+    )
     action_log = open_action_log(home / "soak-actions.log")
     citizen = Citizen(app, seed, action_log)
     watch = Watch(lambda: list(citizen.history))
@@ -135,7 +165,7 @@ def soak(args: argparse.Namespace, seed: int, home: Path) -> SoakResult:
         app.dispatch("on_start")
         app.navigator.bind(on_display=lambda _nav, name, _params: figures.screens.update([name]))
         _visit(args, citizen, watch, figures, lambda: {job.kind for job in services.queue.jobs(limit=1_000_000)})
-    except Exception as exc:  # noqa: BLE001 - out of a frame: the App would have stopped; reported as an error
+    except Exception as exc:  # out of a frame: the App would have stopped; reported as an error
         watch.event_loop_exception(exc)
     except KeyboardInterrupt:
         figures.interrupted = True  # what was measured until then is still reported
@@ -147,18 +177,33 @@ def soak(args: argparse.Namespace, seed: int, home: Path) -> SoakResult:
         action_log.close()
     log_file = home / "logs" / "kiosk.log"
     return SoakResult(
-        seed=seed, minutes=args.minutes, warmup_seconds=figures.warmup, rss_start_kib=figures.rss_start,
-        rss_end_kib=figures.rss_end or rss_kib(), trimmed_kib=(figures.trimmed_start, figures.trimmed_end),
+        seed=seed,
+        minutes=args.minutes,
+        warmup_seconds=figures.warmup,
+        rss_start_kib=figures.rss_start,
+        rss_end_kib=figures.rss_end or rss_kib(),
+        trimmed_kib=(figures.trimmed_start, figures.trimmed_end),
         rss_parts_kib=(figures.parts_start, figures.parts_end),
-        rss_peak_kib=peak_rss_kib(), rss_samples_kib=figures.samples, idle_cpu=figures.idle_cpu,
-        idle_seconds=args.idle, log=log_counts, log_file_bytes=log_file.stat().st_size if log_file.exists() else 0,
-        screens=figures.screens, actions=citizen.done, touches=citizen.touches, jobs=jobs, stalls=citizen.stalls,
-        problems=watch.problems, home=str(home), interrupted=figures.interrupted,
+        rss_peak_kib=peak_rss_kib(),
+        rss_samples_kib=figures.samples,
+        idle_cpu=figures.idle_cpu,
+        idle_seconds=args.idle,
+        log=log_counts,
+        log_file_bytes=log_file.stat().st_size if log_file.exists() else 0,
+        screens=figures.screens,
+        actions=citizen.done,
+        touches=citizen.touches,
+        jobs=jobs,
+        stalls=citizen.stalls,
+        problems=watch.problems,
+        home=str(home),
+        interrupted=figures.interrupted,
     )
 
 
-def _visit(args: argparse.Namespace, citizen: Any, watch: Watch, figures: Figures,
-           printed_kinds: Callable[[], set[str]]) -> None:
+def _visit(
+    args: argparse.Namespace, citizen: Any, watch: Watch, figures: Figures, printed_kinds: Callable[[], set[str]]
+) -> None:
     """Warm-up, reset, memory; the minutes of touches; reset, memory; the idle minute's CPU."""
     citizen.wait(lambda: citizen.app.current_screen.ready, "Home at start", START_LIMIT)
     print(f"soak: kiosk started; warm-up of {args.warmup:g} s or more", flush=True)
@@ -173,8 +218,11 @@ def _visit(args: argparse.Namespace, citizen: Any, watch: Watch, figures: Figure
     while (left := end - time.monotonic()) > 0:
         citizen.run_for(min(60.0, left))
         figures.samples.append(rss_kib())
-        print(f"soak: {len(figures.samples)} min, RSS {figures.samples[-1] / 1024:.1f} MiB, "
-              f"{citizen.touches} touches, {len(watch.problems)} errors", flush=True)
+        print(
+            f"soak: {len(figures.samples)} min, RSS {figures.samples[-1] / 1024:.1f} MiB, "
+            f"{citizen.touches} touches, {len(watch.problems)} errors",
+            flush=True,
+        )
         if watch.problems:
             break
     print("soak: touches stopped; waiting for the idle reset", flush=True)
@@ -218,12 +266,12 @@ def _stop(app: Any, citizen: Any, worker: Any, watch: Watch) -> None:
         citizen.stalls.append(f"at the end: {stalled}")
     except KeyboardInterrupt:
         pass  # stopped: the calls still under way are left to end with the process
-    except Exception as exc:  # noqa: BLE001 - out of a frame, as during the visit
+    except Exception as exc:  # out of a frame, as during the visit
         watch.event_loop_exception(exc)
     try:
         app.dispatch("on_stop")
         worker.stop()
-    except Exception as exc:  # noqa: BLE001 - reported with the rest
+    except Exception as exc:  # reported with the rest
         watch.event_loop_exception(exc)
     watch.uninstall()
 

@@ -69,10 +69,10 @@ def run(orientation: str, out_dir: Path, pin: str, part: str, first_number: int)
     app = KioskApp(
         services,
         font_path=str(services.settings.font_path),
-        idle_timeout=config.number("session.idle_timeout"),
-        idle_warning=config.number("session.idle_warning"),
+        idle_timeout=config.settings.session.idle_timeout,
+        idle_warning=config.settings.session.idle_warning,
         window_size=size,
-        staff_taps=int(config.number("staff.gesture_taps")),
+        staff_taps=int(config.settings.staff.gesture_taps),
     )
     app.root = app.build()
     window.add_widget(app.root)
