@@ -4,13 +4,17 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test tour check bench soak system-run system-test clean
+.PHONY: run test test-fast tour check bench soak system-run system-test clean
 
 run: system-run $(STAMP)
 	$(BIN)/kiosk run
 
 test: system-test $(STAMP)
 	env -u DISPLAY -u WAYLAND_DISPLAY $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The inner loop: every test but those marked slow (separate processes, kills, the tour, the soak).
+test-fast: system-test $(STAMP)
+	env -u DISPLAY -u WAYLAND_DISPLAY $(BIN)/python -m pytest -m 'not slow' $(PYTEST_ARGS)
 
 # Every screen in both orientations by touch; pictures and index in test-artifacts/tour/.
 tour: system-test $(STAMP)
@@ -25,7 +29,12 @@ soak: system-test $(STAMP)
 	env -u DISPLAY -u WAYLAND_DISPLAY $(BIN)/python -m benchmarks.soak \
 	  $(if $(SOAK_MINUTES),--minutes $(SOAK_MINUTES)) $(if $(SOAK_SEED),--seed $(SOAK_SEED)) $(SOAK_ARGS)
 
-check: test
+# Every check, as CI runs it: the formatter, the linter (with import order), strict types, then the tests.
+check: system-test $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	env -u DISPLAY -u WAYLAND_DISPLAY $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 system-run:
 	@PYTHON=$(PYTHON) scripts/debian-packages run

@@ -12,12 +12,12 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from content_cache import ContentCache
-from kiosk.services import print_document
 from benchmarks.app_bench import bench_cold_start, bench_screens
 from benchmarks.relevance import bench_relevance
 from benchmarks.search_bench import bench_search_large
 from benchmarks.sync_bench import bench_sync
+from content_cache import ContentCache
+from kiosk.services import print_document
 from printing import CopyStamp, find_cjk_font, render_a4
 
 Row = tuple[str, str, str]
@@ -77,10 +77,15 @@ def bench_printing(cache: ContentCache) -> list[Row]:
         pdf, pages = render_a4(long_doc, stamp, font_path=font)
         body += "\n" + item.body
     a4 = timed(lambda: render_a4(long_doc, stamp, font_path=font), 5)
-    rows = [("print: A4 copy render", f"{pages} pages", f"{statistics.median(a4):.0f} ms median of 5, "
-             f"{len(pdf) / 1024:.0f} KiB")]
-    from benchmarks.slip_bench import bench_slip
+    rows = [
+        (
+            "print: A4 copy render",
+            f"{pages} pages",
+            f"{statistics.median(a4):.0f} ms median of 5, {len(pdf) / 1024:.0f} KiB",
+        )
+    ]
     from benchmarks.printing_bench import bench_cups, bench_long_bodies
+    from benchmarks.slip_bench import bench_slip
 
     return rows + bench_slip() + bench_long_bodies() + bench_cups()
 
@@ -88,17 +93,31 @@ def bench_printing(cache: ContentCache) -> list[Row]:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--items", type=int, default=10_000, help="generated items in the cache (default 10000)")
-    parser.add_argument("--import-items", type=int, default=100_000, help="items of the full sync import (default 100000)")
-    parser.add_argument("--cache-items", type=int, default=1_000_000,
-                        help="items of the large cache a 1,000-item delta is applied to (default 1000000; built once "
-                             "into benchmarks/.cache/)")
-    parser.add_argument("--search-items", type=int, default=1_000_000,
-                        help="items of the large search cache (default 1000000, bodies of ~1,200 characters; built once "
-                             "into benchmarks/.cache/ with a tantivy index beside it)")
+    parser.add_argument(
+        "--import-items", type=int, default=100_000, help="items of the full sync import (default 100000)"
+    )
+    parser.add_argument(
+        "--cache-items",
+        type=int,
+        default=1_000_000,
+        help="items of the large cache a 1,000-item delta is applied to (default 1000000; built once "
+        "into benchmarks/.cache/)",
+    )
+    parser.add_argument(
+        "--search-items",
+        type=int,
+        default=1_000_000,
+        help="items of the large search cache (default 1000000, bodies of ~1,200 characters; built once "
+        "into benchmarks/.cache/ with a tantivy index beside it)",
+    )
     parser.add_argument("--starts", type=int, default=7, help="cold starts of each subject, median taken (default 7)")
-    parser.add_argument("--start-items", type=int, default=1_000_000,
-                        help="items of the large cache the kiosk starts on (default 1000000; the search benchmark's "
-                             "cache of that size when built, else one built once into benchmarks/.cache/)")
+    parser.add_argument(
+        "--start-items",
+        type=int,
+        default=1_000_000,
+        help="items of the large cache the kiosk starts on (default 1000000; the search benchmark's "
+        "cache of that size when built, else one built once into benchmarks/.cache/)",
+    )
     parser.add_argument("--taps", type=int, default=10, help="repetitions of each screen change (default 10)")
     parser.add_argument("--only", choices=("app", "print", "sync", "search"), help="run one group of benchmarks")
     args = parser.parse_args()

@@ -27,8 +27,10 @@ if TYPE_CHECKING:
 Row = tuple[str, str, str]
 _FINISHED = ("done", "failed", "cancelled")
 _PARAGRAPH = "各级行政机关应当主动公开本机关的政府信息，方便公民、法人和其他组织查阅和复制。"
-_MIXED = ("依据《条例》第12条（2008年修订）, the office published 003232741/2008-00001 at "
-          "https://www.suqian.gov.cn/xxgk/ 共计1,234.5万元。")
+_MIXED = (
+    "依据《条例》第12条（2008年修订）, the office published 003232741/2008-00001 at "
+    "https://www.suqian.gov.cn/xxgk/ 共计1,234.5万元。"
+)
 LONG_LENGTHS = (24_000, 240_000, 2_400_000)
 _SHAPES = {  # name: (repeated text, characters a paragraph; 0 for one paragraph)
     "Chinese, one paragraph": (_PARAGRAPH, 0),
@@ -41,7 +43,9 @@ _REFUSE_ABOVE = 50  # pages: the default per-visit quota
 
 def bench_long_bodies(lengths: tuple[int, ...] = LONG_LENGTHS) -> list[Row]:
     """Per body length and shape: the page estimate, a refusal over 50 pages, and the whole render (no time bound)."""
-    stamp = CopyStamp(kiosk_name="宿迁市档案馆 查阅机1", printed_at=datetime(2024, 5, 1, 14, 30), content_synced_on=None)
+    stamp = CopyStamp(
+        kiosk_name="宿迁市档案馆 查阅机1", printed_at=datetime(2024, 5, 1, 14, 30), content_synced_on=None
+    )
     render_a4(_document("预热。"), stamp)  # the font and the line breaker loaded once, outside the figures
     rows = []
     for length in lengths:
@@ -65,8 +69,10 @@ def _long_figures(doc: PrintDocument, stamp: CopyStamp) -> str:
     _, pages = render_a4(doc, stamp, seconds=3600)
     rendered = time.perf_counter() - start
     per_char = rendered / len(doc.body) * 1e6
-    return (f"estimate {estimate} pages in {estimated * 1000:.0f} ms; {refused}; "
-            f"render {pages} pages in {rendered:.2f} s ({per_char:.1f} µs/char)")
+    return (
+        f"estimate {estimate} pages in {estimated * 1000:.0f} ms; {refused}; "
+        f"render {pages} pages in {rendered:.2f} s ({per_char:.1f} µs/char)"
+    )
 
 
 def _long_body(unit: str, length: int, paragraph: int) -> str:
@@ -85,13 +91,20 @@ def bench_cups(pages: int = 5) -> list[Row]:
     with private_cupsd("KioskBench") as server:
         printer = CupsPrinter(server.queue, server=server.server, timeout=30)
         seconds = [_submit_until_done(printer, pdf, f"B{run:04d}") for run in range(3)]
-    return [("print: CUPS submit → done", f"{pages}-page A4 copy, cups-pdf queue",
-             f"{statistics.median(seconds):.2f} s (median of 3)")]
+    return [
+        (
+            "print: CUPS submit → done",
+            f"{pages}-page A4 copy, cups-pdf queue",
+            f"{statistics.median(seconds):.2f} s (median of 3)",
+        )
+    ]
 
 
 def _copy_of(pages: int) -> bytes:
     """An A4 copy of exactly `pages` pages: the body grows until the renderer needs that many."""
-    stamp = CopyStamp(kiosk_name="宿迁市档案馆 查阅机1", printed_at=datetime(2024, 5, 1, 14, 30), content_synced_on=None)
+    stamp = CopyStamp(
+        kiosk_name="宿迁市档案馆 查阅机1", printed_at=datetime(2024, 5, 1, 14, 30), content_synced_on=None
+    )
     # A paragraph fills about a fifth of a page: start just short of the wanted count.
     for paragraphs in range(max(1, 4 * (pages - 1)), 10 * pages + 10):
         body = "\n".join(f"第{n}段　{_PARAGRAPH * 6}" for n in range(1, paragraphs + 1))

@@ -107,8 +107,13 @@ def score(search: Any, the_queries: list[Query]) -> Scores:
         else:
             missed.append((query.kind, query.text, first))
     count = len(the_queries)
-    return Scores(count, found, reciprocal / count if count else 0.0,
-                  {kind: (n[0], n[1]) for kind, n in sorted(by_class.items())}, tuple(missed))
+    return Scores(
+        count,
+        found,
+        reciprocal / count if count else 0.0,
+        {kind: (n[0], n[1]) for kind, n in sorted(by_class.items())},
+        tuple(missed),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,11 +174,18 @@ def bench_relevance(demo: int = 3000) -> list[tuple[str, str, str]]:
         finally:
             cache.close()
     workload = f"{ours.queries} queries, {len(items())} hand-written items among {demo:,} generated"
-    rows = [("relevance: success@k, MRR", workload,
-             f"kiosk {ours.success:.0%} ({ours.found}/{ours.queries}), {ours.mrr:.3f}; "
-             f"tantivy bigrams BM25 any-term {peer.success:.0%} ({peer.found}/{peer.queries}), {peer.mrr:.3f}")]
+    rows = [
+        (
+            "relevance: success@k, MRR",
+            workload,
+            f"kiosk {ours.success:.0%} ({ours.found}/{ours.queries}), {ours.mrr:.3f}; "
+            f"tantivy bigrams BM25 any-term {peer.success:.0%} ({peer.found}/{peer.queries}), {peer.mrr:.3f}",
+        )
+    ]
     for kind, (ok, total) in ours.by_class.items():
-        rows.append((f"relevance: {kind}", f"{total} queries", f"kiosk {ok}/{total}; tantivy {peer.by_class[kind][0]}/{total}"))
+        rows.append(
+            (f"relevance: {kind}", f"{total} queries", f"kiosk {ok}/{total}; tantivy {peer.by_class[kind][0]}/{total}")
+        )
     return rows
 
 

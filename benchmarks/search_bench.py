@@ -40,35 +40,228 @@ REPEAT = 5  # timed runs of each
 LIKE_SAMPLES = 1  # queries of each class also timed as a LIKE scan (about 5 s each at a million)
 
 CLASSES: dict[str, list[str]] = {
-    "one character": ["桥", "绿", "审", "档", "灾", "卫", "环", "劳", "汛", "璧", "萧", "砀", "埇", "矿", "粮", "税", "险", "疫", "港", "渔"],
-    "two-character word": ["绿化", "审计", "防汛", "档案", "就业", "环保", "卫生", "交通", "教育", "土地", "养老", "救助",
-                           "招商", "统计", "农业", "供水", "公交", "医疗", "收费", "补贴"],
-    "four-character word": ["财政预算", "城市绿化", "公共卫生", "安全生产", "防汛抗旱", "社会保障", "环境保护", "农村土地",
-                            "医疗保障", "教育收费", "招商引资", "最低生活", "突发事件", "应急预案", "职务任免", "管理办法",
-                            "工作方案", "年度报告", "信息公开", "执行情况"],
-    "two words": ["城市 绿化", "财政 审计", "防汛 方案", "教育 收费", "安全 生产", "土地 管理", "卫生 应急", "交通 通知",
-                  "养老 保险", "环境 报告", "农业 补贴", "档案 管理", "就业 再就业", "公共 卫生", "社会 保障", "医疗 救助",
-                  "招商 引资", "统计 公报", "供水 价格", "公交 线路"],
-    "pinyin initials": ["czys", "cslh", "ggws", "aqsc", "fxkh", "shbz", "hjbh", "ncdt", "ylbz", "jysf", "zsyz", "tfsj",
-                        "yjya", "zwrm", "glbf", "gzfa", "ndbg", "xxgk", "zxqk", "szs"],
+    "one character": [
+        "桥",
+        "绿",
+        "审",
+        "档",
+        "灾",
+        "卫",
+        "环",
+        "劳",
+        "汛",
+        "璧",
+        "萧",
+        "砀",
+        "埇",
+        "矿",
+        "粮",
+        "税",
+        "险",
+        "疫",
+        "港",
+        "渔",
+    ],
+    "two-character word": [
+        "绿化",
+        "审计",
+        "防汛",
+        "档案",
+        "就业",
+        "环保",
+        "卫生",
+        "交通",
+        "教育",
+        "土地",
+        "养老",
+        "救助",
+        "招商",
+        "统计",
+        "农业",
+        "供水",
+        "公交",
+        "医疗",
+        "收费",
+        "补贴",
+    ],
+    "four-character word": [
+        "财政预算",
+        "城市绿化",
+        "公共卫生",
+        "安全生产",
+        "防汛抗旱",
+        "社会保障",
+        "环境保护",
+        "农村土地",
+        "医疗保障",
+        "教育收费",
+        "招商引资",
+        "最低生活",
+        "突发事件",
+        "应急预案",
+        "职务任免",
+        "管理办法",
+        "工作方案",
+        "年度报告",
+        "信息公开",
+        "执行情况",
+    ],
+    "two words": [
+        "城市 绿化",
+        "财政 审计",
+        "防汛 方案",
+        "教育 收费",
+        "安全 生产",
+        "土地 管理",
+        "卫生 应急",
+        "交通 通知",
+        "养老 保险",
+        "环境 报告",
+        "农业 补贴",
+        "档案 管理",
+        "就业 再就业",
+        "公共 卫生",
+        "社会 保障",
+        "医疗 救助",
+        "招商 引资",
+        "统计 公报",
+        "供水 价格",
+        "公交 线路",
+    ],
+    "pinyin initials": [
+        "czys",
+        "cslh",
+        "ggws",
+        "aqsc",
+        "fxkh",
+        "shbz",
+        "hjbh",
+        "ncdt",
+        "ylbz",
+        "jysf",
+        "zsyz",
+        "tfsj",
+        "yjya",
+        "zwrm",
+        "glbf",
+        "gzfa",
+        "ndbg",
+        "xxgk",
+        "zxqk",
+        "szs",
+    ],
     "very common word": ["通知", "政府", "工作", "宿州", "关于", "人民", "信息", "公开", "管理", "市"],
     # as citizens type: words run together, everyday names, questions, pinyin of a word, and a word nothing holds
-    "unspaced words": ["社保转移", "学区划分", "低保申请", "公积金提取", "养老保险缴费", "医保报销", "廉租房申请", "残疾人补贴",
-                       "危房改造补助", "招生入学", "预算执行", "安全生产检查", "环境保护督察", "征地补偿标准", "失业保险金申领",
-                       "创业贷款贴息", "户籍迁移", "不动产登记", "食品安全抽检", "城市绿化养护"],
-    "abbreviation": ["社保", "医保", "低保", "新农合", "公积金", "发改委", "残联", "人社局", "住建局", "义教", "廉租房", "公租房",
-                     "城管", "卫健委", "市监局", "五保", "双拥", "棚改", "农保", "计生"],
-    "question": ["低保怎么申请", "在哪里办身份证", "公积金如何提取", "怎样办理残疾证", "社保卡怎么补办", "上户口需要什么材料",
-                 "廉租房申请条件是什么", "新农合怎么报销", "请问失业金在哪里领", "如何查询学区划分", "哪里可以办营业执照",
-                 "养老金什么时候发", "医保怎么转移", "怎么申请公租房", "残疾人补贴标准是多少", "低保多少钱一个月",
-                 "怎么查财政预算", "去哪里办不动产登记", "农机补贴怎么领", "如何申请临时救助"],
-    "full pinyin": ["shebao", "dibao", "gongjijin", "yibao", "caizhengyusuan", "canlian", "lianzufang", "xinnonghe",
-                    "anquanshengchan", "huanjingbaohu", "jiuye", "yanglao", "zhaosheng", "xuequ", "hukou", "budongchan",
-                    "fangxun", "shenji", "tongji", "lvhua"],
-    "a word nothing holds": ["低保 火锅", "公积金 滑雪场", "社保转移 外星", "财政预算 恐龙", "城市绿化 潜水艇", "医保 钢琴课",
-                             "学区 冰淇淋", "廉租房 游艇", "养老保险 魔术", "安全生产 棉花糖", "残疾人 火箭", "征地 海豚",
-                             "就业 宇航", "审计 熊猫馆", "防汛 滑板", "环境保护 芭蕾", "户籍 南极", "招生 烤鸭店",
-                             "统计公报 相声", "不动产 冲浪"],
+    "unspaced words": [
+        "社保转移",
+        "学区划分",
+        "低保申请",
+        "公积金提取",
+        "养老保险缴费",
+        "医保报销",
+        "廉租房申请",
+        "残疾人补贴",
+        "危房改造补助",
+        "招生入学",
+        "预算执行",
+        "安全生产检查",
+        "环境保护督察",
+        "征地补偿标准",
+        "失业保险金申领",
+        "创业贷款贴息",
+        "户籍迁移",
+        "不动产登记",
+        "食品安全抽检",
+        "城市绿化养护",
+    ],
+    "abbreviation": [
+        "社保",
+        "医保",
+        "低保",
+        "新农合",
+        "公积金",
+        "发改委",
+        "残联",
+        "人社局",
+        "住建局",
+        "义教",
+        "廉租房",
+        "公租房",
+        "城管",
+        "卫健委",
+        "市监局",
+        "五保",
+        "双拥",
+        "棚改",
+        "农保",
+        "计生",
+    ],
+    "question": [
+        "低保怎么申请",
+        "在哪里办身份证",
+        "公积金如何提取",
+        "怎样办理残疾证",
+        "社保卡怎么补办",
+        "上户口需要什么材料",
+        "廉租房申请条件是什么",
+        "新农合怎么报销",
+        "请问失业金在哪里领",
+        "如何查询学区划分",
+        "哪里可以办营业执照",
+        "养老金什么时候发",
+        "医保怎么转移",
+        "怎么申请公租房",
+        "残疾人补贴标准是多少",
+        "低保多少钱一个月",
+        "怎么查财政预算",
+        "去哪里办不动产登记",
+        "农机补贴怎么领",
+        "如何申请临时救助",
+    ],
+    "full pinyin": [
+        "shebao",
+        "dibao",
+        "gongjijin",
+        "yibao",
+        "caizhengyusuan",
+        "canlian",
+        "lianzufang",
+        "xinnonghe",
+        "anquanshengchan",
+        "huanjingbaohu",
+        "jiuye",
+        "yanglao",
+        "zhaosheng",
+        "xuequ",
+        "hukou",
+        "budongchan",
+        "fangxun",
+        "shenji",
+        "tongji",
+        "lvhua",
+    ],
+    "a word nothing holds": [
+        "低保 火锅",
+        "公积金 滑雪场",
+        "社保转移 外星",
+        "财政预算 恐龙",
+        "城市绿化 潜水艇",
+        "医保 钢琴课",
+        "学区 冰淇淋",
+        "廉租房 游艇",
+        "养老保险 魔术",
+        "安全生产 棉花糖",
+        "残疾人 火箭",
+        "征地 海豚",
+        "就业 宇航",
+        "审计 熊猫馆",
+        "防汛 滑板",
+        "环境保护 芭蕾",
+        "户籍 南极",
+        "招生 烤鸭店",
+        "统计公报 相声",
+        "不动产 冲浪",
+    ],
 }
 
 
@@ -78,7 +271,7 @@ def _prepare(chunk: list[ItemRecord], publishers: dict[str, str]) -> list[store.
 
 def _chunks(items: int, size: int) -> Iterator[list[ItemRecord]]:
     stream = iter_items(items, seed=3, body_chars=BODY_CHARS)
-    while chunk := [rec for _, rec in zip(range(size), stream)]:
+    while chunk := list(islice(stream, size)):
         yield chunk
 
 
@@ -119,14 +312,20 @@ def search_cache(items: int) -> tuple[Path, Path, dict[str, float]]:
         sqlite_seconds += time.perf_counter() - began
         began = time.perf_counter()
         with cache.session() as session:
-            ids = dict(session.execute(
-                text("SELECT index_no, id FROM items WHERE id > (SELECT max(id) FROM items) - :n"), {"n": len(batch)}
-            ).all())
+            ids = dict(
+                session.execute(
+                    text("SELECT index_no, id FROM items WHERE id > (SELECT max(id) FROM items) - :n"),
+                    {"n": len(batch)},
+                ).all()
+            )
         for item in batch:
-            writer.add_document(tantivy.Document(
-                id=ids[item.record.index_no], title=item.indexed["title"] + " " + item.indexed["doc_no"],
-                body=item.indexed["body"],
-            ))
+            writer.add_document(
+                tantivy.Document(
+                    id=ids[item.record.index_no],
+                    title=item.indexed["title"] + " " + item.indexed["doc_no"],
+                    body=item.indexed["body"],
+                )
+            )
         tantivy_seconds += time.perf_counter() - began
     began = time.perf_counter()
     writer.commit()
@@ -215,9 +414,14 @@ def _tantivy_search(index: Any, query: str) -> int:
     parts = []
     for run in fts._RUNS.findall(fts.normalise(query)):
         if len(run) == 1 and not run.isascii():
-            parts.append(tantivy.Query.boolean_query(
-                [(tantivy.Occur.Should, tantivy.Query.regex_query(schema, f, f"{run}.*")) for f in ("title", "body")]
-            ))
+            parts.append(
+                tantivy.Query.boolean_query(
+                    [
+                        (tantivy.Occur.Should, tantivy.Query.regex_query(schema, f, f"{run}.*"))
+                        for f in ("title", "body")
+                    ]
+                )
+            )
         else:
             tokens = run.split() if run.isascii() else [run[i : i + 2] for i in range(len(run) - 1)]
             phrase = " ".join(tokens)
@@ -231,7 +435,9 @@ def _sample_numbers(cache: ContentCache, rng: random.Random) -> tuple[list[str],
     with cache.session() as session:
         top = session.execute(text("SELECT max(id) FROM items")).scalar_one()
         ids = [rng.randint(1, top) for _ in range(SAMPLES * 3)]
-        rows = session.execute(text(f"SELECT index_no, doc_no FROM items WHERE id IN ({','.join(map(str, ids))})")).all()
+        rows = session.execute(
+            text(f"SELECT index_no, doc_no FROM items WHERE id IN ({','.join(map(str, ids))})")
+        ).all()
     return [r[0] for r in rows][:SAMPLES], [r[1] for r in rows if r[1]][:SAMPLES]
 
 
@@ -239,21 +445,31 @@ def _recall(cache: ContentCache, query: str) -> tuple[int, int]:
     """(items holding the query as a substring, how many of them the index finds)."""
     expression = fts.match_expression(query)
     with cache.session() as session:
-        truth = {r[0] for r in session.execute(
-            text("SELECT id FROM items WHERE instr(title, :q) OR instr(body, :q) OR instr(coalesce(doc_no, ''), :q)"),
-            {"q": query},
-        )}
-        found = {r[0] for r in session.execute(text("SELECT rowid FROM item_fts WHERE item_fts MATCH :e"), {"e": expression})}
+        truth = {
+            r[0]
+            for r in session.execute(
+                text(
+                    "SELECT id FROM items WHERE instr(title, :q) OR instr(body, :q) OR instr(coalesce(doc_no, ''), :q)"
+                ),
+                {"q": query},
+            )
+        }
+        found = {
+            r[0] for r in session.execute(text("SELECT rowid FROM item_fts WHERE item_fts MATCH :e"), {"e": expression})
+        }
     return len(truth), len(truth & found)
 
 
 def _sizes(cache: ContentCache) -> tuple[float, float]:
     """MiB of raw text (title, body, 文号, 索引号 as UTF-8) and of both FTS tables' pages."""
     with cache.session() as session:
-        raw = session.execute(text(
-            "SELECT sum(length(CAST(title AS BLOB)) + length(CAST(body AS BLOB)) + length(CAST(coalesce(doc_no, '') AS BLOB)) "
-            "+ length(CAST(index_no AS BLOB))) FROM items"
-        )).scalar_one()
+        raw = session.execute(
+            text(
+                "SELECT sum(length(CAST(title AS BLOB)) + length(CAST(body AS BLOB)) "
+                "+ length(CAST(coalesce(doc_no, '') AS BLOB)) "
+                "+ length(CAST(index_no AS BLOB))) FROM items"
+            )
+        ).scalar_one()
         index = 0
         for table in fts.TABLES:
             for part in ("data", "idx", "docsize"):
@@ -265,7 +481,7 @@ def _sizes(cache: ContentCache) -> tuple[float, float]:
 
 def _update_cost(cache: ContentCache, items: int, changed: int = 1000) -> float:
     """Seconds to write `changed` edited items (title and body) and their index rows in one transaction."""
-    first = [rec for _, rec in zip(range(changed), iter_items(items, seed=3, body_chars=BODY_CHARS))]
+    first = list(islice(iter_items(items, seed=3, body_chars=BODY_CHARS), changed))
     mark = f"(修订{time.time_ns()})"
     edited = [replace(r, title=r.title + mark, body=r.body + mark) for r in first]
     start = time.perf_counter()
@@ -294,30 +510,57 @@ def bench_search_large(items: int) -> list[Row]:
             times = [_timed(lambda q=q: cache.search(q, 20)) for q in queries for _ in range(REPEAT)]
             like = [_timed(lambda q=q: _like_count(cache, q)) for q in queries[:LIKE_SAMPLES]]
             ratio_like = statistics.median(like) / statistics.median(times)
-            peer = [_timed(lambda q=q: _tantivy_any_term(index, q)) for q in queries for _ in range(REPEAT)
-                    if name not in PINYIN_CLASSES]
+            peer = [
+                _timed(lambda q=q: _tantivy_any_term(index, q))
+                for q in queries
+                for _ in range(REPEAT)
+                if name not in PINYIN_CLASSES
+            ]
             beside = f"; tantivy any-term {_percentiles(peer)}" if peer else ""
-            rows.append((f"search: {name}", size, f"{_percentiles(times)}; LIKE median {statistics.median(like):,.0f} ms "
-                                                       f"(×{ratio_like:,.0f}){beside}"))
+            rows.append(
+                (
+                    f"search: {name}",
+                    size,
+                    f"{_percentiles(times)}; LIKE median {statistics.median(like):,.0f} ms "
+                    f"(×{ratio_like:,.0f}){beside}",
+                )
+            )
         filters = Filters(year=2009, validity="valid")
-        times = [_timed(lambda q=q: cache.search(q, 20, filters=filters)) for q in CLASSES["two-character word"]
-                 for _ in range(REPEAT)]
+        times = [
+            _timed(lambda q=q: cache.search(q, 20, filters=filters))
+            for q in CLASSES["two-character word"]
+            for _ in range(REPEAT)
+        ]
         rows.append(("search: word + two filters", "year 2009, valid", _percentiles(times)))
         times = [_timed(lambda q=q: cache.search(q, 20, facets=True)) for q in CLASSES["two-character word"][:10]]
         rows.append(("search: word with facet counts", "5 facets", _percentiles(times)))
-        agree = [(cache.search(q, 0).total, _tantivy_search(index, q)) for q in ["绿化", "财政预算", "城市 绿化", "审计"]]
-        rows.append(("search: tantivy finds the same items", "kiosk total / tantivy count",
-                     ", ".join(f"{a:,}/{b:,}" for a, b in agree)))
+        agree = [
+            (cache.search(q, 0).total, _tantivy_search(index, q)) for q in ["绿化", "财政预算", "城市 绿化", "审计"]
+        ]
+        rows.append(
+            (
+                "search: tantivy finds the same items",
+                "kiosk total / tantivy count",
+                ", ".join(f"{a:,}/{b:,}" for a, b in agree),
+            )
+        )
         misses = []
         for query in ["桥", "璧", "绿化", "审计", "财政预算", "防汛抗旱", "通知"]:
             truth, found = _recall(cache, query)
             misses.append(f"{query} {found}/{truth}")
         rows.append(("search: recall vs substring scan", "items found / items holding it", ", ".join(misses)))
         raw, indexed = _sizes(cache)
-        rows.append(("search: index size", f"raw text {raw:,.0f} MiB", f"{indexed:,.0f} MiB ({indexed / raw:.2f}× raw)"))
-        rows.append(("search: build (write path, 2 workers)", size,
-                     f"{facts['build_seconds']:,.0f} s ({items / facts['build_seconds']:,.0f} items/s; SQLite writes "
-                     f"{facts['sqlite_write_seconds']:,.0f} s, tantivy {facts['tantivy_seconds']:,.0f} s)"))
+        rows.append(
+            ("search: index size", f"raw text {raw:,.0f} MiB", f"{indexed:,.0f} MiB ({indexed / raw:.2f}× raw)")
+        )
+        rows.append(
+            (
+                "search: build (write path, 2 workers)",
+                size,
+                f"{facts['build_seconds']:,.0f} s ({items / facts['build_seconds']:,.0f} items/s; SQLite writes "
+                f"{facts['sqlite_write_seconds']:,.0f} s, tantivy {facts['tantivy_seconds']:,.0f} s)",
+            )
+        )
         rows.append(("search: 1,000 items updated", "titles and bodies edited", f"{_update_cost(cache, items):.2f} s"))
         rows.append(("search: database file", str(path.name), f"{os.path.getsize(path) / 2**30:.1f} GiB"))
     finally:

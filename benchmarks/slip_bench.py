@@ -49,7 +49,9 @@ def bench_slip(runs: int = RUNS) -> list[Row]:
             start = time.perf_counter()
             render()
             times.append((time.perf_counter() - start) * 1000)
-        rows.append(("print: receipt slip bytes", workload, f"{statistics.median(times):.1f} ms median, {size:,} bytes"))
+        rows.append(
+            ("print: receipt slip bytes", workload, f"{statistics.median(times):.1f} ms median, {size:,} bytes")
+        )
     return rows
 
 

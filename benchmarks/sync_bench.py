@@ -16,6 +16,7 @@ import threading
 import time
 from dataclasses import replace
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from itertools import islice
 from pathlib import Path
 
 from sqlalchemy import select
@@ -99,7 +100,7 @@ def large_cache(items: int) -> Path:
             store.upsert_publishers(session, publisher_records())
             store.upsert_columns(session, column_records())
         stream = iter_items(items, seed=3)
-        while batch := [rec for _, rec in zip(range(50_000), stream)]:
+        while batch := list(islice(stream, 50_000)):
             with cache.transaction() as session:
                 store.upsert_items(session, batch)
         cache.close()

@@ -96,8 +96,14 @@ class Driver:
         """Milliseconds from a tap to the first frame drawn once screen `name` is ready."""
         self.ready_at.pop(name, None)
         began = self.tap(widget)
-        self.until(lambda: name in self.ready_at and self.app.current_screen.name == name
-                   and bool(self.flips) and self.flips[-1] >= self.ready_at[name])
+        self.until(
+            lambda: (
+                name in self.ready_at
+                and self.app.current_screen.name == name
+                and bool(self.flips)
+                and self.flips[-1] >= self.ready_at[name]
+            )
+        )
         drawn = next(t for t in self.flips if t >= self.ready_at[name])
         return (drawn - began) * 1000
 
@@ -212,8 +218,14 @@ def _one_visit(drive: Driver, app: Any, theme: Any, add: Callable[[str, float], 
     add("Home → Browse", drive.tap_to_screen(tile, "browse"))
     drive.settle()
     if first_row(app.current_screen) is None:  # the section holds sub-columns only: open the first
-        sub = next(w for w in walk(app.current_screen) if getattr(w, "code", "") and pressable(w) is w
-                   and w.get_root_window() is not None and w is not app.current_screen)
+        sub = next(
+            w
+            for w in walk(app.current_screen)
+            if getattr(w, "code", "")
+            and pressable(w) is w
+            and w.get_root_window() is not None
+            and w is not app.current_screen
+        )
         drive.tap_to_screen(sub, "browse")
         drive.settle()
     add("Browse → Document", drive.tap_to_screen(first_row(app.current_screen), "document"))
@@ -224,8 +236,12 @@ def _one_visit(drive: Driver, app: Any, theme: Any, add: Callable[[str, float], 
         if bigger is None or bigger.disabled:
             break
         before = (theme.text.step, getattr(screen, "size_step", None))
-        add(f"A+ on Document (step {step})",
-            drive.tap_to_frame(bigger, lambda: (theme.text.step, getattr(screen, "size_step", None)) != before))
+        add(
+            f"A+ on Document (step {step})",
+            drive.tap_to_frame(
+                bigger, lambda before=before: (theme.text.step, getattr(screen, "size_step", None)) != before
+            ),
+        )
         drive.settle()
     theme.text.reset()
     if hasattr(screen, "size_step"):

@@ -39,9 +39,11 @@ from content_cache.records import (
     AttachmentRecord,
     Candidate,
     ColumnInfo,
+    Filters,
     ItemDetail,
     ItemSummary,
     SearchResult,
+    Sort,
 )
 
 MIGRATIONS = "content_cache:migrations"
@@ -223,15 +225,16 @@ class ContentCache:
         query: str,
         limit: int = 20,
         *,
-        filters: search.Filters | None = None,
-        sort: search.Sort = "relevance",
+        filters: Filters | None = None,
+        sort: Sort = "relevance",
         facets: bool = False,
         offset: int = 0,
         partial_ok: bool = True,
     ) -> SearchResult:
         with self._reading_words() as s:
-            return search.search(s, query, limit, filters=filters, sort=sort, facets=facets, offset=offset,
-                                 partial_ok=partial_ok)
+            return search.search(
+                s, query, limit, filters=filters, sort=sort, facets=facets, offset=offset, partial_ok=partial_ok
+            )
 
     def explain(self, query: str, index_nos: list[str], widened: str = "") -> list[str]:
         """Why each hit of `query` ranks where it does: a line for the words, then one a hit (`widened`: as the

@@ -1,7 +1,8 @@
 """The pinyin keyboard's candidates: words of the titles that the typed letters may stand for.
 
 Letters typed on the kiosk's keyboard (no input method needed) are matched
-against the synonym list of the cache (built in, with the publisher's) and the vocabulary the sync keeps (content_cache.store): words whose full
+against the synonym list of the cache (built in, with the publisher's) and the
+vocabulary the sync keeps (content_cache.store): words whose full
 pinyin or initials begin with the letters (still typing: caizh → 财政), and words
 whose pinyin or initials are a first part of them (caizhengyusuan → 财政, then
 yusuan → 预算). Words covering more of the letters come first, then those more
@@ -102,6 +103,10 @@ def _word_spelt(session: Session, letters: str, vocabulary: Vocabulary) -> str |
     if whole:
         return whole[0]
     rows = session.execute(
-        text("SELECT word FROM vocabulary WHERE (pinyin = :p OR initials = :p) AND length(word) >= 2 "
-             "ORDER BY titles DESC LIMIT 5"), {"p": letters})
+        text(
+            "SELECT word FROM vocabulary WHERE (pinyin = :p OR initials = :p) AND length(word) >= 2 "
+            "ORDER BY titles DESC LIMIT 5"
+        ),
+        {"p": letters},
+    )
     return next((row[0] for row in rows if is_word(row[0], vocabulary)), None)

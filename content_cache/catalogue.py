@@ -18,10 +18,11 @@ def _column_infos(session: Session, columns: list[CatalogueColumn]) -> list[Colu
     codes = [c.code for c in columns]
     per_column = select(Item.column_code, func.count().label("n")).group_by(Item.column_code).subquery()
     direct = dict(
-        session.execute(select(per_column.c.column_code, per_column.c.n).where(per_column.c.column_code.in_(codes)))
-        .all()
+        session.execute(
+            select(per_column.c.column_code, per_column.c.n).where(per_column.c.column_code.in_(codes))
+        ).all()
     )
-    nested = dict(
+    nested: dict[str | None, int | None] = dict(
         session.execute(
             select(CatalogueColumn.parent_code, func.sum(per_column.c.n))
             .join(per_column, per_column.c.column_code == CatalogueColumn.code)

@@ -119,8 +119,11 @@ def _quick_check(path: Path) -> str:
     finally:
         connection.close()
     # Each finding on one line, without the banner SQLite puts before a database's findings.
-    findings = [" ".join(str(row[0]).split()).removeprefix("*** in database main *** ")
-                for row in rows if row and row[0] != "ok"]
+    findings = [
+        " ".join(str(row[0]).split()).removeprefix("*** in database main *** ")
+        for row in rows
+        if row and row[0] != "ok"
+    ]
     return "; ".join(findings)[:300]
 
 

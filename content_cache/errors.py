@@ -1,10 +1,10 @@
 """Errors of the content cache.
 
-    ContentError                 base of everything raised here
-    ├── ItemNotFound             no item has that 索引号 (also a KeyError)
-    ├── AttachmentNotFound       the item has no attachment of that name (also a KeyError)
-    ├── ColumnNotFound           no catalogue column has that code (also a KeyError)
-    └── InvalidRecord            an item record breaks the content model
+ContentError                 base of everything raised here
+├── ItemNotFound             no item has that 索引号 (also a KeyError)
+├── AttachmentNotFound       the item has no attachment of that name (also a KeyError)
+├── ColumnNotFound           no catalogue column has that code (also a KeyError)
+└── InvalidRecord            an item record breaks the content model
 """
 
 from __future__ import annotations

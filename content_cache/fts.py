@@ -132,9 +132,13 @@ def _phrases(word: str) -> list[str]:
     return list(dict.fromkeys(phrases))
 
 
-def match_words(groups: Sequence[Sequence[str]], *, any_group: bool = False,
-                cut: Callable[[str], list[str]] | None = None,
-                alike: Callable[[str], Sequence[str]] | None = None) -> str | None:
+def match_words(
+    groups: Sequence[Sequence[str]],
+    *,
+    any_group: bool = False,
+    cut: Callable[[str], list[str]] | None = None,
+    alike: Callable[[str], Sequence[str]] | None = None,
+) -> str | None:
     """The MATCH for word groups (a query understood by content_cache.query): an item must hold one term of
     every group, wherever it stands, or with `any_group` one term of any group; None when nothing is searchable.
     With `cut`, a term is held when its words are, each wherever it stands (换领 … 居民身份证), and with
@@ -171,7 +175,10 @@ def held_words(session: Session, words: Sequence[str], wanted: int | None = None
     held: list[str] = []
     for word in words:
         match = match_words([(word,)])
-        if match and session.execute(text("SELECT 1 FROM item_fts WHERE item_fts MATCH :m LIMIT 1"), {"m": match}).first():
+        if (
+            match
+            and session.execute(text("SELECT 1 FROM item_fts WHERE item_fts MATCH :m LIMIT 1"), {"m": match}).first()
+        ):
             held.append(word)
             if wanted is not None and len(held) >= wanted:
                 break

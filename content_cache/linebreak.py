@@ -43,7 +43,6 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
-
 __all__ = ["CLOSING", "OPENING", "CharWidths", "break_units", "clip_lines", "fill_lines", "is_ideograph"]
 
 # Marks that must not begin a line, and marks that must not end one.

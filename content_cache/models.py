@@ -68,8 +68,10 @@ class Item(Base):
         back_populates="item", cascade="all, delete-orphan", order_by="Attachment.id"
     )
 
-    __table_args__ = (Index("ix_items_column_published", "column_code", "published_on", "id"),
-                      Index("ix_items_published", "published_on", "id"))
+    __table_args__ = (
+        Index("ix_items_column_published", "column_code", "published_on", "id"),
+        Index("ix_items_published", "published_on", "id"),
+    )
 
 
 class Attachment(Base):

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 from content_cache.fts import normalise
@@ -145,7 +146,9 @@ def title_keys(value: str) -> tuple[str, str, str]:
             continue
         segments: list[tuple[str, tuple[str, ...]]] = []
         _cjk_run(run, out, segments)
-        runs.append("".join(ch + r if r else "|" for text, readings in segments for ch, r in zip(text, readings, strict=False)))
+        runs.append(
+            "".join(ch + r if r else "|" for text, readings in segments for ch, r in zip(text, readings, strict=False))
+        )
     full = "".join(out)
     initials = "".join(w if w.isdigit() else w[0] for w in out)
     return full, initials, "|".join(runs)
@@ -162,7 +165,7 @@ def words(readings: str) -> list[Word]:
         for ch, reading in chars:
             if ch not in found:
                 found[ch] = Word(ch, reading, reading[0])
-        for (a, ra), (b, rb) in zip(chars, chars[1:]):
+        for (a, ra), (b, rb) in pairwise(chars):
             if a + b not in found:
                 found[a + b] = Word(a + b, ra + rb, ra[0] + rb[0])
     return list(found.values())

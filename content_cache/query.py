@@ -97,8 +97,9 @@ class Vocabulary:
     @classmethod
     def built_in(cls) -> Vocabulary:
         """The lists shipped with the kiosk."""
-        groups = tuple(tuple(term.strip() for term in line.split("\t") if term.strip())
-                       for line in _data_lines("synonyms.tsv"))
+        groups = tuple(
+            tuple(term.strip() for term in line.split("\t") if term.strip()) for line in _data_lines("synonyms.tsv")
+        )
         return cls(tuple(group for group in groups if len(group) > 1), frozenset(_data_lines("query_words.txt")))
 
     def merged(self, publisher: Iterable[tuple[str, ...]]) -> Vocabulary:
@@ -212,7 +213,7 @@ _segmenter: _Segmenter | None = None
 
 def _add(tokenizer: Tokenizer, term: str) -> int:
     """Tell the segmenter a term of the lists, as a word it keeps whole; the frequency given."""
-    freq = max(tokenizer.suggest_freq(term, tune=False), 10_000)
+    freq = max(int(tokenizer.suggest_freq(term, tune=False)), 10_000)
     tokenizer.add_word(term, freq=freq)
     return freq
 

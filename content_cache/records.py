@@ -207,8 +207,7 @@ _HIDING = re.compile(
 # What a body may not keep: the same, less newline and tab (a body's lines and indents), and less the zero-width
 # joiners and soft hyphens a word processor leaves, which hide nothing in running text.
 _BODY_DROPS = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-    "\U000e0001\U000e0020-\U000e007f]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\U000e0001\U000e0020-\U000e007f]"
 )
 # Letters and symbols that print as nothing at all: Hangul fillers, the blank Braille pattern, variation selectors.
 _BLANK_LOOKING = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u3164\uffa0\u2800") | frozenset(
@@ -256,5 +255,9 @@ def safe_for_terminal(text: str, *, keep_lines: bool = False) -> str:
     With `keep_lines`, for whole output: newline, tab and carriage return (a progress line) stay as they are."""
     if _HIDING.search(text) is None:
         return text
-    return _HIDING.sub(lambda m: m.group() if keep_lines and m.group() in "\n\t\r" else
-                       m.group().encode("unicode_escape").decode("ascii"), text)
+    return _HIDING.sub(
+        lambda m: (
+            m.group() if keep_lines and m.group() in "\n\t\r" else m.group().encode("unicode_escape").decode("ascii")
+        ),
+        text,
+    )

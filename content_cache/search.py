@@ -75,6 +75,8 @@ class _Source:
 def _fts_source(table: str, match: str) -> _Source:
     ids = f"SELECT rowid AS id FROM {table} WHERE {table} MATCH :{match} AND rowid BETWEEN :lo AND :hi"
     return _Source(ids, f"{ids} AND rowid < :below ORDER BY rowid DESC LIMIT :chunk")
+
+
 # How a narrow query ranks: the body's bm25 plus, for items whose short fields
 # hold every word (or the exact 文号), their own bm25 (title and 文号 above 主题词,
 # 索引号 and publisher) TITLE_WEIGHT times over, so that such a hit outranks any number of body
@@ -115,7 +117,7 @@ _SCORED = {
     # hold those words: 湿地保护 is shidibaohu, which holds dibao, and must not come before 低保); among them, those
     # whose initials hold the short parts (规划 for gh) before those whose full pinyin does (an: 安全, also 管理)
     "pinyin": "SELECT ids.id, :pinyin_base + {rank} + length(items.title) / 1000.0, 1 FROM ({ids}) AS ids "
-              "CROSS JOIN items ON items.id = ids.id",
+    "CROSS JOIN items ON items.id = ids.id",
 }
 
 
@@ -145,8 +147,13 @@ def search(
     if exact is not None:
         found = _facets(session, "SELECT :exact AS id", {"exact": exact.id}) if facets else {}
         first = offset == 0 and limit > 0
-        return SearchResult(query=query, total=1, hits=(summary(exact),) if first else (),
-                            snippets=(snippet(exact.title, exact.body, ()),) if first else (), facets=found)
+        return SearchResult(
+            query=query,
+            total=1,
+            hits=(summary(exact),) if first else (),
+            snippets=(snippet(exact.title, exact.body, ()),) if first else (),
+            facets=found,
+        )
     options = {"filters": filters, "sort": sort, "facets": facets, "offset": offset}
     vocabulary = vocabulary_of(session)
     if partial_ok and suggest:  # 公基金: a word the segmenter did not know, read alike as one the list knows
@@ -168,22 +175,25 @@ def search(
     # (换身份证, 社保转移 → 社会保险关系 … 转移), then, found nowhere still, for two words or more, the items
     # holding most of them, each word as a phrase, and, found in a few only, the list's other names by their words
     # apart too.
-    wider_ways = ({"loose": True}, {"any_group": True}, {"any_group": True, "loose": True}) if partial_ok else ()
-    for way in wider_ways:
-        if counted >= FEW_HITS or (counted and way.get("any_group") and not partial) or (
-                way.get("any_group") and _word_count(query, vocabulary) < 2):
+    wider_ways: tuple[tuple[bool, bool | str], ...] = ((False, True), (True, False), (True, True)) if partial_ok else ()
+    for any_group, loose in wider_ways:  # (most of the words, words apart)
+        if (
+            counted >= FEW_HITS
+            or (counted and any_group and not partial)
+            or (any_group and _word_count(query, vocabulary) < 2)
+        ):
             break
-        if counted and way.get("loose"):  # found a few: a typed phrase by its words apart only when they are the
-            way = {**way, "loose": "names" if partial else "whole"}  # whole of it; a few holding some words: the
-            # list's other names by their words apart (上学报名 → 义务教育招生入学 → 义务教育 … 招生 … 入学)
-        wider = _plan(query, spelt, vocabulary, **way)
+        if counted and loose:  # found a few: a typed phrase by its words apart only when they are the whole of
+            loose = "names" if partial else "whole"  # it; a few holding some words: the list's other names by
+            # their words apart (上学报名 → 义务教育招生入学 → 义务教育 … 招生 … 入学)
+        wider = _plan(query, spelt, vocabulary, any_group=any_group, loose=loose)
         if wider is None or wider[1].get("all") == params.get("all"):
             continue
         more, _ = _count(session, wider[0], where, wider[1] | filter_params)
-        if more > counted or (more == counted and not way.get("any_group")):  # the same items: a title holding
-            sources, params, counted = wider[0], wider[1] | filter_params, more  # the words apart ranks higher
-            partial = bool(way.get("any_group"))
-            widened = WIDENINGS[(partial, way.get("loose", False))] if more else ""
+        if more > counted or (more == counted and not any_group):  # the same items: a title holding the words
+            sources, params, counted = wider[0], wider[1] | filter_params, more  # apart ranks higher
+            partial = any_group
+            widened = WIDENINGS[(partial, loose)] if more else ""
     broad = counted > BROAD
     params["routine"] = 0 if asks_for_routine(query, spelt) else 1
     ids_sql = " UNION ".join(source.ids for source in sources)
@@ -193,8 +203,18 @@ def search(
         ids = _walk(session, order, where, params, offset + limit, walked)[offset:]
         matched = _newest(session, sources, where, params) if facets else ""
     else:
-        ids = _ranked(session, sources, filtered, where, params, limit, sort, offset, typed=query.strip(),
-                      whole_doc=_whole_doc_held(session, where, params))
+        ids = _ranked(
+            session,
+            sources,
+            filtered,
+            where,
+            params,
+            limit,
+            sort,
+            offset,
+            typed=query.strip(),
+            whole_doc=_whole_doc_held(session, where, params),
+        )
         matched = filtered
     items = {item.id: item for item in session.scalars(select(Item).where(Item.id.in_(ids)))}
     page = [items[i] for i in ids if i in items]
@@ -233,13 +253,20 @@ def _by_index_no(session: Session, query: str) -> Item | None:
     number = fts.normalise(query).strip()
     if not INDEX_NO.match(number.upper()):
         return None
-    return session.scalars(select(Item).where(Item.index_no == number.upper())).first() or session.scalars(
-        select(Item).where(Item.index_no == number)
-    ).first()
+    return (
+        session.scalars(select(Item).where(Item.index_no == number.upper())).first()
+        or session.scalars(select(Item).where(Item.index_no == number)).first()
+    )
 
 
-def _plan(query: str, spelt: list[tuple[str, ...]], vocabulary: Vocabulary, *, any_group: bool = False,
-          loose: bool | str = False) -> tuple[list[_Source], dict[str, Any]] | None:
+def _plan(
+    query: str,
+    spelt: list[tuple[str, ...]],
+    vocabulary: Vocabulary,
+    *,
+    any_group: bool = False,
+    loose: bool | str = False,
+) -> tuple[list[_Source], dict[str, Any]] | None:
     """What a query matches through ("fts", and the SQL of its pinyin matches), with the parameters;
     None when it can match nothing.
 
@@ -361,13 +388,18 @@ def _pinyin_words(session: Session, query: str) -> list[tuple[str, ...]]:
     for part in fts.normalise(query).split():
         words = list(vocabulary.read_as(part))
         rows = session.execute(
-            text("SELECT word FROM vocabulary WHERE (pinyin = :p OR (length(:p) >= 3 AND initials = :p)) "
-                 "AND length(word) >= 2 ORDER BY titles DESC LIMIT 3"),
+            text(
+                "SELECT word FROM vocabulary WHERE (pinyin = :p OR (length(:p) >= 3 AND initials = :p)) "
+                "AND length(word) >= 2 ORDER BY titles DESC LIMIT 3"
+            ),
             {"p": part},
         )
         listed = bool(words)  # the lists read the letters: a pair of the titles read alike must be a common word
-        words += [row[0] for row in rows if row[0] not in words
-                  and (not listed or word_frequency(row[0], vocabulary) >= COMMON_WORD)]
+        words += [
+            row[0]
+            for row in rows
+            if row[0] not in words and (not listed or word_frequency(row[0], vocabulary) >= COMMON_WORD)
+        ]
         if not words:
             words = fts.held_words(session, lexicon.read_as(part)[:LEXICON_TRIES], 3)
         if not words:
@@ -398,7 +430,7 @@ def _respell_pairs(session: Session, part: str, left_out: tuple[str, ...], vocab
         if chars[i] in left_out and chars[i + 1] in left_out:
             alike = _read_alike(session, pair, vocabulary)
             if alike:
-                chars[i], chars[i + 1] = alike
+                chars[i], chars[i + 1] = alike[0], alike[1]
     return "".join(chars)
 
 
@@ -409,8 +441,9 @@ def _respell_unknown_words(session: Session, query: str, vocabulary: Vocabulary)
     for part in query.split():
         understood = understand(fts.normalise(part), vocabulary)
         if _CJK_RUN.fullmatch(part) and understood.left_out:
-            parts.append(_read_alike(session, part, vocabulary) or _respell_pairs(session, part, understood.left_out,
-                                                                                  vocabulary))
+            parts.append(
+                _read_alike(session, part, vocabulary) or _respell_pairs(session, part, understood.left_out, vocabulary)
+            )
         else:
             parts.append(part)
     return " ".join(parts) if parts != query.split() else query
@@ -468,8 +501,9 @@ SHORT_SYLLABLES = frozenset(
 PINYIN_NOT_INITIALS = 950.0
 
 
-def _count(session: Session, sources: list[_Source], where: str, params: dict[str, Any]
-           ) -> tuple[int, dict[str, list[int]]]:
+def _count(
+    session: Session, sources: list[_Source], where: str, params: dict[str, Any]
+) -> tuple[int, dict[str, list[int]]]:
     """How many items match, counted exactly up to BROAD; more than BROAD is a broad query, and then the newest
     title matches that told so come along (a source's ids SQL → its ids, newest first), for its first page.
 
@@ -523,8 +557,14 @@ def _broad_order(sources: list[_Source], params: dict[str, Any]) -> list[_Source
     return order
 
 
-def _walk(session: Session, sources: list[_Source], where: str, params: dict[str, Any], want: int,
-          walked_before: dict[str, list[int]] | None = None) -> list[int]:
+def _walk(
+    session: Session,
+    sources: list[_Source],
+    where: str,
+    params: dict[str, Any],
+    want: int,
+    walked_before: dict[str, list[int]] | None = None,
+) -> list[int]:
     """Up to `want` distinct matches, each source newest first, filtered in chunks (never the whole match set).
 
     `walked_before` holds a source's first matches already read, filtered and newest first (by `_count`): the
@@ -548,8 +588,10 @@ def _walk(session: Session, sources: list[_Source], where: str, params: dict[str
             below = chunk[-1]
             if checks:
                 kept = session.execute(
-                    text(f"SELECT items.id FROM items WHERE items.id IN (SELECT value FROM json_each(:ids)) AND {checks} "
-                         "ORDER BY items.id DESC"),
+                    text(
+                        "SELECT items.id FROM items WHERE items.id IN (SELECT value FROM json_each(:ids)) "
+                        f"AND {checks} ORDER BY items.id DESC"
+                    ),
                     params | {"ids": json.dumps(chunk)},
                 )
                 chunk = [r[0] for r in kept]
@@ -589,11 +631,16 @@ def _ranked(
         sql = f"{filtered} ORDER BY items.published_on DESC, items.id DESC LIMIT :limit OFFSET :offset"
         return [row[0] for row in session.execute(text(sql), page)]
     words = "doc" if whole_doc else "fts"
-    scored = [_SCORED["pinyin"].format(ids=source.ids, rank=source.rank) if source.pinyin else _SCORED[words] for source in sources]
+    scored = [
+        _SCORED["pinyin"].format(ids=source.ids, rank=source.rank) if source.pinyin else _SCORED[words]
+        for source in sources
+    ]
     groups = sorted(name for name in params if re.fullmatch(r"g\d+", name))
     if groups:  # an any-word search: the items holding more of the words first
-        held = " UNION ALL ".join(f"SELECT rowid AS id FROM item_fts WHERE item_fts MATCH :{name} "
-                                  "AND rowid BETWEEN :lo AND :hi" for name in groups)
+        held = " UNION ALL ".join(
+            f"SELECT rowid AS id FROM item_fts WHERE item_fts MATCH :{name} AND rowid BETWEEN :lo AND :hi"
+            for name in groups
+        )
         cover = f", cover AS (SELECT id, count(*) AS n FROM ({held}) GROUP BY id) "
         join, first = "JOIN cover ON cover.id = best.id ", "cover.n DESC, "
     else:
@@ -610,8 +657,9 @@ def _ranked(
 
 
 # The prior that breaks near ties for the current document (scores are negative, lower is better): each
-# year after 2008 adds 5 % to an item's score, reckoned by the day (June 2026: ×1.92), an item no longer in force (废止, 失效) counts
-# half, and a routine record counts ROUTINE_WEIGHT. Tuned on the relevance set (benchmarks/relevance.py).
+# year after 2008 adds 5 % to an item's score, reckoned by the day (June 2026: ×1.92), an item no longer in
+# force (废止, 失效) counts half, and a routine record counts ROUTINE_WEIGHT. Tuned on the relevance set
+# (benchmarks/relevance.py).
 # Items whose title is the whole query: the newest first (the same title issued again, or by another body).
 _NEWEST_OF_THE_TITLE = "(CASE WHEN items.title = :typed THEN items.published_on END)"
 _YEAR_PRIOR = "(1.0 + 0.05 * max(0.0, (julianday(items.published_on) - julianday('2008-01-01')) / 365.25))"
@@ -625,19 +673,92 @@ _VALIDITY_PRIOR = "(CASE WHEN items.validity IN ('abolished', 'expired') THEN 0.
 # its text says, and competes by it (a list of 危房改造 recipients that names its 低保户 for dibao).
 # Known by the 体裁 a feed gives, or, where it gives none, by the title's words.
 ROUTINE_WEIGHT = 0.5
-ROUTINE_GENRES = ("招标公告", "中标公告", "纪要", "要点", "总结", "统计信息", "预算", "决算", "目录", "新闻",
-                  "说明", "公开", "决定书", "答复")
-ROUTINE_TITLE_WORDS = ("采购项目", "招标公告", "中标公告", "成交公告", "会议纪要", "工作要点", "工作总结",
-                       "部门预算", "部门决算", "经费预算", "机构职能", "信息公开目录", "新闻发布会", "处罚决定书",
-                       "财务公开", "提案的答复", "建议的答复", "主要经济指标", "工作年度报告", "资金发放情况",
-                       "公开招聘", "名单公示", "对象公示", "人员公示")
-ROUTINE_ASKS = ("采购", "招标", "中标", "成交", "纪要", "要点", "总结", "统计", "指标", "数据", "预算", "决算", "三公",
-                "目录", "新闻", "发布会", "处罚", "决定书", "答复", "提案", "建议", "财务", "职能", "机构", "年度报告",
-                "发放", "招聘", "名单", "对象", "人员", "公示")
-_ROUTINE = ("(items.genre IN (" + ", ".join(f"'{g}'" for g in ROUTINE_GENRES) + ") OR "
-            + " OR ".join(f"instr(items.title, '{w}') > 0" for w in ROUTINE_TITLE_WORDS) + ")")
-_PRIOR = (f"{_YEAR_PRIOR} * {_VALIDITY_PRIOR} "
-          f"* (CASE WHEN :routine AND best.titled AND {_ROUTINE} THEN {ROUTINE_WEIGHT} ELSE 1.0 END)")
+ROUTINE_GENRES = (
+    "招标公告",
+    "中标公告",
+    "纪要",
+    "要点",
+    "总结",
+    "统计信息",
+    "预算",
+    "决算",
+    "目录",
+    "新闻",
+    "说明",
+    "公开",
+    "决定书",
+    "答复",
+)
+ROUTINE_TITLE_WORDS = (
+    "采购项目",
+    "招标公告",
+    "中标公告",
+    "成交公告",
+    "会议纪要",
+    "工作要点",
+    "工作总结",
+    "部门预算",
+    "部门决算",
+    "经费预算",
+    "机构职能",
+    "信息公开目录",
+    "新闻发布会",
+    "处罚决定书",
+    "财务公开",
+    "提案的答复",
+    "建议的答复",
+    "主要经济指标",
+    "工作年度报告",
+    "资金发放情况",
+    "公开招聘",
+    "名单公示",
+    "对象公示",
+    "人员公示",
+)
+ROUTINE_ASKS = (
+    "采购",
+    "招标",
+    "中标",
+    "成交",
+    "纪要",
+    "要点",
+    "总结",
+    "统计",
+    "指标",
+    "数据",
+    "预算",
+    "决算",
+    "三公",
+    "目录",
+    "新闻",
+    "发布会",
+    "处罚",
+    "决定书",
+    "答复",
+    "提案",
+    "建议",
+    "财务",
+    "职能",
+    "机构",
+    "年度报告",
+    "发放",
+    "招聘",
+    "名单",
+    "对象",
+    "人员",
+    "公示",
+)
+_ROUTINE = (
+    "(items.genre IN ("
+    + ", ".join(f"'{g}'" for g in ROUTINE_GENRES)
+    + ") OR "
+    + " OR ".join(f"instr(items.title, '{w}') > 0" for w in ROUTINE_TITLE_WORDS)
+    + ")"
+)
+_PRIOR = (
+    f"{_YEAR_PRIOR} * {_VALIDITY_PRIOR} "
+    f"* (CASE WHEN :routine AND best.titled AND {_ROUTINE} THEN {ROUTINE_WEIGHT} ELSE 1.0 END)"
+)
 
 
 def is_routine(genre: str, title: str) -> bool:
@@ -682,8 +803,9 @@ def _rowid_band(session: Session, filters: Filters, clauses: list[str], params: 
     if filters.year is None:
         return {"lo": 0, "hi": MAX_ROWID}
     dated = [c for c in clauses if c.startswith(("items.published_on", "items.column_code"))]  # both indexed
-    lo, hi = session.execute(text(f"SELECT min(items.id), max(items.id) FROM items WHERE {' AND '.join(dated)}"),
-                             params).one()
+    lo, hi = session.execute(
+        text(f"SELECT min(items.id), max(items.id) FROM items WHERE {' AND '.join(dated)}"), params
+    ).one()
     return {"lo": 1, "hi": 0} if lo is None else {"lo": lo, "hi": hi}
 
 
@@ -710,9 +832,11 @@ def _facets(session: Session, matched: str, params: dict[str, Any]) -> dict[str,
     values = ("c", "p", "y", "g", "v")
     counted = " UNION ALL ".join(f"SELECT {i}, {v}, count(*) FROM f GROUP BY {v}" for i, v in enumerate(values))
     rows = session.execute(
-        text(f"WITH f AS MATERIALIZED (SELECT items.column_code AS c, items.publisher_code AS p, "
-             f"substr(items.published_on, 1, 4) AS y, items.genre AS g, items.validity AS v "
-             f"FROM ({matched}) AS m CROSS JOIN items ON items.id = m.id) {counted}"),
+        text(
+            f"WITH f AS MATERIALIZED (SELECT items.column_code AS c, items.publisher_code AS p, "
+            f"substr(items.published_on, 1, 4) AS y, items.genre AS g, items.validity AS v "
+            f"FROM ({matched}) AS m CROSS JOIN items ON items.id = m.id) {counted}"
+        ),
         params,
     )
     for position, value, count in rows:
@@ -723,7 +847,8 @@ def _facets(session: Session, matched: str, params: dict[str, Any]) -> dict[str,
 
     columns = {code: name for code, name in session.execute(select(CatalogueColumn.code, CatalogueColumn.name))}
     publishers = {
-        code: (name, level) for code, name, level in session.execute(select(Publisher.code, Publisher.name, Publisher.level))
+        code: (name, level)
+        for code, name, level in session.execute(select(Publisher.code, Publisher.name, Publisher.level))
     }
     return {
         "column": tuple(Facet(c, columns.get(c, c), n) for c, n in counts(0)),
@@ -762,7 +887,7 @@ def likely_column(session: Session, query: str) -> str | None:
     the first 2,000 titles holding any of them are counted by column.
     """
     runs = _MARK_RUNS.findall(fts.normalise(query))
-    pairs = {f'"{r[i:i + 2]}"' for r in runs if not r.isascii() for i in range(len(r) - 1)}
+    pairs = {f'"{r[i : i + 2]}"' for r in runs if not r.isascii() for i in range(len(r) - 1)}
     singles = {f'"{ch}"*' for r in runs if not r.isascii() for ch in r} | {f'"{r}"' for r in runs if r.isascii()}
     for terms in (pairs, singles):
         if not terms:
@@ -902,21 +1027,33 @@ def explain(session: Session, query: str, index_nos: list[str], widened: str = "
         held = []
         for terms in groups:
             match = fts.match_words([terms], cut=None if spelt else cut, alike=vocabulary.synonyms_of)
-            found = match and session.execute(
-                text("SELECT 1 FROM item_fts WHERE item_fts MATCH :m AND rowid = :id"), {"m": match, "id": item.id}
-            ).first()
+            found = (
+                match
+                and session.execute(
+                    text("SELECT 1 FROM item_fts WHERE item_fts MATCH :m AND rowid = :id"), {"m": match, "id": item.id}
+                ).first()
+            )
             held.append("/".join(terms[:2]) if found else f"-{terms[0]}")
-        scores = session.execute(
-            text(f"SELECT (SELECT {HEAD_BM25} FROM title_fts WHERE title_fts MATCH :h "
-                 f"AND rowid = :id), (SELECT {BODY_BM25} FROM item_fts "
-                 "WHERE item_fts MATCH :a AND rowid = :id)"),
-            {"h": head, "a": every, "id": item.id},
-        ).first() if head else None
-        title, body = (scores or (None, None))
-        outside_title = title is not None and not session.execute(
-            text("SELECT 1 FROM title_fts WHERE title_fts MATCH :h AND rowid = :id"),
-            {"h": _in_title(head), "id": item.id},
-        ).first()
+        scores = (
+            session.execute(
+                text(
+                    f"SELECT (SELECT {HEAD_BM25} FROM title_fts WHERE title_fts MATCH :h "
+                    f"AND rowid = :id), (SELECT {BODY_BM25} FROM item_fts "
+                    "WHERE item_fts MATCH :a AND rowid = :id)"
+                ),
+                {"h": head, "a": every, "id": item.id},
+            ).first()
+            if head
+            else None
+        )
+        title, body = scores or (None, None)
+        outside_title = (
+            title is not None
+            and not session.execute(
+                text("SELECT 1 FROM title_fts WHERE title_fts MATCH :h AND rowid = :id"),
+                {"h": _in_title(head), "id": item.id},
+            ).first()
+        )
         year = item.published_on.year
         pinyin = _pinyin_reason(session, fts.normalise(query).split(), item.id) if looks_like_pinyin(query) else ""
         short_fields = title is not None or (bool(pinyin) and pinyin != "title pinyin -")
@@ -924,11 +1061,14 @@ def explain(session: Session, query: str, index_nos: list[str], widened: str = "
         years = (item.published_on - date(2008, 1, 1)).days / 365.25
         prior = (1.0 + 0.05 * max(0.0, years)) * (0.5 if item.validity in ("abolished", "expired") else 1.0)
         prior *= ROUTINE_WEIGHT if routine else 1.0
-        parts = [f"{index_no}  holds {' '.join(held)}",
-                 (f"title {title:.2f}" + (f" with 主题词 or publisher ×{OUTSIDE_TITLE}" if outside_title else ""))
-                 if title is not None else "title -",
-                 f"body {body:.2f}" if body is not None else "body -",
-                 f"prior ×{prior:.2f} ({year}, {item.validity}{', routine' if routine else ''})"]
+        parts = [
+            f"{index_no}  holds {' '.join(held)}",
+            (f"title {title:.2f}" + (f" with 主题词 or publisher ×{OUTSIDE_TITLE}" if outside_title else ""))
+            if title is not None
+            else "title -",
+            f"body {body:.2f}" if body is not None else "body -",
+            f"prior ×{prior:.2f} ({year}, {item.validity}{', routine' if routine else ''})",
+        ]
         if item.title == query.strip():
             parts.append("the whole title")
         if pinyin:
@@ -949,5 +1089,8 @@ def _pinyin_reason(session: Session, letters: list[str], item_id: int) -> str:
         return "title pinyin -"
     if not any(len(part) < 3 for part in letters):
         return "title pinyin"
-    return "title pinyin, short parts on its initials" if rank == 0 else (
-        f"title pinyin, short parts not on its initials +{rank:.0f}")
+    return (
+        "title pinyin, short parts on its initials"
+        if rank == 0
+        else (f"title pinyin, short parts not on its initials +{rank:.0f}")
+    )

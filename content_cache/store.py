@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
-from typing import Any, TypeVar
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
-
 from itertools import islice
 from operator import itemgetter
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, event, insert, select, text
 from sqlalchemy.engine import Connection
@@ -19,7 +18,8 @@ from sqlalchemy.orm import Session
 from content_cache import fts
 from content_cache.errors import InvalidRecord
 from content_cache.models import Attachment, CatalogueColumn, ContentMeta, Item, Publisher
-from content_cache.pinyin import Word, title_keys, words as title_words
+from content_cache.pinyin import Word, title_keys
+from content_cache.pinyin import words as title_words
 from content_cache.records import ColumnRecord, ItemRecord, PublisherRecord
 
 # 索引号: a unit code (9-char organisation code, 18-char credit code, or another
@@ -61,9 +61,7 @@ def upsert_publishers(session: Session, records: Iterable[PublisherRecord]) -> N
 def upsert_columns(session: Session, records: Iterable[ColumnRecord]) -> None:
     """Insert or update catalogue columns by code (parents before children)."""
     for rec in records:
-        session.merge(
-            CatalogueColumn(code=rec.code, name=rec.name, parent_code=rec.parent_code, position=rec.position)
-        )
+        session.merge(CatalogueColumn(code=rec.code, name=rec.name, parent_code=rec.parent_code, position=rec.position))
     session.flush()
 
 
@@ -88,7 +86,14 @@ def batched(records: Iterable[_T], size: int) -> Iterator[tuple[_T, ...]]:
 
 _FIELDS = tuple(name for name in ItemRecord.__slots__ if name != "attachments")
 _INDEXED = (
-    Item.id, Item.title, Item.doc_no, Item.index_no, Item.publisher_code, Item.keywords, Item.body, Item.title_pinyin,
+    Item.id,
+    Item.title,
+    Item.doc_no,
+    Item.index_no,
+    Item.publisher_code,
+    Item.keywords,
+    Item.body,
+    Item.title_pinyin,
     Item.title_initials,
 )
 
@@ -217,9 +222,7 @@ def rebuild_index(connection: Connection | Session) -> None:
     )
     publishers = {code: name for code, name in connection.execute(select(Publisher.code, Publisher.name))}
     last = 0
-    while rows := connection.execute(
-        select(*_INDEXED).where(Item.id > last).order_by(Item.id).limit(BATCH * 4)
-    ).all():
+    while rows := connection.execute(select(*_INDEXED).where(Item.id > last).order_by(Item.id).limit(BATCH * 4)).all():
         fts.insert_rows(connection, [_index_row(row.id, row, publishers[row.publisher_code]) for row in rows])
         last = rows[-1].id
 
@@ -243,7 +246,7 @@ def _count_words(session: Session | Connection, words: list[Word], step: int) ->
     if not isinstance(session, Session):
         _write_words(session, known, counts)
         return
-    pending = session.info.get(_PENDING_WORDS)
+    pending: tuple[dict[str, Word], Counter[str]] | None = session.info.get(_PENDING_WORDS)
     if pending is None:
         pending = session.info[_PENDING_WORDS] = ({}, Counter())
         event.listen(session, "before_commit", _write_pending_words, once=True)
@@ -315,7 +318,9 @@ def _write_batch(session: Session, batch: list[PreparedItem], publishers: dict[s
         _count_words(session, [w for row in old for w in title_words(title_keys(row.title)[2])], -1)
     if new:
         connection.exec_driver_sql(_INSERT, [p.values for p in new])
-        created = session.execute(select(table.c.index_no, table.c.id).where(table.c.index_no.in_([p.record.index_no for p in new])))
+        created = session.execute(
+            select(table.c.index_no, table.c.id).where(table.c.index_no.in_([p.record.index_no for p in new]))
+        )
         ids.update((index_no, row_id) for index_no, row_id in created)
     written = changed + new
     _count_words(session, [w for p in written for w in title_words(p.readings)], +1)

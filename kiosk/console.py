@@ -68,7 +68,10 @@ def _receipt_where(target: object) -> tuple[str, str]:
     if kind == "tcp":
         return f"网络小票打印机 {getattr(target, 'host', '')}:{getattr(target, 'port', '')}", ""
     if kind == "usb":
-        return f"USB 小票打印机（设备号 {getattr(target, 'vendor_id', 0):04x}:{getattr(target, 'product_id', 0):04x}）", ""
+        return (
+            f"USB 小票打印机（设备号 {getattr(target, 'vendor_id', 0):04x}:{getattr(target, 'product_id', 0):04x}）",
+            "",
+        )
     if kind == "serial":
         return "串口小票打印机", f"设备 {getattr(target, 'device', '')}"
     return "小票打印机（设备文件）", f"设备 {getattr(target, 'device', '')}"
@@ -97,15 +100,33 @@ def printer_view(kind: PrintKind, printer: Printer, status: PrinterStatus, last_
     where, place = printer_where(printer)
     own_words = status.reason if status.reason and not status.ready else ""
     detail = "；".join(part for part in (place, own_words) if part)
-    return PrinterView(kind, printer.name, status.state, reason_text(status.reason), status.paper, last_error, where,
-                       state_text(status), detail)
+    return PrinterView(
+        kind,
+        printer.name,
+        status.state,
+        reason_text(status.reason),
+        status.paper,
+        last_error,
+        where,
+        state_text(status),
+        detail,
+    )
 
 
 def job_view(job: PrintJob) -> JobView:
     """One job for the console, with what it is."""
-    return JobView(job.job_no, job.state, job.kind, job.pages, job.title, describe_time(job.created_at),
-                   error_text(job.error), job.fee_cents, job.collected_at is not None,
-                   job_purpose(job.source, job.kind))
+    return JobView(
+        job.job_no,
+        job.state,
+        job.kind,
+        job.pages,
+        job.title,
+        describe_time(job.created_at),
+        error_text(job.error),
+        job.fee_cents,
+        job.collected_at is not None,
+        job_purpose(job.source, job.kind),
+    )
 
 
 def error_text(error: str) -> str:

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from content_cache.errors import AttachmentNotFound
-from printing.errors import CopyTooLong, FontNotFound, PrinterUnavailable, PrintError, RenderError, RenderTimedOut
+from printing.errors import CopyTooLong, FontNotFound, PrintError, PrinterUnavailable, RenderError, RenderTimedOut
 from screens.services import CitizenError
 
 ASK_STAFF = "请到服务台找工作人员帮助。"

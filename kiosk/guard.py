@@ -20,6 +20,8 @@ from kivy.base import ExceptionHandler, ExceptionManager
 log = logging.getLogger(__name__)
 
 MAX_ERRORS = 10
+RAISE: int = ExceptionManager.RAISE  # what handle_exception answers Kivy's loop
+PASS: int = ExceptionManager.PASS
 WINDOW_SECONDS = 60.0
 
 
@@ -35,19 +37,22 @@ class ScreenGuard(ExceptionHandler):
     def handle_exception(self, inst: BaseException) -> int:
         """PASS after recovering; RAISE for an interrupt, an exit, or an error that keeps coming back."""
         if isinstance(inst, KeyboardInterrupt | SystemExit):
-            return ExceptionManager.RAISE
+            return RAISE
         now = self._clock()
         self._recent.append(now)
         log.error("unexpected error on a screen; back to Home", exc_info=(type(inst), inst, inst.__traceback__))
         if len(self._recent) > MAX_ERRORS and now - self._recent[0] <= WINDOW_SECONDS:
-            log.critical("%d errors within %.0f s: the kiosk stops so that it can be restarted",
-                         len(self._recent), WINDOW_SECONDS)
-            return ExceptionManager.RAISE
+            log.critical(
+                "%d errors within %.0f s: the kiosk stops so that it can be restarted",
+                len(self._recent),
+                WINDOW_SECONDS,
+            )
+            return RAISE
         try:
             self._recover(inst)
         except Exception:  # recovering failed too: the next error decides, the loop goes on
             log.exception("going back to Home after an error failed")
-        return ExceptionManager.PASS
+        return PASS
 
     def install(self) -> None:
         """Take the main loop's exceptions from now on."""

@@ -31,8 +31,12 @@ def job_words(kind: PrintKind, state: str, collect_at: str, release_above: int) 
     to_desk = desk(collect_at)
     show_no = f"请到{collect_at}出示任务号，工作人员会为您处理。"
     if state in ("check_printer", "failed", "cancelled", "expired"):
-        what = {"check_printer": "打印可能没有完成。", "failed": "打印没有成功。",
-                "cancelled": "任务已取消。", "expired": "任务已过期。"}[state]
+        what = {
+            "check_printer": "打印可能没有完成。",
+            "failed": "打印没有成功。",
+            "cancelled": "任务已取消。",
+            "expired": "任务已过期。",
+        }[state]
         return what + show_no, f"请到{collect_at}出示任务号"
     if state == "awaiting_release":  # a 取件凭条 comes out of the kiosk: the citizen takes it to the desk
         ticket = f"请在本机出纸口取走取件凭条，到{collect_at}出示"
@@ -41,8 +45,13 @@ def job_words(kind: PrintKind, state: str, collect_at: str, release_above: int) 
         return {
             "done": (f"小票已打出，{KIOSK_SLOT}。", KIOSK_SLOT),
             "printing": (f"正在打印，{KIOSK_SLOT}。", KIOSK_SLOT),
-        }.get(state, (f"小票打印机暂不可用，任务已保留，恢复后自动打出。如不便等候，{show_no}",
-                      f"请留意本机出纸口，或到{collect_at}出示任务号"))
+        }.get(
+            state,
+            (
+                f"小票打印机暂不可用，任务已保留，恢复后自动打出。如不便等候，{show_no}",
+                f"请留意本机出纸口，或到{collect_at}出示任务号",
+            ),
+        )
     return {
         "done": (f"{to_desk}。", to_desk),
         "printing": (f"正在打印，{to_desk}。", to_desk),
@@ -57,7 +66,7 @@ def not_made(kind: PrintKind, collect_at: str, trouble: Trouble) -> PrintOutcome
 def made_but_unfollowed(kind: PrintKind, job_no: str, pages: int, collect_at: str, fee_cents: int) -> PrintOutcome:
     """The job exists but the kiosk lost sight of it (the store was busy): its number, and where to ask."""
     where = KIOSK_SLOT if kind == "receipt" else desk(collect_at)
-    message = (f"任务已登记，会自动打印。{where}；如没有取到，请到{collect_at}出示任务号。")
+    message = f"任务已登记，会自动打印。{where}；如没有取到，请到{collect_at}出示任务号。"
     return PrintOutcome(job_no, kind, pages, collect_at, "", "queued", message, fee_cents, where)
 
 

@@ -41,16 +41,20 @@ def hash_pin(pin: str, salt: bytes | None = None) -> str:
     """`scrypt$N$r$p$salt$hash`, base64 parts."""
     salt = salt or os.urandom(16)
     digest = hashlib.scrypt(pin.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
-    b64 = lambda raw: base64.b64encode(raw).decode()  # noqa: E731
-    return f"scrypt${_N}${_R}${_P}${b64(salt)}${b64(digest)}"
+    return f"scrypt${_N}${_R}${_P}${_b64(salt)}${_b64(digest)}"
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode()
 
 
 def verify_pin(pin: str, stored: str) -> bool:
     try:
         scheme, n, r, p, salt, digest = stored.split("$")
         expected = base64.b64decode(digest)
-        actual = hashlib.scrypt(pin.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
-                                dklen=len(expected))
+        actual = hashlib.scrypt(
+            pin.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected)
+        )
     except (ValueError, TypeError):
         return False
     return scheme == "scrypt" and hmac.compare_digest(actual, expected)
@@ -63,7 +67,7 @@ def check_new_pin(pin: str) -> None:
 
 def lockout_seconds(lockouts: int) -> float:
     """How long the `lockouts`-th lockout lasts: 30 s, 60 s, 120 s, … up to an hour."""
-    return min(LONGEST_LOCKOUT, FIRST_LOCKOUT * 2 ** max(0, lockouts - 1))
+    return float(min(LONGEST_LOCKOUT, FIRST_LOCKOUT * 2 ** max(0, lockouts - 1)))
 
 
 class StaffAccess:

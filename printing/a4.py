@@ -126,19 +126,19 @@ def estimate_a4_pages(doc: PrintDocument, *, font_path: Path | None = None) -> i
     body = body_lines_at_least([p for p in paragraphs if p], styles.body, width, coverage)
     title = body_lines_at_least([" ".join(doc.title.splitlines())], styles.title, width, coverage)
     # A page holds no more than its frame's height of lines, whatever their leading.
-    return max(1, math.ceil((body * styles.body.leading + title * styles.title.leading) / height - 1e-9))
+    return max(1, math.ceil(float(body * styles.body.leading + title * styles.title.leading) / height - 1e-9))
 
 
 def _frame_size() -> tuple[float, float]:
     """The width and height a page's frame gives its text (the page less margins and padding)."""
-    return (A4[0] - 2 * MARGIN_X - 2 * FRAME_PADDING,
-            A4[1] - MARGIN_TOP - MARGIN_BOTTOM - 2 * FRAME_PADDING)
+    return (A4[0] - 2 * MARGIN_X - 2 * FRAME_PADDING, A4[1] - MARGIN_TOP - MARGIN_BOTTOM - 2 * FRAME_PADDING)
 
 
 def _refuse_above(pages: int, max_pages: int) -> None:
     if pages > max_pages:
-        raise CopyTooLong(f"The copy takes at least {pages} pages, more than {max_pages}.", pages=pages,
-                          limit=max_pages)
+        raise CopyTooLong(
+            f"The copy takes at least {pages} pages, more than {max_pages}.", pages=pages, limit=max_pages
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,10 +387,10 @@ class _StampedCanvas(Canvas):
         self._decor = decor
         self._held_pages: list[dict[str, Any]] = []
 
-    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+    def showPage(self) -> None:  # reportlab's name
         self._held_pages.append(dict(self.__dict__))
         self._decor.limits.check(len(self._held_pages))
-        self._startPage()  # type: ignore[attr-defined]  # reportlab's own page reset, absent from the stubs
+        self._startPage()  # reportlab's own page reset
 
     def save(self) -> None:
         """Stamp every held page now that the total is known, then write the PDF."""

@@ -70,7 +70,7 @@ class BrokenParagraph(Paragraph):
         self._lines = lines  # the broken lines of a long paragraph (None: reportlab lays it out)
         self._broken_at: float | None = None
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab's names
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # reportlab's names
         """Break the lines for this width (once per width); a long paragraph is measured by its lines alone."""
         if self._plain is not None and self._broken_at != availWidth:
             self._broken_at = availWidth
@@ -80,9 +80,10 @@ class BrokenParagraph(Paragraph):
         if self._lines is not None:
             self.width, self.height = availWidth, len(self._lines) * self.style.leading
             return self.width, self.height
-        return super().wrap(availWidth, availHeight)
+        width, height = super().wrap(availWidth, availHeight)
+        return float(width), float(height)
 
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803 - reportlab's names
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # reportlab's names
         """The lines that fit in `availHeight` and the rest; [] when fewer than two fit (no orphan line)."""
         self.wrap(availWidth, availHeight)
         if self._lines is None:

@@ -79,14 +79,18 @@ class CupsPrinter:
         except FileNotFoundError:
             raise PrinterUnavailable(self._cannot(job_no, "lp is not installed (Debian package cups-client)")) from None
         except subprocess.TimeoutExpired:  # CUPS may hold the document already: never resend it by itself
-            raise OutcomeUnknown(f"lp did not answer within {self.timeout:g} s while sending print job {job_no} "
-                                 f"to {self.name}: check `lpstat -o {self.queue}`") from None
+            raise OutcomeUnknown(
+                f"lp did not answer within {self.timeout:g} s while sending print job {job_no} "
+                f"to {self.name}: check `lpstat -o {self.queue}`"
+            ) from None
         request_id = parse_request_id(done.stdout.decode(errors="replace"))
         if request_id is not None:
             return request_id  # CUPS holds the job, whatever lp did after saying so
         why = _first_line(done.stderr.decode(errors="replace")) or f"lp exited with status {done.returncode}"
         if done.returncode < 0:
-            raise OutcomeUnknown(f"lp was killed while sending print job {job_no} to {self.name}: check `lpstat -o {self.queue}`")
+            raise OutcomeUnknown(
+                f"lp was killed while sending print job {job_no} to {self.name}: check `lpstat -o {self.queue}`"
+            )
         raise PrinterUnavailable(self._cannot(job_no, self._explain(why)))
 
     def progress(self, handle: str) -> JobProgress:
@@ -95,8 +99,9 @@ class CupsPrinter:
         if job_uri is None:
             return "unknown"
         try:
-            done = self._run("ipptool", "-T", f"{self.timeout:g}", "-t", "-v", job_uri,
-                             "get-job-attributes.test", with_server=False)
+            done = self._run(
+                "ipptool", "-T", f"{self.timeout:g}", "-t", "-v", job_uri, "get-job-attributes.test", with_server=False
+            )
         except (OSError, subprocess.TimeoutExpired):
             return "unknown"
         return parse_job_state(done.stdout.decode(errors="replace"))
@@ -127,12 +132,18 @@ class CupsPrinter:
     def __repr__(self) -> str:
         return f"CupsPrinter({self.queue!r}, server={self.server!r})"
 
-    def _run(self, tool: str, *args: str, input: bytes | None = None,
-             with_server: bool = True) -> subprocess.CompletedProcess[bytes]:
+    def _run(
+        self, tool: str, *args: str, input: bytes | None = None, with_server: bool = True
+    ) -> subprocess.CompletedProcess[bytes]:
         server = ["-h", self.server] if with_server and self.server else []
         return subprocess.run(
-            [tool, *server, *args], check=False, input=input, capture_output=True, timeout=self.timeout,
-            env={**os.environ, **_C_LOCALE}, stdin=None if input is not None else subprocess.DEVNULL,
+            [tool, *server, *args],
+            check=False,
+            input=input,
+            capture_output=True,
+            timeout=self.timeout,
+            env={**os.environ, **_C_LOCALE},
+            stdin=None if input is not None else subprocess.DEVNULL,
         )
 
     def _explain(self, why: str) -> str:
@@ -215,7 +226,8 @@ def parse_printer_status(lpstat_output: str) -> PrinterStatus:
 
 
 def _message_after(text: str, start: int) -> str:
-    """The printer-state-message: the indented line after the `printer …` line (`-l`'s own lines start at `Form mounted:`)."""
+    """The printer-state-message: the indented line after the `printer …` line (`-l`'s own lines start at
+    `Form mounted:`)."""
     lines = text[start:].split("\n")[1:2]
     line = lines[0] if lines else ""
     if not line.startswith("\t") or line.startswith("\tForm mounted:"):

@@ -13,7 +13,8 @@ LAPSED_LABELS = frozenset({"失效", "已失效"})
 
 
 def withdrawn_mark(validity_label: str) -> str:
-    """The mark of a document no longer in force (本文件已废止 / 本文件已失效), or an empty string; slips carry it too."""
+    """The mark of a document no longer in force (本文件已废止 / 本文件已失效), or an empty string; slips carry
+    it too."""
     label = validity_label.strip()
     if label in ABOLISHED_LABELS:
         return "本文件已废止"

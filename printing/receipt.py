@@ -102,7 +102,10 @@ def render_receipt(
 
 
 def receipt_lines(
-    doc: PrintDocument, stamp: CopyStamp, width: ReceiptWidth = "58mm", job_no: str | None = None,
+    doc: PrintDocument,
+    stamp: CopyStamp,
+    width: ReceiptWidth = "58mm",
+    job_no: str | None = None,
     heading: str = SLIP_LABEL,
 ) -> list[str]:
     """The wrapped text lines of the slip, in order, as they will be printed."""

@@ -38,8 +38,9 @@ class SpoolPrinter:
         """A human description of where jobs go (same as `name`)."""
         return self.name
 
-    def submit(self, job_no: str, kind: PrintKind, data: bytes, *, title: str = "") -> Path:
-        """Write `data` as the job's file and return its path; raise PrinterUnavailable on IO failure.
+    def submit(self, job_no: str, kind: PrintKind, data: bytes, *, title: str = "") -> str:
+        """Write `data` as the job's file and return its path, the job's handle; raise PrinterUnavailable on IO
+        failure.
 
         `title` names the job on queues that show one; a spool file has no place for it.
         """
@@ -52,7 +53,7 @@ class SpoolPrinter:
                 f"Cannot write print job {job_no} to the spool folder {self.folder}: "
                 f"{exc.strerror or exc}. Check that the folder exists, is writable and the disk is not full."
             ) from exc
-        return target
+        return str(target)
 
     def progress(self, handle: str) -> JobProgress:
         """A spooled job is done once its file is in place (what happens to it next is another program's)."""

@@ -85,7 +85,9 @@ def parse_document(value: str, setting: str, home: Path) -> DocumentTarget:
     if scheme == "spool":
         return DocumentTarget("spool", folder=_folder(rest, home))
     if not _QUEUE.fullmatch(rest):
-        raise PrinterConfigError(f"{setting}: {value!r} does not name a CUPS queue (cups://QUEUE, as `lpstat -p` lists)")
+        raise PrinterConfigError(
+            f"{setting}: {value!r} does not name a CUPS queue (cups://QUEUE, as `lpstat -p` lists)"
+        )
     return DocumentTarget("cups", queue=rest)
 
 

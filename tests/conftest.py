@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-# The same examples on every run, so that a green suite stays green on CI; a new seed is a deliberate change.
-settings.register_profile("kiosk", derandomize=True)
-settings.load_profile("kiosk")
-
 from content_cache import ContentCache
 from kiosk.bootstrap import build_services, ensure_content
 from kiosk.config import load_config
 from kiosk.services import Services
+
+# The same examples on every run, so that a green suite stays green on CI; a new seed is a deliberate change.
+settings.register_profile("kiosk", derandomize=True)
+settings.load_profile("kiosk")
 
 DEMO_COUNT = 300
 DEMO_DAY = date(2026, 11, 1)

@@ -17,13 +17,22 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # separate processes: `make test-fast` leaves these out
+
 SEED_INDEX_NO = "003232741/2008-00001"
 
 
 def kiosk(home: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_") and k != "DISPLAY"}
-    return subprocess.run([sys.executable, "-m", "kiosk.cli", *args], env=clean | {"KIOSK_HOME": str(home)} | (env or {}),
-                          check=False, capture_output=True, text=True, timeout=180, start_new_session=True)
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", *args],
+        env=clean | {"KIOSK_HOME": str(home)} | (env or {}),
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        start_new_session=True,
+    )
 
 
 def doctor(home: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, list[str]]:
@@ -59,9 +68,18 @@ def test_a_healthy_home_is_all_ok_and_exits_0(home: Path) -> None:
     status, lines = doctor(home)
     assert status == 0 and lines[-1] == "检查完毕：一切正常。"
     areas = [line.split("：")[0] for line in lines[:-1]]
-    assert areas == ["[正常] 设置", "[正常] 内容缓存", "[正常] 状态库", "[正常] 内容源", "[正常] A4 打印机",
-                     "[正常] 小票打印机", "[正常] 磁盘"]
-    assert "共 6 条信息" in found(lines, "正常", "内容缓存")[0] and "共 1 个打印任务" in found(lines, "正常", "状态库")[0]
+    assert areas == [
+        "[正常] 设置",
+        "[正常] 内容缓存",
+        "[正常] 状态库",
+        "[正常] 内容源",
+        "[正常] A4 打印机",
+        "[正常] 小票打印机",
+        "[正常] 磁盘",
+    ]
+    assert (
+        "共 6 条信息" in found(lines, "正常", "内容缓存")[0] and "共 1 个打印任务" in found(lines, "正常", "状态库")[0]
+    )
 
 
 def test_repair_on_a_healthy_home_changes_nothing(home: Path) -> None:
@@ -79,6 +97,7 @@ def test_a_new_home_is_fine_and_doctor_creates_no_store(tmp_path: Path) -> None:
 
 
 # -- the stores ---------------------------------------------------------------------------------------------------
+
 
 def _garbage(path: Path) -> None:
     path.write_bytes(hashlib.sha256(b"noise").digest() * 4000)
@@ -144,8 +163,11 @@ def test_a_missing_state_store_on_a_used_kiosk_says_restore_it(home: Path) -> No
 
 def _add_sync_run(home: Path, outcome: str, started_at: str = "2026-11-01 02:30:00", error: str = "") -> None:
     with sqlite3.connect(home / "state.db") as db:
-        db.execute("INSERT INTO sync_runs (started_at, source, \"trigger\", mode, added, updated, withdrawn, bytes, "
-                   "outcome, error) VALUES (?, 'feed', 'schedule', '', 0, 0, 0, 0, ?, ?)", (started_at, outcome, error))
+        db.execute(
+            'INSERT INTO sync_runs (started_at, source, "trigger", mode, added, updated, withdrawn, bytes, '
+            "outcome, error) VALUES (?, 'feed', 'schedule', '', 0, 0, 0, 0, ?, ?)",
+            (started_at, outcome, error),
+        )
 
 
 def _outcomes(home: Path) -> list[str]:
@@ -173,10 +195,12 @@ def test_a_running_sync_is_left_alone(home: Path) -> None:
 
 def test_a_large_write_ahead_log_is_written_back_on_repair(home: Path) -> None:
     # A process killed while holding the cache leaves its WAL; 70 MiB of it, never checkpointed.
-    script = ("import os, sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.execute('PRAGMA wal_autocheckpoint=0');"
-              "db.execute('CREATE TABLE ballast (b BLOB)');"
-              "[db.execute('INSERT INTO ballast VALUES (zeroblob(1048576))') for _ in range(70)]; db.commit();"
-              "os._exit(0)")
+    script = (
+        "import os, sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.execute('PRAGMA wal_autocheckpoint=0');"
+        "db.execute('CREATE TABLE ballast (b BLOB)');"
+        "[db.execute('INSERT INTO ballast VALUES (zeroblob(1048576))') for _ in range(70)]; db.commit();"
+        "os._exit(0)"
+    )
     subprocess.run([sys.executable, "-c", script, str(home / "content.db")], check=True, timeout=120)
     wal = home / "content.db-wal"
     assert wal.stat().st_size > 64 * 1024**2
@@ -188,6 +212,7 @@ def test_a_large_write_ahead_log_is_written_back_on_repair(home: Path) -> None:
 
 
 # -- the feed -----------------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def publisher_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -240,15 +265,19 @@ def _closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.mark.parametrize("where, level, words", [
-    ("/feed/", "正常", "可以访问"),
-    ("/portal/", "故障", "回答的是网页，不是内容源（可能是上网认证页面）"),
-    ("/loop/", "故障", "不停地跳转"),
-    ("/missing/", "故障", "回答 HTTP 404"),
-    ("closed", "注意", "连接不上"),
-])
-def test_the_feed_source_is_asked_and_what_it_answers_said(home: Path, web: str, publisher_key: Path, where: str,
-                                                           level: str, words: str) -> None:
+@pytest.mark.parametrize(
+    "where, level, words",
+    [
+        ("/feed/", "正常", "可以访问"),
+        ("/portal/", "故障", "回答的是网页，不是内容源（可能是上网认证页面）"),
+        ("/loop/", "故障", "不停地跳转"),
+        ("/missing/", "故障", "回答 HTTP 404"),
+        ("closed", "注意", "连接不上"),
+    ],
+)
+def test_the_feed_source_is_asked_and_what_it_answers_said(
+    home: Path, web: str, publisher_key: Path, where: str, level: str, words: str
+) -> None:
     source = f"http://127.0.0.1:{_closed_port()}/" if where == "closed" else web + where
     status, lines = doctor(home, env={"KIOSK_SYNC_SOURCE": source, "KIOSK_SYNC_TRUSTED_KEYS": str(publisher_key)})
     [line] = found(lines, level, "内容源")
@@ -262,9 +291,21 @@ def test_a_feed_folder_a_bundle_and_the_keys_are_checked(home: Path, tmp_path: P
     bad_zip = tmp_path / "feed.zip"
     bad_zip.write_bytes(b"PK not really")
     cases = [
-        ({"KIOSK_SYNC_SOURCE": str(empty), "KIOSK_SYNC_TRUSTED_KEYS": str(publisher_key)}, "故障", "中没有 manifest.json"),
-        ({"KIOSK_SYNC_SOURCE": str(tmp_path / "gone"), "KIOSK_SYNC_TRUSTED_KEYS": str(publisher_key)}, "注意", "不存在"),
-        ({"KIOSK_SYNC_SOURCE": str(bad_zip), "KIOSK_SYNC_TRUSTED_KEYS": str(publisher_key)}, "故障", "不是可用的 zip 内容包"),
+        (
+            {"KIOSK_SYNC_SOURCE": str(empty), "KIOSK_SYNC_TRUSTED_KEYS": str(publisher_key)},
+            "故障",
+            "中没有 manifest.json",
+        ),
+        (
+            {"KIOSK_SYNC_SOURCE": str(tmp_path / "gone"), "KIOSK_SYNC_TRUSTED_KEYS": str(publisher_key)},
+            "注意",
+            "不存在",
+        ),
+        (
+            {"KIOSK_SYNC_SOURCE": str(bad_zip), "KIOSK_SYNC_TRUSTED_KEYS": str(publisher_key)},
+            "故障",
+            "不是可用的 zip 内容包",
+        ),
         ({"KIOSK_SYNC_SOURCE": str(empty)}, "故障", "未配置发布方公钥"),
         ({"KIOSK_SYNC_SOURCE": str(empty), "KIOSK_SYNC_TRUSTED_KEYS": str(tmp_path / "no.pub")}, "故障", "无法使用"),
         ({"KIOSK_SYNC_SOURCE": str(empty), "KIOSK_SYNC_TRUSTED_KEYS": str(bad_zip)}, "故障", "无法使用"),
@@ -282,7 +323,9 @@ def test_the_last_sync_s_result_and_age(home: Path, tmp_path: Path, publisher_ke
     assert "上次成功同步在" in found(doctor(home, env=env)[1], "注意", "内容同步")[0]
     _add_sync_run(home, "failed", error="manifest.sig: \x1b[2J the signature does not verify")
     lines = doctor(home, env=env)[1]  # the error's control characters are shown escaped (doctor() checks)
-    assert any("上次同步失败：manifest.sig: \\x1b[2J the signature" in line for line in found(lines, "注意", "内容同步"))
+    assert any(
+        "上次同步失败：manifest.sig: \\x1b[2J the signature" in line for line in found(lines, "注意", "内容同步")
+    )
 
 
 def test_leftover_staged_downloads_are_cleared_on_repair(home: Path, tmp_path: Path, publisher_key: Path) -> None:
@@ -293,7 +336,9 @@ def test_leftover_staged_downloads_are_cleared_on_repair(home: Path, tmp_path: P
     (staging / f"{'b' * 64}.done").write_bytes(b"a whole one")
     (staging / "validators.json").write_text("{}")
     lines = doctor(home, env=env)[1]
-    assert "2 个文件" in found(lines, "注意", "内容同步")[-1] and "1 个没有下载完" in found(lines, "注意", "内容同步")[-1]
+    assert (
+        "2 个文件" in found(lines, "注意", "内容同步")[-1] and "1 个没有下载完" in found(lines, "注意", "内容同步")[-1]
+    )
     lines = doctor(home, "--repair", env=env)[1]
     assert "[修复] 内容同步：已清理下载暂存区的 2 个文件" in lines
     assert [p.name for p in staging.iterdir()] == ["validators.json"]
@@ -301,27 +346,34 @@ def test_leftover_staged_downloads_are_cleared_on_repair(home: Path, tmp_path: P
 
 # -- settings, printers, disk -------------------------------------------------------------------------------------
 
+
 def test_refused_settings_are_each_a_line_and_the_other_checks_still_run(home: Path) -> None:
     (home / "kiosk.toml").write_text("[display]\nwidth = 0\n[printing]\nfee_pr_page = 1\n", "utf-8")
     status, lines = doctor(home, env={"KIOSK_PRINTING_HOLD_HOURS": "nan"})
     assert status == 1
     settings = found(lines, "故障", "设置")
     assert len(settings) == 3
-    assert any(line.startswith("[故障] 设置：display.width = 0（file ") and "a whole number from 480 to 7680" in line
-               for line in settings)
+    assert any(
+        line.startswith("[故障] 设置：display.width = 0（file ") and "a whole number from 480 to 7680" in line
+        for line in settings
+    )
     assert any("printing.hold_hours = 'nan'（environment KIOSK_PRINTING_HOLD_HOURS）" in line for line in settings)
     assert any("unknown setting printing.fee_pr_page" in line for line in settings)
     assert found(lines, "正常", "磁盘") and found(lines, "正常", "状态库")
 
 
-@pytest.mark.parametrize("env, area, words", [
-    ({"KIOSK_PRINTING_RECEIPT": "tcp://127.0.0.1:{port}?timeout=1"}, "小票打印机", "refused the connection"),
-    ({"KIOSK_PRINTING_DOCUMENT": "spool://{home}/kiosk.lock-file"}, "A4 打印机", "不能打印：offline"),
-    ({"KIOSK_PRINTING_DOCUMENT": "cups://NoSuchQueue"}, "A4 打印机", "不能打印"),
-    ({"KIOSK_PRINTING_RECEIPT": "file:///dev/usb/lp9"}, "小票打印机", "does not exist"),
-])
-def test_a_printer_that_cannot_print_is_a_failure_with_what_to_check(home: Path, env: dict[str, str], area: str,
-                                                                     words: str) -> None:
+@pytest.mark.parametrize(
+    "env, area, words",
+    [
+        ({"KIOSK_PRINTING_RECEIPT": "tcp://127.0.0.1:{port}?timeout=1"}, "小票打印机", "refused the connection"),
+        ({"KIOSK_PRINTING_DOCUMENT": "spool://{home}/kiosk.lock-file"}, "A4 打印机", "不能打印：offline"),
+        ({"KIOSK_PRINTING_DOCUMENT": "cups://NoSuchQueue"}, "A4 打印机", "不能打印"),
+        ({"KIOSK_PRINTING_RECEIPT": "file:///dev/usb/lp9"}, "小票打印机", "does not exist"),
+    ],
+)
+def test_a_printer_that_cannot_print_is_a_failure_with_what_to_check(
+    home: Path, env: dict[str, str], area: str, words: str
+) -> None:
     (home / "kiosk.lock-file").write_text("a file where the spool folder should be")
     env = {k: v.format(port=_closed_port(), home=home) for k, v in env.items()}
     status, lines = doctor(home, env=env)
@@ -339,11 +391,17 @@ def test_a_font_that_is_not_there_is_a_warning(home: Path) -> None:
     assert status == 0 and "display.font 指定的字体 /usr/share/fonts/none.ttf 不存在" in found(lines, "注意", "设置")[0]
 
 
-@pytest.mark.parametrize("free, level, words", [(100 * 1024**2, "故障", "只剩 100.0 MiB"),
-                                                (600 * 1024**2, "注意", "只剩 600.0 MiB"),
-                                                (30 * 1024**3, "正常", "剩余 30.0 GiB")])
-def test_free_disk_space_below_the_thresholds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, free: int,
-                                              level: str, words: str) -> None:
+@pytest.mark.parametrize(
+    "free, level, words",
+    [
+        (100 * 1024**2, "故障", "只剩 100.0 MiB"),
+        (600 * 1024**2, "注意", "只剩 600.0 MiB"),
+        (30 * 1024**3, "正常", "剩余 30.0 GiB"),
+    ],
+)
+def test_free_disk_space_below_the_thresholds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, free: int, level: str, words: str
+) -> None:
     from kiosk.config import load_config
     from kiosk.doctor import host as module
 
@@ -353,8 +411,9 @@ def test_free_disk_space_below_the_thresholds(tmp_path: Path, monkeypatch: pytes
 
 
 @pytest.mark.parametrize("name", ["home?x=1", "home%41", "home#1 with space"])
-def test_a_home_whose_name_looks_like_a_url_is_checked_where_it_is(healthy_template: Path, tmp_path: Path,
-                                                                   name: str) -> None:
+def test_a_home_whose_name_looks_like_a_url_is_checked_where_it_is(
+    healthy_template: Path, tmp_path: Path, name: str
+) -> None:
     home = tmp_path / name
     shutil.copytree(healthy_template, home)
     _add_sync_run(home, "running")
@@ -364,8 +423,9 @@ def test_a_home_whose_name_looks_like_a_url_is_checked_where_it_is(healthy_templ
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]  # nothing written beside it
 
 
-def test_a_check_or_a_repair_that_breaks_is_a_line_and_the_rest_still_run(tmp_path: Path,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_check_or_a_repair_that_breaks_is_a_line_and_the_rest_still_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import kiosk.doctor as doctor_module
     from kiosk.config import load_config
     from kiosk.doctor import Finding, run_doctor

@@ -39,6 +39,12 @@ def test_doctor_and_the_changed_commands_are_documented() -> None:
 
 @pytest.mark.parametrize("command", [("doctor",), ("config",), ("staff", "set-pin"), ("print",)])
 def test_the_commands_have_help(tmp_path: Path, command: tuple[str, ...]) -> None:
-    done = subprocess.run([sys.executable, "-m", "kiosk.cli", *command, "--help"], capture_output=True, text=True,
-                          env={"KIOSK_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", *command, "--help"],
+        capture_output=True,
+        text=True,
+        env={"KIOSK_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0 and done.stdout.startswith("usage: kiosk")

@@ -13,19 +13,52 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from benchmarks.soak.report import SoakResult, failures, table
 from benchmarks.soak.watch import LogCounter, LogCounts, Problem
 
+pytestmark = pytest.mark.slow  # separate processes: `make test-fast` leaves these out
+
 ROOT = Path(__file__).resolve().parents[1]
-ROWS = ("seed", "RSS at start", "RSS at end", "RSS growth", "CPU over the last idle", "log growth",
-        "log WARNING / ERROR", "screens visited", "touches made", "print jobs made", "errors")
+ROWS = (
+    "seed",
+    "RSS at start",
+    "RSS at end",
+    "RSS growth",
+    "CPU over the last idle",
+    "log growth",
+    "log WARNING / ERROR",
+    "screens visited",
+    "touches made",
+    "print jobs made",
+    "errors",
+)
 
 
 def test_a_short_soak_runs_the_kiosk_and_reports_every_figure() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    command = [sys.executable, "-m", "benchmarks.soak", "--minutes", "0.1", "--warmup", "3", "--idle", "2",
-               "--idle-timeout", "5", "--idle-warning", "3", "--demo-items", "100", "--seed", "12",
-               "--rss-limit", "1000"]
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.soak",
+        "--minutes",
+        "0.1",
+        "--warmup",
+        "3",
+        "--idle",
+        "2",
+        "--idle-timeout",
+        "5",
+        "--idle-warning",
+        "3",
+        "--demo-items",
+        "100",
+        "--seed",
+        "12",
+        "--rss-limit",
+        "1000",
+    ]
     done = subprocess.run(command, check=False, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     output = done.stdout + done.stderr
     assert done.returncode == 0, output[-6000:]
@@ -40,10 +73,21 @@ def test_a_short_soak_runs_the_kiosk_and_reports_every_figure() -> None:
 
 def _result(**changes: object) -> SoakResult:
     base: dict[str, object] = {
-        "seed": 1, "minutes": 1.0, "warmup_seconds": 60.0, "rss_start_kib": 100_000, "rss_end_kib": 104_000,
-        "rss_peak_kib": 105_000, "rss_samples_kib": [102_000], "idle_cpu": 0.02, "idle_seconds": 60.0,
-        "log": LogCounts(), "log_file_bytes": 0, "screens": Counter({"home": 2}), "actions": Counter({"button": 5}),
-        "touches": 5, "jobs": Counter({"done": 1}),
+        "seed": 1,
+        "minutes": 1.0,
+        "warmup_seconds": 60.0,
+        "rss_start_kib": 100_000,
+        "rss_end_kib": 104_000,
+        "rss_peak_kib": 105_000,
+        "rss_samples_kib": [102_000],
+        "idle_cpu": 0.02,
+        "idle_seconds": 60.0,
+        "log": LogCounts(),
+        "log_file_bytes": 0,
+        "screens": Counter({"home": 2}),
+        "actions": Counter({"button": 5}),
+        "touches": 5,
+        "jobs": Counter({"done": 1}),
     }
     return SoakResult(**(base | changes))  # type: ignore[arg-type]
 

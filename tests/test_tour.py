@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # separate processes: `make test-fast` leaves these out
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

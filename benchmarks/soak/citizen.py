@@ -98,9 +98,14 @@ class Citizen:
     def act(self, action: str) -> None:
         """Do one action by its name; a stall is noted and the visit goes on."""
         try:
-            {"button": self.tap_button, "stray": self.tap_stray, "scroll": self.scroll,
-             "text size": self.change_text_size, "print": self.print_copy,
-             "walk away": self.walk_away}[action]()
+            {
+                "button": self.tap_button,
+                "stray": self.tap_stray,
+                "scroll": self.scroll,
+                "text size": self.change_text_size,
+                "print": self.print_copy,
+                "walk away": self.walk_away,
+            }[action]()
         except Stalled as stalled:
             self.stalls.append(f"{self.screen_name()}: {stalled}")
             self.note(f"stalled: {stalled}")
@@ -171,8 +176,9 @@ class Citizen:
         x = x0 + width * self.rng.uniform(0.3, 0.7)
         y = y0 + height * (0.2 if up else 0.8)
         fling = self.rng.random() < 0.3
-        self.note(f"{'fling' if fling else 'drag'} {'up' if up else 'down'} {abs(distance):.0f} px on "
-                  f"{tree.describe(view)}")
+        self.note(
+            f"{'fling' if fling else 'drag'} {'up' if up else 'down'} {abs(distance):.0f} px on {tree.describe(view)}"
+        )
         self.drag(x, y, distance, fling)
         self.done["scroll"] += 1
 
@@ -255,8 +261,11 @@ class Citizen:
     def wait_for_reset(self) -> None:
         """Touch nothing until the idle timer has ended the visit and Home is on display, ready."""
         timeout = self.app.idle.timeout + self.app.idle.warning + 15
-        self.wait(lambda: self.app.idle.phase == "off" and self.screen_name() == "home"
-                  and self.app.current_screen.ready, "the idle reset to Home", timeout)
+        self.wait(
+            lambda: self.app.idle.phase == "off" and self.screen_name() == "home" and self.app.current_screen.ready,
+            "the idle reset to Home",
+            timeout,
+        )
         self.note("idle reset: Home")
 
 

@@ -77,8 +77,10 @@ def _parts(parts: tuple[tuple[int, int] | None, tuple[int, int] | None]) -> str:
     start, end = parts
     if start is None or end is None:
         return "-"
-    return (f"{start[0] / 1024:.1f} → {end[0] / 1024:.1f} MiB / {start[1] / 1024:.1f} → {end[1] / 1024:.1f} MiB "
-            "(start → end)")
+    return (
+        f"{start[0] / 1024:.1f} → {end[0] / 1024:.1f} MiB / {start[1] / 1024:.1f} → {end[1] / 1024:.1f} MiB "
+        "(start → end)"
+    )
 
 
 def rows(result: SoakResult) -> list[tuple[str, str]]:
@@ -90,13 +92,17 @@ def rows(result: SoakResult) -> list[tuple[str, str]]:
         ("RSS at start (after warm-up)", _mib(result.rss_start_kib)),
         ("RSS at end (after the idle reset)", _mib(result.rss_end_kib)),
         ("RSS growth", f"{result.rss_growth:+.1f} %" if result.rss_start_kib else "-"),
-        ("RSS each minute", " ".join(f"{kib / 1024:.0f}" for kib in result.rss_samples_kib) + " MiB"
-         if result.rss_samples_kib else "-"),
+        (
+            "RSS each minute",
+            " ".join(f"{kib / 1024:.0f}" for kib in result.rss_samples_kib) + " MiB" if result.rss_samples_kib else "-",
+        ),
         ("RSS peak (VmHWM)", _mib(result.rss_peak_kib)),
         ("RSS anonymous / file-backed", _parts(result.rss_parts_kib)),
         ("RSS after malloc_trim, start → end", _trimmed(result.trimmed_kib)),
-        (f"CPU over the last idle {result.idle_seconds:g} s",
-         f"{result.idle_cpu * 100:.1f} % of one core" if result.idle_cpu is not None else "not measured"),
+        (
+            f"CPU over the last idle {result.idle_seconds:g} s",
+            f"{result.idle_cpu * 100:.1f} % of one core" if result.idle_cpu is not None else "not measured",
+        ),
         ("log growth", f"{log.bytes:,} bytes, {log.lines:,} lines (kiosk.log now {result.log_file_bytes:,} bytes)"),
         ("log WARNING / ERROR", f"{log.warnings} / {log.errors} ({log.tracebacks} with a traceback)"),
         ("screens visited", _counts(result.screens)),

@@ -36,8 +36,16 @@ from content_cache.demo.titles import (
 from content_cache.demo.topics import HEAD, TOPICS, Topic, TopicDraw
 from content_cache.records import ItemRecord, PublisherRecord, Validity
 
-__all__ = ["CITY", "PUBLISHERS", "SOURCE_BASE", "DemoPublisher", "annual_report_2008", "generate_items",
-           "iter_items", "publisher_records"]
+__all__ = [
+    "CITY",
+    "PUBLISHERS",
+    "SOURCE_BASE",
+    "DemoPublisher",
+    "annual_report_2008",
+    "generate_items",
+    "iter_items",
+    "publisher_records",
+]
 
 SOURCE_BASE = "https://xxgk.example.org/detail/"
 FIRST_DAY, LAST_DAY = date(2008, 1, 2), date(2026, 10, 30)
@@ -45,14 +53,33 @@ GROWTH = 3.0  # the last year publishes about four times as much as the first
 # A body numbers its documents in series: 宿民发 for what it issues, 宿民函 for replies, 宿民罚 for penalties.
 SERIES = {"决定书": "罚", "答复": "函", "批复": "函"}
 SUBJECTS = {  # 主题分类 of the national catalogue, by the department that owns the topic
-    "civil": "民政、扶贫、救灾", "hrss": "劳动、人事、监察", "health": "卫生、体育", "medical-insurance": "卫生、体育",
-    "housing": "城乡建设、环境保护", "housing-fund": "城乡建设、环境保护", "land": "国土资源、能源",
-    "planning": "城乡建设、环境保护", "environment": "城乡建设、环境保护", "transport": "交通",
-    "agriculture": "农业、林业、水利", "water": "农业、林业、水利", "development": "综合政务",
-    "finance": "财政、金融、审计", "audit": "财政、金融、审计", "tax": "财政、金融、审计", "education": "科技、教育",
-    "public-security": "公安、安全、司法", "justice": "公安、安全、司法", "safety": "公安、安全、司法",
-    "statistics": "统计", "market": "工业、交通", "economy": "工业、交通", "commerce": "商贸、海关、旅游",
-    "culture": "文化、广电、新闻出版", "disabled": "民政、扶贫、救灾", "veterans": "民政、扶贫、救灾",
+    "civil": "民政、扶贫、救灾",
+    "hrss": "劳动、人事、监察",
+    "health": "卫生、体育",
+    "medical-insurance": "卫生、体育",
+    "housing": "城乡建设、环境保护",
+    "housing-fund": "城乡建设、环境保护",
+    "land": "国土资源、能源",
+    "planning": "城乡建设、环境保护",
+    "environment": "城乡建设、环境保护",
+    "transport": "交通",
+    "agriculture": "农业、林业、水利",
+    "water": "农业、林业、水利",
+    "development": "综合政务",
+    "finance": "财政、金融、审计",
+    "audit": "财政、金融、审计",
+    "tax": "财政、金融、审计",
+    "education": "科技、教育",
+    "public-security": "公安、安全、司法",
+    "justice": "公安、安全、司法",
+    "safety": "公安、安全、司法",
+    "statistics": "统计",
+    "market": "工业、交通",
+    "economy": "工业、交通",
+    "commerce": "商贸、海关、旅游",
+    "culture": "文化、广电、新闻出版",
+    "disabled": "民政、扶贫、救灾",
+    "veterans": "民政、扶贫、救灾",
 }
 
 
@@ -139,8 +166,9 @@ class _Generator:
         fields = self._fields(pub, topic, genre, published)
         return self._record(column, pub, topic, genre, template.format_map(fields), fields, published)
 
-    def _reissue(self, published: date, column: str, title: str, genre: str, topic: Topic,
-                 before: DemoPublisher) -> ItemRecord:
+    def _reissue(
+        self, published: date, column: str, title: str, genre: str, topic: Topic, before: DemoPublisher
+    ) -> ItemRecord:
         """The later version of a rule: the same title, from the body doing that work now."""
         pub = before
         if before.level not in {"township", "enterprise"}:
@@ -164,11 +192,21 @@ class _Generator:
     def _fields(self, pub: DemoPublisher, topic: Topic, genre: str, published: date) -> Fields:
         place = pub.area
         unit = place[-1] if place[-1] in "市县区镇" else "镇"
-        return Fields(self.rng, topic=topic.name, place=place, pub=pub.name, year=published.year,
-                      prev=published.year - 1, unit=unit, area=f"全{unit}", genre=genre)
+        return Fields(
+            self.rng,
+            topic=topic.name,
+            place=place,
+            pub=pub.name,
+            year=published.year,
+            prev=published.year - 1,
+            unit=unit,
+            area=f"全{unit}",
+            genre=genre,
+        )
 
-    def _record(self, column: str, pub: DemoPublisher, topic: Topic, genre: str, title: str, fields: Fields,
-                published: date) -> ItemRecord:
+    def _record(
+        self, column: str, pub: DemoPublisher, topic: Topic, genre: str, title: str, fields: Fields, published: date
+    ) -> ItemRecord:
         rng = self.rng
         year = published.year
         key = (pub.code, year)
@@ -178,21 +216,29 @@ class _Generator:
         prefix = pub.doc_prefix + SERIES.get(genre, "发")
         numbered = genre in NUMBERED and rng.random() < 0.85
         if "《" in title:
-            fields["rule"] = title[title.index("《"):title.index("》") + 1]
+            fields["rule"] = title[title.index("《") : title.index("》") + 1]
         subject = SUBJECTS.get(topic.role, "综合政务")
         return ItemRecord(
-            index_no=index_no, title=title, publisher_code=pub.code, column_code=column, published_on=published,
+            index_no=index_no,
+            title=title,
+            publisher_code=pub.code,
+            column_code=column,
+            published_on=published,
             body=compose(fields, topic.kind, genre, self.body_chars, numbered),
             doc_no=f"{prefix}〔{year}〕{serial - 100}号" if numbered else None,
             written_on=published - timedelta(days=int(rng.random() * 13)),
             effective_on=published if genre in {"办法", "细则", "规定"} else None,
-            abolished_on=abolished_on, validity=validity, subject=subject, genre=genre,
+            abolished_on=abolished_on,
+            validity=validity,
+            subject=subject,
+            genre=genre,
             keywords=_keywords(title, topic, subject, self.topics.related(rng, topic)),
             source_url=SOURCE_BASE + index_no,
         )
 
-    def _validity(self, column: str, title: str, genre: str, published: date, topic: Topic,
-                  pub: DemoPublisher) -> tuple[Validity, date | None]:
+    def _validity(
+        self, column: str, title: str, genre: str, published: date, topic: Topic, pub: DemoPublisher
+    ) -> tuple[Validity, date | None]:
         """Most items stay in force; some rules are amended or abolished (and reissued), old yearly notices lapse."""
         rng = self.rng
         roll = rng.random()

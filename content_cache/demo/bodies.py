@@ -15,30 +15,38 @@ OPENINGS: dict[str, str] = {
     "方案": "为扎实推进{year}年{topic}工作，确保各项任务落到实处，结合{area}实际，制定本方案。",
     "要点": "{year}年，{pub}将紧紧围绕{topic}等重点工作，突出抓好以下几个方面。",
     "办法": "第一条 为规范{topic}工作，保障当事人合法权益，根据有关法律法规，结合本{unit}实际，制定本办法。\n"
-            "第二条 本办法适用于本{unit}行政区域内的{topic}及其监督管理。",
+    "第二条 本办法适用于本{unit}行政区域内的{topic}及其监督管理。",
     "细则": "第一条 为贯彻落实{topic}有关规定，细化工作要求，制定本细则。\n第二条 {pub}负责本细则的组织实施。",
     "规定": "第一条 为加强{topic}管理，根据有关法律法规，结合本{unit}实际，制定本规定。",
     "公告": "根据有关法律法规和政策规定，现将{topic}有关事项公告如下。",
     "通告": "为做好{topic}工作，维护公共利益和群众合法权益，现就有关事项通告如下。",
     "公示": "根据{topic}有关规定，经个人申请、村（社区）评议、乡镇审核，现将{year}年度有关情况予以公示。"
-            "公示期自{date}起7个工作日。",
+    "公示期自{date}起7个工作日。",
     "答复": "{person}委员：\n您提出的关于加强{topic}工作的提案收悉，现答复如下。",
     "批复": "你单位《关于{topic}有关问题的请示》收悉。经研究，现批复如下。",
     "纪要": "{date}，副市长{person}主持召开会议，专题研究{topic}等事项。现将会议议定事项纪要如下。",
     "报告": "{year}年，在市委、市政府的正确领导下，{pub}紧紧围绕{topic}等重点工作，各项工作取得新进展。",
     "总结": "{prev}年，{pub}认真落实年初确定的目标任务，{topic}等各项工作稳步推进，现将有关情况总结如下。",
-    "公报": "{prev}年，面对复杂多变的宏观环境，{area}经济社会保持平稳健康发展。初步核算，全年地区生产总值{amount}亿元。",
-    "决定书": "当事人：{company}\n住所：{address}\n经查，当事人存在违反{topic}有关规定的行为，事实清楚，证据确凿。",
-    "解读": "一、出台背景\n为进一步规范和做好{topic}工作，{pub}研究起草了相关文件。\n二、主要内容\n文件明确了{topic}的适用范围、"
-            "办理条件、工作程序和监督管理要求。",
+    "公报": "{prev}年，面对复杂多变的宏观环境，{area}经济社会保持平稳健康发展。"
+    "初步核算，全年地区生产总值{amount}亿元。",
+    "决定书": (
+        "当事人：{company}\n住所：{address}\n"  # the party, then the finding
+        "经查，当事人存在违反{topic}有关规定的行为，事实清楚，证据确凿。"
+    ),
+    "解读": "一、出台背景\n为进一步规范和做好{topic}工作，{pub}研究起草了相关文件。\n"
+    "二、主要内容\n文件明确了{topic}的适用范围、办理条件、工作程序和监督管理要求。",
     "指南": "一、事项名称：{topic}\n二、实施机关：{pub}\n三、办理地点：{window}",
     "招标公告": "{pub}{goods}采购项目已具备招标条件，现进行公开招标。项目编号：SZCG-{year}-{k}，预算金额{amount}万元。",
     "中标公告": "{pub}{goods}采购项目已完成评审。中标供应商：{company}，中标金额{amount}万元。",
 }
 ISSUING = "{addressees}\n现将{rule}印发给你们，请结合实际，认真贯彻执行。"  # a 通知 that issues a 《rule》
 DEFAULT_OPENING = "为做好{topic}工作，{pub}现将有关情况公开如下。"
-ADDRESSEES = {"市": "各县、区人民政府，市政府各部门、各直属机构：", "县": "各乡镇人民政府，县政府各部门：",
-              "区": "各乡镇人民政府、街道办事处，区政府各部门：", "镇": "各村（居）民委员会，镇直各单位："}
+ADDRESSEES = {
+    "市": "各县、区人民政府，市政府各部门、各直属机构：",
+    "县": "各乡镇人民政府，县政府各部门：",
+    "区": "各乡镇人民政府、街道办事处，区政府各部门：",
+    "镇": "各村（居）民委员会，镇直各单位：",
+}
 
 SENTENCES: dict[str, tuple[str, ...]] = {
     "benefit": (
@@ -107,7 +115,9 @@ CLOSINGS = (
     "附件：{topic}工作任务分解表",
 )
 # What a longer body's further paragraphs name anew, so they do not repeat the first ones.
-FRESH = frozenset({"amount", "small", "people", "count", "count2", "pct", "pct2", "days", "months", "project", "date", "md"})
+FRESH = frozenset(
+    {"amount", "small", "people", "count", "count2", "pct", "pct2", "days", "months", "project", "date", "md"}
+)
 
 
 def compose(fields: Fields, kind: str, genre: str, chars: int = 0, numbered: bool = False) -> str:

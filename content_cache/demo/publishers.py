@@ -38,12 +38,18 @@ class DemoPublisher:
 
 
 CITY = DemoPublisher("003232741", "宿州市人民政府", "city", "宿政")
-COUNTIES = (("003233115", "埇桥区", "埇"), ("003233123", "砀山县", "砀"), ("003233131", "萧县", "萧"),
-            ("00323314X", "灵璧县", "灵"), ("003233158", "泗县", "泗"))
+COUNTIES = (
+    ("003233115", "埇桥区", "埇"),
+    ("003233123", "砀山县", "砀"),
+    ("003233131", "萧县", "萧"),
+    ("00323314X", "灵璧县", "灵"),
+    ("003233158", "泗县", "泗"),
+)
 
 
-def _city(code: str, name: str, prefix: str, role: str, years: tuple[int, int] = (FIRST_YEAR, LAST_YEAR),
-          level: str = "city") -> DemoPublisher:
+def _city(
+    code: str, name: str, prefix: str, role: str, years: tuple[int, int] = (FIRST_YEAR, LAST_YEAR), level: str = "city"
+) -> DemoPublisher:
     return DemoPublisher(code, name, level, prefix, CITY.code, role, *years)
 
 
@@ -124,13 +130,39 @@ DEPARTMENTS: tuple[tuple[str, str, str, int, int], ...] = (
 # The tax bureau became a vertical unit under the State Taxation Administration in 2018.
 TAX_2019 = ("tax", "国家税务总局宿州市税务局", "宿税", 2019, LAST_YEAR)
 # Where a role had no body of its own that year, the body that did its work.
-FALLBACK = {"medical-insurance": "hrss", "veterans": "civil", "data": "government-services",
-            "government-services": "gov-office", "planning": "land", "forestry": "land", "price": "development",
-            "grain": "development", "quality": "market", "food-drug": "market", "population": "health",
-            "statistics": "gov-office", "archives": "gov-office"}
+FALLBACK = {
+    "medical-insurance": "hrss",
+    "veterans": "civil",
+    "data": "government-services",
+    "government-services": "gov-office",
+    "planning": "land",
+    "forestry": "land",
+    "price": "development",
+    "grain": "development",
+    "quality": "market",
+    "food-drug": "market",
+    "population": "health",
+    "statistics": "gov-office",
+    "archives": "gov-office",
+}
 # The departments each county has its own of (named like the city's, 砀山县教育局 …).
-COUNTY_ROLES = ("education", "civil", "hrss", "finance", "housing", "health", "agriculture", "land", "environment",
-                "market", "safety", "medical-insurance", "public-security", "transport", "water")
+COUNTY_ROLES = (
+    "education",
+    "civil",
+    "hrss",
+    "finance",
+    "housing",
+    "health",
+    "agriculture",
+    "land",
+    "environment",
+    "market",
+    "safety",
+    "medical-insurance",
+    "public-security",
+    "transport",
+    "water",
+)
 TOWNSHIPS = {
     "埇桥区": "夹沟镇 褚兰镇 曹村镇 栏杆镇 大店镇 桃园镇 永安镇 灰古镇 蒿沟镇 时村镇 大营镇 杨庄乡",
     "砀山县": "李庄镇 唐寨镇 葛集镇 周寨镇 玄庙镇 官庄坝镇 程庄镇 曹庄镇 关帝庙镇 朱楼镇 良梨镇",
@@ -146,17 +178,34 @@ MORE_ENTERPRISES = (
 
 def _added() -> tuple[DemoPublisher, ...]:
     serial = iter(range(1, 10_000))
-    code = lambda: f"00324{next(serial):04d}"
-    out = [_city(code(), f"宿州市{name}", prefix, role, (first, last)) for role, name, prefix, first, last in DEPARTMENTS]
+
+    def code() -> str:
+        return f"00324{next(serial):04d}"
+
+    out = [
+        _city(code(), f"宿州市{name}", prefix, role, (first, last)) for role, name, prefix, first, last in DEPARTMENTS
+    ]
     out.append(_city(code(), TAX_2019[1], TAX_2019[2], "tax", TAX_2019[3:], level="vertical"))
     departments = [p for p in (*ORIGINAL, *out) if p.role in COUNTY_ROLES]
     for county_code, area, short in COUNTIES:
         for dep in departments:
-            out.append(DemoPublisher(code(), dep.name.replace("宿州市", area, 1), "county", short + dep.doc_prefix[1:],
-                                     county_code, dep.role, dep.first_year, dep.last_year, area))
+            out.append(
+                DemoPublisher(
+                    code(),
+                    dep.name.replace("宿州市", area, 1),
+                    "county",
+                    short + dep.doc_prefix[1:],
+                    county_code,
+                    dep.role,
+                    dep.first_year,
+                    dep.last_year,
+                    area,
+                )
+            )
         for town in TOWNSHIPS[area].split():
-            out.append(DemoPublisher(code(), f"{area}{town}人民政府", "township", f"{town[:2]}政", county_code,
-                                     area=town))
+            out.append(
+                DemoPublisher(code(), f"{area}{town}人民政府", "township", f"{town[:2]}政", county_code, area=town)
+            )
     return tuple(out)
 
 

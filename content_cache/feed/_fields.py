@@ -10,7 +10,7 @@ from typing import Any
 
 from content_cache.feed.errors import FormatError
 from content_cache.feed.schema import Day, Text, Whole
-from content_cache.records import ColumnRecord, describe_character, hiding_character, shows_something, clean_body
+from content_cache.records import ColumnRecord, clean_body, describe_character, hiding_character, shows_something
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)  # used with fullmatch: no other digits, no newline
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")

@@ -65,7 +65,9 @@ def attachment_from_json(obj: object, where: str) -> AttachmentRecord:
     name = f.text("name", S.ATTACHMENT_NAME)
     if FORBIDDEN_IN_NAMES & set(name):
         raise f.fail(f"attachment name {name!r} contains a slash, backslash or NUL")
-    return AttachmentRecord(name, f.sha256("sha256"), f.integer("size", S.FILE_SIZE), f.text("media_type", S.MEDIA_TYPE_TEXT))
+    return AttachmentRecord(
+        name, f.sha256("sha256"), f.integer("size", S.FILE_SIZE), f.text("media_type", S.MEDIA_TYPE_TEXT)
+    )
 
 
 def item_to_json(rec: ItemRecord) -> dict[str, Any]:
@@ -125,6 +127,8 @@ def column_from_json(obj: object, where: str) -> ColumnRecord:
     """A catalogue column from its feed form."""
     f = Fields(obj, where, "a column", ("code", "name", "position"), ("parent_code",))
     return ColumnRecord(
-        f.text("code", S.CODE_TEXT), f.text("name", S.NAME), f.opt_text("parent_code", S.CODE_TEXT),
+        f.text("code", S.CODE_TEXT),
+        f.text("name", S.NAME),
+        f.opt_text("parent_code", S.CODE_TEXT),
         f.integer("position", S.POSITION),
     )

@@ -85,7 +85,7 @@ def _items(session: Session, attachments: dict[int, list[AttachmentRecord]]) -> 
     columns = [getattr(Item, name) for name in ITEM_COLUMNS]
     rows = session.execute(select(Item.id, *columns).order_by(Item.id).execution_options(yield_per=1000))
     for row_id, *values in rows:
-        yield ItemRecord(**dict(zip(ITEM_COLUMNS, values)), attachments=tuple(attachments.get(row_id, ())))
+        yield ItemRecord(**dict(zip(ITEM_COLUMNS, values, strict=True)), attachments=tuple(attachments.get(row_id, ())))
 
 
 def _source_item(rec: ItemRecord, out: Path, store: Path | None) -> dict[str, Any]:

@@ -12,8 +12,20 @@ from content_cache.feed._fields import Fields, loads
 from content_cache.feed.codec import Limits
 from content_cache.feed.errors import FormatError, LimitExceeded
 from content_cache.feed.format import (
-    CATALOGUE_DIR, DELTAS_DIR, FORMAT_VERSION, FORMATS, MANIFEST, SNAPSHOTS_DIR, SYNONYMS_DIR,
-    AttachmentRef, BatchRef, DeltaRef, FileRef, Manifest, SnapshotRef, SynonymsRef,
+    CATALOGUE_DIR,
+    DELTAS_DIR,
+    FORMAT_VERSION,
+    FORMATS,
+    MANIFEST,
+    SNAPSHOTS_DIR,
+    SYNONYMS_DIR,
+    AttachmentRef,
+    BatchRef,
+    DeltaRef,
+    FileRef,
+    Manifest,
+    SnapshotRef,
+    SynonymsRef,
 )  # fmt: skip
 
 SAFE_PATH = re.compile(r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*", re.ASCII)  # used with fullmatch
@@ -61,18 +73,25 @@ def _delta_json(d: DeltaRef) -> dict[str, Any]:
             "batches": [_batch_json(b) for b in d.batches]}  # fmt: skip
 
 
-def parse_manifest(data: bytes, limits: Limits) -> Manifest:
-    """Check and type manifest.json (its signature is checked elsewhere)."""
-    if len(data) > limits.max_manifest_bytes:
-        raise LimitExceeded(f"{MANIFEST} is {len(data):,} bytes, over the limit of {limits.max_manifest_bytes:,}")
-    obj = loads(data, MANIFEST)
-    version = obj.get("format") if isinstance(obj, dict) else None
-    if isinstance(obj, dict) and (type(version) is not int or version not in FORMATS):
+def _format_version(obj: object) -> int:
+    """The manifest's format version; FormatError when this kiosk cannot read it (a manifest that is no JSON
+    object is refused by `Fields`, with its own message)."""
+    version = obj.get("format") if isinstance(obj, dict) else FORMAT_VERSION
+    if type(version) is not int or version not in FORMATS:
         readable = " and ".join(map(str, FORMATS))
         raise FormatError(
             f"{MANIFEST}: format version {version!r} is not supported (this kiosk reads versions {readable}); "
             f"update the kiosk software or ask the publisher for a version {FORMAT_VERSION} feed"
         )
+    return version
+
+
+def parse_manifest(data: bytes, limits: Limits) -> Manifest:
+    """Check and type manifest.json (its signature is checked elsewhere)."""
+    if len(data) > limits.max_manifest_bytes:
+        raise LimitExceeded(f"{MANIFEST} is {len(data):,} bytes, over the limit of {limits.max_manifest_bytes:,}")
+    obj = loads(data, MANIFEST)
+    version = _format_version(obj)
     f = Fields(obj, MANIFEST, "the manifest", TOP_FIELDS, OPTIONAL_FIELDS.get(version, ()))
     sequence = f.integer("sequence", S.SEQUENCE)
     synonyms = f.value.get("synonyms")
@@ -137,8 +156,7 @@ def _synonyms(obj: object, limits: Limits) -> SynonymsRef:
     f = Fields(obj, MANIFEST, "the synonym list", ("path", "size", "sha256", "version", "groups"))
     path = safe_path(f.value["path"], SYNONYMS_DIR, "the synonym list")
     groups = f.integer("groups", S.GROUPS)
-    ref = SynonymsRef(path, f.integer("size", S.FILE_SIZE), f.sha256("sha256"), f.integer("version", S.VERSION),
-                      groups)
+    ref = SynonymsRef(path, f.integer("size", S.FILE_SIZE), f.sha256("sha256"), f.integer("version", S.VERSION), groups)
     _check_size(ref, limits.max_synonyms_bytes, "the synonym list")
     if groups > limits.max_synonym_groups:
         raise LimitExceeded(f"{MANIFEST}: the synonym list ({path}) declares {groups:,} groups, over the limit "
@@ -164,8 +182,13 @@ def _delta(obj: object, number: int, limits: Limits) -> DeltaRef:
     batches = tuple(
         _batch(b, DELTAS_DIR, f"delta {number} batch {n}", limits) for n, b in enumerate(f.array("batches"), 1)
     )
-    return DeltaRef(f.integer("from", S.FROM_SEQUENCE), f.integer("to", S.SEQUENCE), f.integer("upserts", S.COUNT),
-                    f.integer("withdrawals", S.COUNT), batches)
+    return DeltaRef(
+        f.integer("from", S.FROM_SEQUENCE),
+        f.integer("to", S.SEQUENCE),
+        f.integer("upserts", S.COUNT),
+        f.integer("withdrawals", S.COUNT),
+        batches,
+    )
 
 
 def _attachment(obj: object, number: int, limits: Limits) -> AttachmentRef:

@@ -20,8 +20,22 @@ from content_cache.feed._write import copy_atomic, gzip_bytes, sha256_hex, sync_
 from content_cache.feed.codec import Limits, column_to_json, item_to_json, publisher_to_json
 from content_cache.feed.errors import FeedError, LimitExceeded, SourceError
 from content_cache.feed.format import (
-    FORMAT_VERSION, MANIFEST, SIGNATURES, AttachmentRef, BatchRef, DeltaRef, FileRef, Manifest, SnapshotRef,
-    SynonymsRef, Upsert, batch_name, catalogue_path, delta_dir, snapshot_dir, synonyms_path,
+    FORMAT_VERSION,
+    MANIFEST,
+    SIGNATURES,
+    AttachmentRef,
+    BatchRef,
+    DeltaRef,
+    FileRef,
+    Manifest,
+    SnapshotRef,
+    SynonymsRef,
+    Upsert,
+    batch_name,
+    catalogue_path,
+    delta_dir,
+    snapshot_dir,
+    synonyms_path,
 )  # fmt: skip
 from content_cache.feed.keys import load_private_key, signature_file
 from content_cache.feed.manifest import manifest_to_bytes, parse_manifest
@@ -49,8 +63,11 @@ class PublishResult:
 
     def summary(self) -> str:
         """One line for the operator."""
-        words = "" if self.synonyms is None else (
-            f", synonym list version {self.synonyms.version} ({self.synonyms.groups} groups)")
+        words = (
+            ""
+            if self.synonyms is None
+            else (f", synonym list version {self.synonyms.version} ({self.synonyms.groups} groups)")
+        )
         if not self.changed:
             return f"no change: the feed stays at sequence {self.sequence} with {self.items} items{words}"
         return (f"published sequence {self.sequence}: {self.items} items, {self.upserts} new or changed, "
@@ -106,8 +123,9 @@ def publish(
     )  # fmt: skip
     writer.commit(manifest, keys)
     removed = prune(out, manifest, previous.manifest if previous else None)
-    return PublishResult(sequence, len(items), len(upserts), len(withdrawals), True, tuple(writer.written), removed,
-                         manifest.synonyms)
+    return PublishResult(
+        sequence, len(items), len(upserts), len(withdrawals), True, tuple(writer.written), removed, manifest.synonyms
+    )
 
 
 def _format(source: Source, previous: _Previous | None) -> int:
@@ -201,8 +219,8 @@ def _read_previous(out: Path, limits: Limits) -> _Previous | None:
                 if isinstance(op, Upsert):  # read_batch lets nothing else through in a snapshot
                     digests[op.index_no] = sha256_hex(_upsert_line(op.record, limits))
         publishers, columns = read_catalogue(_read(out, manifest.catalogue), manifest.catalogue, limits)
-        ref = manifest.synonyms
-        synonyms = read_synonyms(_read(out, ref), ref, limits) if ref is not None else None
+        listed = manifest.synonyms
+        synonyms = read_synonyms(_read(out, listed), listed, limits) if listed is not None else None
     except FeedError as exc:
         raise SourceError(
             f"the previous feed in {out} is damaged ({exc}); restore the folder from its backup. Do not start "

@@ -70,8 +70,9 @@ DOCUMENT_DAY = Day(date(1900, 1, 1), date(2199, 12, 31))
 PUBLISH_DAY = Day(date(2000, 1, 1), date(2199, 12, 31))
 
 # texts
-INDEX_NO_TEXT = Text(48, pattern=INDEX_NO, form="CODE/YYYY-NNNNN in ASCII digits, upper-case letters and '-'",
-                     label="索引号")
+INDEX_NO_TEXT = Text(
+    48, pattern=INDEX_NO, form="CODE/YYYY-NNNNN in ASCII digits, upper-case letters and '-'", label="索引号"
+)
 CODE_TEXT = Text(64, pattern=CODE, form="ASCII letters, digits, '_', '.' and '-', starting with a letter or digit")
 TITLE = Text(500, visible=True)
 NAME = Text(200, visible=True)  # a publisher's or a column's name, the feed's publisher

@@ -22,7 +22,15 @@ from content_cache.feed._fields import Fields, first_duplicate, first_orphan, lo
 from content_cache.feed.codec import Limits, column_from_json, item_from_json, publisher_from_json
 from content_cache.feed.errors import FileMismatch, FormatError, LimitExceeded, NotAFeed, SignatureError
 from content_cache.feed.format import (
-    MANIFEST, SIGNATURES, AttachmentRef, BatchRef, FeedOp, FileRef, Manifest, Upsert, Withdraw,
+    MANIFEST,
+    SIGNATURES,
+    AttachmentRef,
+    BatchRef,
+    FeedOp,
+    FileRef,
+    Manifest,
+    Upsert,
+    Withdraw,
 )  # fmt: skip
 from content_cache.feed.keys import key_id
 from content_cache.feed.manifest import parse_manifest
@@ -164,7 +172,7 @@ def parse_op(obj: object, where: str) -> FeedOp:
     if op == "withdraw":
         f = Fields(obj, where, "a withdrawal", ("op", "index_no", "reason"))
         return Withdraw(f.text("index_no", S.INDEX_NO_TEXT), f.text("reason", S.REASON), where)
-    raise FormatError(f"{where}: op must be \"upsert\" or \"withdraw\", not {op!r}")
+    raise FormatError(f'{where}: op must be "upsert" or "withdraw", not {op!r}')
 
 
 def check_unique(ops: Iterable[FeedOp]) -> Iterator[FeedOp]:

@@ -18,9 +18,9 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 
 from content_cache import store
 from content_cache.errors import ContentError
@@ -122,12 +122,14 @@ def prepared_batches(jobs: Sequence[Job], workers: int) -> Iterator[Prepared]:
             try:
                 result = ahead.popleft().result()
             except BrokenProcessPool:
-                raise ContentError("a worker process preparing the feed's records stopped unexpectedly; "
-                                   "nothing was changed, and the next sync starts again") from None
-            job = next(waiting, None)
-            if job is not None:
+                raise ContentError(
+                    "a worker process preparing the feed's records stopped unexpectedly; "
+                    "nothing was changed, and the next sync starts again"
+                ) from None
+            following = next(waiting, None)
+            if following is not None:
                 with signals_held():
-                    ahead.append(pool.submit(read_prepared, *job))
+                    ahead.append(pool.submit(read_prepared, *following))
             yield result
     finally:
         with signals_held():

@@ -45,6 +45,7 @@ from content_cache.feed import (
 )
 from content_cache.feed._write import write_atomic
 from content_cache.feed.format import MANIFEST, SIGNATURES, AttachmentRef, DeltaRef
+from content_cache.records import ItemRecord
 from content_cache.sync.prepare import default_workers, prepared_batches
 from content_cache.sync.transport import HttpTransport, Transport
 
@@ -115,7 +116,9 @@ def run_sync(
     synonyms = _publisher_list(manifest, files, limits)
     _store_attachments(transport, manifest.attachments, attachments, limits, notify)
     with cache.transaction() as session:
-        _apply(session, manifest, chain, files, limits, report, notify, default_workers() if workers is None else workers)
+        _apply(
+            session, manifest, chain, files, limits, report, notify, default_workers() if workers is None else workers
+        )
         if manifest.format >= 2:  # format 1 knows no list: the stored one stays
             store_publisher_synonyms(session, synonyms)
         store.set_meta(session, store.UPDATED_ON, (today or date.today()).isoformat())
@@ -205,8 +208,13 @@ def _apply(
     publishers, columns = read_catalogue(files[manifest.catalogue.path], manifest.catalogue, limits)
     store.upsert_publishers(session, publishers)
     store.upsert_columns(session, columns)
-    feed = _Feed(files, limits, ([p.code for p in publishers], [c.code for c in columns]), workers,
-                 {p.code: p.name for p in publishers})
+    feed = _Feed(
+        files,
+        limits,
+        ([p.code for p in publishers], [c.code for c in columns]),
+        workers,
+        {p.code: p.name for p in publishers},
+    )
     if chain is None:
         before = store.all_index_nos(session)
         seen = _apply_ops(session, feed.ops(manifest.snapshot.batches), report, notify, manifest.snapshot.items)
@@ -252,7 +260,7 @@ def _apply_ops(
 ) -> set[str]:
     """Apply upserts in runs and withdrawals as they come; returns every 索引号 upserted."""
     seen: set[str] = set()
-    run: list[store.ItemRecord | store.PreparedItem] = []
+    run: list[ItemRecord | store.PreparedItem] = []
     done = 0
 
     def flush() -> None:

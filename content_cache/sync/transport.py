@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import lzma
 import re
+import shutil
 import time
 import zipfile
 import zlib
@@ -23,10 +23,9 @@ from typing import BinaryIO, Protocol, TypeVar
 
 import httpx
 
-from content_cache.feed.errors import FeedError, FileMismatch, LimitExceeded, NotAFeed
 from content_cache.feed._write import write_atomic
+from content_cache.feed.errors import FeedError, FileMismatch, LimitExceeded, NotAFeed
 from content_cache.feed.format import FileRef
-
 
 _T = TypeVar("_T")
 _ENCRYPTED = 0x1  # the zip general-purpose flag of an encrypted member
@@ -282,9 +281,7 @@ class HttpTransport:
         self._unchanged = response.status_code == 304
         if self._unchanged:
             return kept.read_bytes()
-        self._pending_validators = {
-            k: response.headers[k] for k in ("etag", "last-modified") if k in response.headers
-        }
+        self._pending_validators = {k: response.headers[k] for k in ("etag", "last-modified") if k in response.headers}
         return data
 
     def _read_resumable(self, path: str, max_bytes: int, ref: FileRef) -> bytes:

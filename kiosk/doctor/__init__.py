@@ -29,8 +29,13 @@ __all__ = ["Finding", "diagnose", "run_doctor"]
 log = logging.getLogger(__name__)
 Check = Callable[[Config], Iterator[Finding]]
 CHECKS: tuple[tuple[str, Check], ...] = (  # in the order staff read them
-    ("设置", settings_findings), ("内容缓存", content_findings), ("状态库", state_findings),
-    ("内容源", feed_findings), ("打印机", printer_findings), ("磁盘", disk_findings))
+    ("设置", settings_findings),
+    ("内容缓存", content_findings),
+    ("状态库", state_findings),
+    ("内容源", feed_findings),
+    ("打印机", printer_findings),
+    ("磁盘", disk_findings),
+)
 
 
 def run_doctor(config: Config, *, repair: bool = False, out: Callable[[str], None] = print) -> int:
@@ -76,6 +81,7 @@ def diagnose(config: Config) -> list[Finding]:
             found += list(check(config))
         except Exception as exc:
             log.exception("kiosk doctor: the check of %s failed", area)
-            found.append(Finding("fail", area, f"检查时出错（{type(exc).__name__}: {exc}）",
-                                 "请把 logs/kiosk.log 交给维护人员"))
+            found.append(
+                Finding("fail", area, f"检查时出错（{type(exc).__name__}: {exc}）", "请把 logs/kiosk.log 交给维护人员")
+            )
     return found

@@ -39,8 +39,13 @@ def _key_findings(config: Config) -> Iterator[Finding]:
     for key in keys:
         try:
             load_public_key(Path(key).expanduser())
-        except Exception as exc:  # noqa: BLE001 - missing, unreadable or not a key: all mean the same to staff
-            yield Finding("fail", "内容源", f"发布方公钥 {key} 无法使用（{exc}）", "请向发布方索取公钥文件并改正 sync.trusted_keys")
+        except Exception as exc:  # missing, unreadable or not a key: all mean the same to staff
+            yield Finding(
+                "fail",
+                "内容源",
+                f"发布方公钥 {key} 无法使用（{exc}）",
+                "请向发布方索取公钥文件并改正 sync.trusted_keys",
+            )
 
 
 def _source_finding(source: str) -> Finding:
@@ -51,8 +56,13 @@ def _source_finding(source: str) -> Finding:
     path = Path(source).expanduser()
     if path.is_dir():
         found = (path / MANIFEST).is_file()
-        return (Finding("ok", "内容源", f"文件夹 {path} 可以读取") if found else
-                Finding("fail", "内容源", f"文件夹 {path} 中没有 {MANIFEST}", "请确认 U 盘已插好、路径指向内容源文件夹"))
+        return (
+            Finding("ok", "内容源", f"文件夹 {path} 可以读取")
+            if found
+            else Finding(
+                "fail", "内容源", f"文件夹 {path} 中没有 {MANIFEST}", "请确认 U 盘已插好、路径指向内容源文件夹"
+            )
+        )
     if path.is_file():
         import zipfile
 
@@ -61,8 +71,11 @@ def _source_finding(source: str) -> Finding:
                 named = any(name.rsplit("/", 1)[-1] == MANIFEST for name in bundle.namelist())
         except (OSError, zipfile.BadZipFile) as exc:
             return Finding("fail", "内容源", f"{path} 不是可用的 zip 内容包（{exc}）", "请重新复制内容包")
-        return (Finding("ok", "内容源", f"内容包 {path} 可以读取") if named else
-                Finding("fail", "内容源", f"内容包 {path} 中没有 {MANIFEST}", "请重新复制内容包"))
+        return (
+            Finding("ok", "内容源", f"内容包 {path} 可以读取")
+            if named
+            else Finding("fail", "内容源", f"内容包 {path} 中没有 {MANIFEST}", "请重新复制内容包")
+        )
     return Finding("warn", "内容源", f"{path} 不存在", "如果内容源在 U 盘上，请插好；否则请改正 sync.source")
 
 
@@ -76,13 +89,18 @@ def _http_source_finding(url: str) -> Finding:
     except httpx.TooManyRedirects:
         return Finding("fail", "内容源", f"{url} 不停地跳转", "请检查 sync.source 的地址")
     except httpx.HTTPError as exc:
-        return Finding("warn", "内容源", f"{url} 连接不上（{type(exc).__name__}）",
-                       "请检查网络；断网期间本机继续使用已有内容")
+        return Finding(
+            "warn", "内容源", f"{url} 连接不上（{type(exc).__name__}）", "请检查网络；断网期间本机继续使用已有内容"
+        )
     if status != 200:
         return Finding("fail", "内容源", f"{url} 回答 HTTP {status}", "请检查 sync.source 的地址，或联系发布方")
     if "html" in kind or head.lstrip()[:1] == b"<":
-        return Finding("fail", "内容源", f"{url} 回答的是网页，不是内容源（可能是上网认证页面）",
-                       "请先在浏览器中完成上网认证，或检查 sync.source 的地址")
+        return Finding(
+            "fail",
+            "内容源",
+            f"{url} 回答的是网页，不是内容源（可能是上网认证页面）",
+            "请先在浏览器中完成上网认证，或检查 sync.source 的地址",
+        )
     return Finding("ok", "内容源", f"{url} 可以访问")
 
 
@@ -94,8 +112,9 @@ def _last_sync_findings(config: Config) -> Iterator[Finding]:
         return  # the state store's own finding says why
     with closing(read_only(path)) as db:
         last = db.execute("SELECT started_at, outcome, error FROM sync_runs ORDER BY id DESC LIMIT 1").fetchone()
-        good = db.execute("SELECT started_at FROM sync_runs WHERE outcome IN ('ok', 'unchanged') "
-                          "ORDER BY id DESC LIMIT 1").fetchone()
+        good = db.execute(
+            "SELECT started_at FROM sync_runs WHERE outcome IN ('ok', 'unchanged') ORDER BY id DESC LIMIT 1"
+        ).fetchone()
     if last is None:
         yield Finding("warn", "内容同步", "还没有同步过", "运行 kiosk sync")
         return
@@ -124,8 +143,9 @@ def _staging_findings(config: Config) -> Iterator[Finding]:
     size = sum(f.stat().st_size for f in files)
     partial = sum(f.suffix == ".part" for f in files)
     what = f"同步下载暂存区有 {len(files)} 个文件（{mib(size)}），其中 {partial} 个没有下载完"
-    yield Finding("warn" if partial else "ok", "内容同步", what, "清理后下一次同步重新下载",
-                  repair=lambda: _clear_staging(config))
+    yield Finding(
+        "warn" if partial else "ok", "内容同步", what, "清理后下一次同步重新下载", repair=lambda: _clear_staging(config)
+    )
 
 
 def _clear_staging(config: Config) -> str:

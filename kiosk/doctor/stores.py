@@ -35,8 +35,11 @@ def store_health(path: Path, count_table: str) -> StoreHealth:
             if problems:
                 return StoreHealth(damage="; ".join(problems)[:200])
             tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            revisions = frozenset(r[0] for r in db.execute("SELECT version_num FROM alembic_version")
-                                  ) if "alembic_version" in tables else frozenset()
+            revisions = (
+                frozenset(r[0] for r in db.execute("SELECT version_num FROM alembic_version"))
+                if "alembic_version" in tables
+                else frozenset()
+            )
             rows = db.execute(f"SELECT count(*) FROM {count_table}").fetchone()[0] if count_table in tables else None
             return StoreHealth(revisions=revisions, rows=rows)
     except sqlite3.DatabaseError as exc:
@@ -55,8 +58,12 @@ def _revision_finding(area: str, name: str, health: StoreHealth, location: str) 
         return None
     if not health.revisions:
         return Finding("warn", area, f"{name} 尚未建立数据表", "下次启动时自动建立")
-    return Finding("warn", area, f"{name} 的结构版本为 {', '.join(sorted(health.revisions))}，本程序为 "
-                   f"{', '.join(sorted(heads))}", "下次启动时自动升级；如果它来自更新版本的程序，请先升级程序")
+    return Finding(
+        "warn",
+        area,
+        f"{name} 的结构版本为 {', '.join(sorted(health.revisions))}，本程序为 {', '.join(sorted(heads))}",
+        "下次启动时自动升级；如果它来自更新版本的程序，请先升级程序",
+    )
 
 
 def content_findings(config: Config) -> Iterator[Finding]:
@@ -64,19 +71,34 @@ def content_findings(config: Config) -> Iterator[Finding]:
     path = config.path("content.database", "content.db")
     feed = bool(config.settings.sync.source)
     if not path.exists():
-        yield (Finding("warn", "内容缓存", f"{path} 不存在", "运行 kiosk sync 从内容源重建") if feed else
-               Finding("ok", "内容缓存", f"{path} 尚未建立", "本机未配置内容源，启动时载入演示内容"))
+        yield (
+            Finding("warn", "内容缓存", f"{path} 不存在", "运行 kiosk sync 从内容源重建")
+            if feed
+            else Finding("ok", "内容缓存", f"{path} 尚未建立", "本机未配置内容源，启动时载入演示内容")
+        )
         return
     health = store_health(path, "items")
     if health.damage:
         rebuild = "运行 kiosk sync 从内容源重建" if feed else "下次启动时载入演示内容"
-        yield Finding("fail", "内容缓存", f"{path} 已损坏（{health.damage}）",
-                      f"内容缓存可以重建：先把它移开，再{rebuild}", repair=lambda: _set_aside(path, rebuild))
+        yield Finding(
+            "fail",
+            "内容缓存",
+            f"{path} 已损坏（{health.damage}）",
+            f"内容缓存可以重建：先把它移开，再{rebuild}",
+            repair=lambda: _set_aside(path, rebuild),
+        )
         return
     empty = feed and not health.rows
-    yield _revision_finding("内容缓存", str(path), health, "content_cache:migrations") or (Finding(
-        "fail", "内容缓存", f"{path} 完好但没有任何信息：读者看不到内容", "检查下面的内容源一项，然后运行 kiosk sync"
-    ) if empty else Finding("ok", "内容缓存", f"{path} 完好，共 {health.rows or 0} 条信息"))
+    yield _revision_finding("内容缓存", str(path), health, "content_cache:migrations") or (
+        Finding(
+            "fail",
+            "内容缓存",
+            f"{path} 完好但没有任何信息：读者看不到内容",
+            "检查下面的内容源一项，然后运行 kiosk sync",
+        )
+        if empty
+        else Finding("ok", "内容缓存", f"{path} 完好，共 {health.rows or 0} 条信息")
+    )
     wal = _wal_finding("内容缓存", path)
     if wal:
         yield wal
@@ -99,8 +121,13 @@ def _wal_finding(area: str, path: Path) -> Finding | None:
     size = wal.stat().st_size if wal.exists() else 0
     if size < WAL_WARN_BYTES:
         return None
-    return Finding("warn", area, f"{path.name} 的预写日志（WAL）有 {mib(size)}，没有写回数据库",
-                   "写回后才释放磁盘空间", repair=lambda: _checkpoint(area, path))
+    return Finding(
+        "warn",
+        area,
+        f"{path.name} 的预写日志（WAL）有 {mib(size)}，没有写回数据库",
+        "写回后才释放磁盘空间",
+        repair=lambda: _checkpoint(area, path),
+    )
 
 
 def _checkpoint(area: str, path: Path) -> str:
@@ -122,17 +149,29 @@ def state_findings(config: Config) -> Iterator[Finding]:
         return
     if not path.exists():
         used = any((config.home / name).exists() for name in ("jobs", "content.db", "spool"))
-        yield (Finding("fail", "状态库", f"{path} 不存在，而本机用过（有打印或内容文件）",
-                       "打印记录和工作人员密码都在其中：请用 kiosk restore 从备份恢复 state.db，再启动本机") if used else
-               Finding("ok", "状态库", f"{path} 尚未建立", "首次启动时新建"))
+        yield (
+            Finding(
+                "fail",
+                "状态库",
+                f"{path} 不存在，而本机用过（有打印或内容文件）",
+                "打印记录和工作人员密码都在其中：请用 kiosk restore 从备份恢复 state.db，再启动本机",
+            )
+            if used
+            else Finding("ok", "状态库", f"{path} 尚未建立", "首次启动时新建")
+        )
         return
     health = store_health(path, "print_jobs")
     if health.damage:
-        yield Finding("fail", "状态库", f"{path} 已损坏（{health.damage}）",
-                      "打印记录和工作人员密码都在其中，不能重建：请停止本机，从备份恢复 state.db，不要删除它")
+        yield Finding(
+            "fail",
+            "状态库",
+            f"{path} 已损坏（{health.damage}）",
+            "打印记录和工作人员密码都在其中，不能重建：请停止本机，从备份恢复 state.db，不要删除它",
+        )
         return
     yield _revision_finding("状态库", str(path), health, "kiosk:state_migrations") or Finding(
-        "ok", "状态库", f"{path} 完好，共 {health.rows or 0} 个打印任务")
+        "ok", "状态库", f"{path} 完好，共 {health.rows or 0} 个打印任务"
+    )
     yield from _sync_run_findings(config, path)
     wal = _wal_finding("状态库", path)
     if wal:
@@ -149,9 +188,13 @@ def _server_state_finding(url: str) -> Finding:
         with engine.connect() as connection:
             revisions = frozenset(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
         engine.dispose()
-    except Exception as exc:  # noqa: BLE001 - any driver's error: the server is out of reach or not set up
-        return Finding("fail", "状态库", f"{shown} 连接不上或尚未建立（{type(exc).__name__}）",
-                       "请检查数据库服务器和 state.database 设置")
+    except Exception as exc:  # any driver's error: the server is out of reach or not set up
+        return Finding(
+            "fail",
+            "状态库",
+            f"{shown} 连接不上或尚未建立（{type(exc).__name__}）",
+            "请检查数据库服务器和 state.database 设置",
+        )
     heads = _heads("kiosk:state_migrations")
     if heads is not None and revisions != heads:
         return Finding("warn", "状态库", f"{shown} 的结构版本与本程序不同", "下次启动时自动升级")
@@ -167,8 +210,13 @@ def _sync_run_findings(config: Config, path: Path) -> Iterator[Finding]:
         if not free:
             yield Finding("ok", "内容同步", "正在同步")
             return
-    yield Finding("warn", "内容同步", f"{running} 次同步被中断，仍记为“运行中”", "记为中断后不影响下一次同步",
-                  repair=lambda: _mark_interrupted(config, path))
+    yield Finding(
+        "warn",
+        "内容同步",
+        f"{running} 次同步被中断，仍记为“运行中”",
+        "记为中断后不影响下一次同步",
+        repair=lambda: _mark_interrupted(config, path),
+    )
 
 
 def _mark_interrupted(config: Config, path: Path) -> str:
@@ -178,7 +226,9 @@ def _mark_interrupted(config: Config, path: Path) -> str:
             return "内容同步：正在同步，没有改动运行记录"
         with closing(read_write(path)) as db:
             db.execute("BEGIN IMMEDIATE")
-            count = db.execute("UPDATE sync_runs SET outcome = 'interrupted', error = ? WHERE outcome = 'running'",
-                               ("the process ended before the sync finished",)).rowcount
+            count = db.execute(
+                "UPDATE sync_runs SET outcome = 'interrupted', error = ? WHERE outcome = 'running'",
+                ("the process ended before the sync finished",),
+            ).rowcount
             db.execute("COMMIT")
     return f"内容同步：已把 {count} 次被中断的同步记为 interrupted"

@@ -71,7 +71,9 @@ def test_the_citizens_words_of_the_synonym_list_come_first(demo_cache: ContentCa
     assert {"养老保险", "医疗保险"} <= {c.word for c in demo_cache.candidates("ylbx", 5)}
 
 
-def test_two_words_spelt_one_after_the_other_are_offered_whole_when_a_title_holds_them(empty_cache: ContentCache) -> None:
+def test_two_words_spelt_one_after_the_other_are_offered_whole_when_a_title_holds_them(
+    empty_cache: ContentCache,
+) -> None:
     base = generate_items(6, seed=5)
     titles = ["关于财政预算的通知", "财政局工作报告", "市财政收支情况", "关于宿州市预算执行的报告"]
     load(empty_cache, [replace(item, title=t) for item, t in zip(base, titles, strict=False)])
@@ -82,7 +84,12 @@ def test_two_words_spelt_one_after_the_other_are_offered_whole_when_a_title_hold
 
 def test_characters_that_merely_meet_in_a_title_come_after_real_words(empty_cache: ContentCache) -> None:
     base = generate_items(4, seed=5)
-    titles = ["关于宿州市预算执行的报告", "关于宿州市预算执行的报告（二）", "关于宿州市预算执行的报告（三）", "预算公开"]
+    titles = [
+        "关于宿州市预算执行的报告",
+        "关于宿州市预算执行的报告（二）",
+        "关于宿州市预算执行的报告（三）",
+        "预算公开",
+    ]
     load(empty_cache, [replace(item, title=t) for item, t in zip(base, titles, strict=False)])
     offered = words(empty_cache, "ys")
     assert offered.index("预算") < offered.index("于宿")  # 于宿 of 关于宿州: more titles, but no word

@@ -8,7 +8,14 @@ from content_cache import ColumnNotFound, ContentCache
 from content_cache.demo import annual_report_2008
 from tests.conftest import DEMO_COUNT, DEMO_DAY
 
-SIX = ["政府信息公开指南", "政府信息公开目录", "依申请公开", "政府信息公开年度报告", "政府各部门信息", "公共企事业单位信息"]
+SIX = [
+    "政府信息公开指南",
+    "政府信息公开目录",
+    "依申请公开",
+    "政府信息公开年度报告",
+    "政府各部门信息",
+    "公共企事业单位信息",
+]
 
 
 def test_six_sections_in_the_order_of_the_seed(demo_cache: ContentCache) -> None:
@@ -39,7 +46,11 @@ def test_items_come_newest_first_a_page_at_a_time(demo_cache: ContentCache) -> N
 
 def test_the_seed_report_is_an_annual_report_with_its_real_date(demo_cache: ContentCache) -> None:
     item = demo_cache.item(annual_report_2008().index_no)
-    assert (item.title, item.column, item.publisher) == ("宿州市2008年政府信息公开工作年度报告", "政府信息公开年度报告", "宿州市人民政府")
+    assert (item.title, item.column, item.publisher) == (
+        "宿州市2008年政府信息公开工作年度报告",
+        "政府信息公开年度报告",
+        "宿州市人民政府",
+    )
     assert item.published_on == date(2008, 12, 30)
     assert item.body.startswith("省政务公开办公室") and item.body.endswith("二〇〇八年十二月三十日")
 

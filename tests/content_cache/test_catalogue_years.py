@@ -14,8 +14,9 @@ def test_year_counts_are_the_years_with_items_newest_first_and_add_up(demo_cache
     code = _busiest(demo_cache)
     years = demo_cache.year_counts(code)
     assert len(years) >= 2
-    assert [y for y, _ in years] == sorted({i.published_on.year for i in demo_cache.list_items(code, 0, 10_000)},
-                                           reverse=True)
+    assert [y for y, _ in years] == sorted(
+        {i.published_on.year for i in demo_cache.list_items(code, 0, 10_000)}, reverse=True
+    )
     assert all(n > 0 for _, n in years)
     assert sum(n for _, n in years) == demo_cache.count_items(code)
     for year, n in years:
@@ -30,7 +31,8 @@ def test_pages_of_one_year_hold_only_that_year_newest_first(demo_cache: ContentC
     assert len(items) == count and all(len(page) <= 3 for page in pages)
     assert all(item.published_on.year == year for item in items)
     assert [i.index_no for i in items] == [
-        i.index_no for i in demo_cache.list_items(code, 0, 10_000) if i.published_on.year == year]
+        i.index_no for i in demo_cache.list_items(code, 0, 10_000) if i.published_on.year == year
+    ]
     assert demo_cache.list_items(code, count, 3, year) == []
 
 

@@ -14,9 +14,28 @@ from content_cache.records import ItemRecord
 from content_cache.store import INDEX_NO
 
 DOC_NO = re.compile(r"^\w+〔\d{4}〕\d+号$")
-KINDS = ("关于印发", "工作方案", "年度报告", "的公告", "的通知", "管理办法", "实施细则", "的批复", "的公示", "工作要点",
-         "工作总结", "统计公报", "政策解读：", "的意见", "提案的答复", "行政处罚决定书", "招标公告", "中标公告", "职务任免",
-         "会议纪要")
+KINDS = (
+    "关于印发",
+    "工作方案",
+    "年度报告",
+    "的公告",
+    "的通知",
+    "管理办法",
+    "实施细则",
+    "的批复",
+    "的公示",
+    "工作要点",
+    "工作总结",
+    "统计公报",
+    "政策解读：",
+    "的意见",
+    "提案的答复",
+    "行政处罚决定书",
+    "招标公告",
+    "中标公告",
+    "职务任免",
+    "会议纪要",
+)
 CJK_PAIR = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
 BY_CODE = {p.code: p for p in PUBLISHERS}
 
@@ -120,7 +139,8 @@ def test_topic_words_are_spread_over_the_catalogue() -> None:
 
 def _templates() -> list[tuple[int, str, str, str]]:
     return [t for _, _, templates in COLUMNS.values() for t in templates] + [
-        t for templates in ENTERPRISE_TITLES.values() for t in templates]
+        t for templates in ENTERPRISE_TITLES.values() for t in templates
+    ]
 
 
 def test_publishers_carry_the_name_they_had_that_year() -> None:
@@ -131,8 +151,12 @@ def test_publishers_carry_the_name_they_had_that_year() -> None:
     for item in sample():
         years_of[BY_CODE[item.publisher_code].name].add(item.published_on.year)
     assert max(years_of["宿州市劳动和社会保障局"]) < 2010 <= min(years_of["宿州市人力资源和社会保障局"])
-    for old, new in (("宿州市卫生局", "宿州市卫生健康委员会"), ("宿州市建设委员会", "宿州市住房和城乡建设局"),
-                     ("宿州市环境保护局", "宿州市生态环境局"), ("宿州市国土资源局", "宿州市自然资源和规划局")):
+    for old, new in (
+        ("宿州市卫生局", "宿州市卫生健康委员会"),
+        ("宿州市建设委员会", "宿州市住房和城乡建设局"),
+        ("宿州市环境保护局", "宿州市生态环境局"),
+        ("宿州市国土资源局", "宿州市自然资源和规划局"),
+    ):
         assert max(years_of[old]) < 2019 <= min(years_of[new]), (old, new)
     assert min(years_of["宿州市医疗保障局"]) >= 2019 and min(years_of["宿州市退役军人事务局"]) >= 2019
 
@@ -172,13 +196,19 @@ def test_rules_are_reissued_under_the_same_title_with_the_earlier_version_withdr
 @pytest.mark.parametrize("column", ["budgets", "welfare", "procurement", "utilities"])
 def test_each_column_holds_its_own_kind_of_title(column: str) -> None:
     titles = [i.title for i in sample() if i.column_code == column]
-    words = {"budgets": ("预算", "决算"), "welfare": ("公示", "指南", "解读", "标准"),
-             "procurement": ("招标", "中标"), "utilities": ("停水", "停电", "公告", "情况")}[column]
+    words = {
+        "budgets": ("预算", "决算"),
+        "welfare": ("公示", "指南", "解读", "标准"),
+        "procurement": ("招标", "中标"),
+        "utilities": ("停水", "停电", "公告", "情况"),
+    }[column]
     assert titles and all(any(w in t for w in words) for t in titles), column
 
 
-@pytest.mark.parametrize(("column", "level"), [("townships", "township"), ("counties", "county"),
-                                               ("city-departments", "city"), ("transport", "enterprise")])
+@pytest.mark.parametrize(
+    ("column", "level"),
+    [("townships", "township"), ("counties", "county"), ("city-departments", "city"), ("transport", "enterprise")],
+)
 def test_each_department_column_holds_its_own_level(column: str, level: str) -> None:
     levels = {BY_CODE[i.publisher_code].level for i in sample() if i.column_code == column}
     assert levels == ({"city", "vertical"} if level == "city" else {level})  # the tax bureau is a vertical unit

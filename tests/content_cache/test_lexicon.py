@@ -16,26 +16,43 @@ from content_cache.store import upsert_columns, upsert_items, upsert_publishers
 
 SEED = annual_report_2008()
 BODIES = {  # titles that do not hold the word the citizen types; bodies that do
-    "003232741/2019-90023": ("宿州市人民政府关于进一步深化户籍制度改革的实施意见",
-                             "全面放开建制镇和小城市落户限制。在城区有合法稳定住所的人员，本人及其共同居住生活的配偶、子女、父母可以申请登记常住户口。"),
-    "003232813/2024-90038": ("2024年宿州市区公办中小学施教区范围公告",
-                             "根据适龄儿童户籍和实际居住情况，合理划分学区，保障就近入学。各校学区范围详见附件。"),
-    "003232899/2009-90026": ("宿州市城镇低收入家庭住房保障实施办法",
-                             "廉租房实行实物配租和租赁补贴相结合。申请廉租房的家庭应当具有本市城镇户籍。"),
-    "003233115/2019-90053": ("埇桥区残疾人联合会关于办理第二代残疾人证的公告",
-                             "申请办理残疾人证的，由本人或监护人携带户口簿、身份证到指定医院进行残疾评定。"),
-    "003232872/2022-90008": ("关于做好社会保险关系转移接续工作的通知",
-                             "参保人员跨地区流动就业的，按规定办理社会保险关系转移接续手续。"),
-    "003232872/2017-90007": ("宿州市企业职工基本养老保险实施办法",
-                             "参保人员跨统筹地区流动的，其社保关系随同转移，缴费年限累计计算。"),
+    "003232741/2019-90023": (
+        "宿州市人民政府关于进一步深化户籍制度改革的实施意见",
+        "全面放开建制镇和小城市落户限制。在城区有合法稳定住所的人员，本人及其共同居住生活的配偶、子女、父母可以申请登记常住户口。",
+    ),
+    "003232813/2024-90038": (
+        "2024年宿州市区公办中小学施教区范围公告",
+        "根据适龄儿童户籍和实际居住情况，合理划分学区，保障就近入学。各校学区范围详见附件。",
+    ),
+    "003232899/2009-90026": (
+        "宿州市城镇低收入家庭住房保障实施办法",
+        "廉租房实行实物配租和租赁补贴相结合。申请廉租房的家庭应当具有本市城镇户籍。",
+    ),
+    "003233115/2019-90053": (
+        "埇桥区残疾人联合会关于办理第二代残疾人证的公告",
+        "申请办理残疾人证的，由本人或监护人携带户口簿、身份证到指定医院进行残疾评定。",
+    ),
+    "003232872/2022-90008": (
+        "关于做好社会保险关系转移接续工作的通知",
+        "参保人员跨地区流动就业的，按规定办理社会保险关系转移接续手续。",
+    ),
+    "003232872/2017-90007": (
+        "宿州市企业职工基本养老保险实施办法",
+        "参保人员跨统筹地区流动的，其社保关系随同转移，缴费年限累计计算。",
+    ),
 }
 
 
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ContentCache]:
     cache = ContentCache.open(Path(tmp_path_factory.mktemp("lexicon")) / "content.db")
-    records = [SEED, *(replace(SEED, index_no=no, title=title, body=body, doc_no=None, keywords="", subject="")
-                       for no, (title, body) in BODIES.items())]
+    records = [
+        SEED,
+        *(
+            replace(SEED, index_no=no, title=title, body=body, doc_no=None, keywords="", subject="")
+            for no, (title, body) in BODIES.items()
+        ),
+    ]
     with cache.transaction() as session:
         upsert_publishers(session, publisher_records())
         upsert_columns(session, column_records())
@@ -54,8 +71,12 @@ def test_common_words_are_read_by_their_pinyin() -> None:
     assert lexicon.read_as("") == () and lexicon.read_as("qqqqq") == ()
 
 
-@pytest.mark.parametrize(("letters", "index_no"), [("luohu", "003232741/2019-90023"), ("xuequ", "003232813/2024-90038")])
-def test_the_pinyin_of_a_word_only_the_body_holds_finds_its_document(cache: ContentCache, letters: str, index_no: str) -> None:
+@pytest.mark.parametrize(
+    ("letters", "index_no"), [("luohu", "003232741/2019-90023"), ("xuequ", "003232813/2024-90038")]
+)
+def test_the_pinyin_of_a_word_only_the_body_holds_finds_its_document(
+    cache: ContentCache, letters: str, index_no: str
+) -> None:
     result = cache.search(letters, 5)
     assert [hit.index_no for hit in result.hits][:1] == [index_no]
 

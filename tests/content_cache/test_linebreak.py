@@ -27,7 +27,9 @@ piece = st.one_of(
     st.sampled_from(sorted(CLOSING)),
     st.sampled_from(sorted(OPENING)),
     # A number or code between Chinese text, as in a body; two codes run together are one code.
-    st.tuples(st.sampled_from(IDEOGRAPHS + "，“ "), st.sampled_from(WHOLE), st.sampled_from(IDEOGRAPHS + "，。")).map("".join),
+    st.tuples(st.sampled_from(IDEOGRAPHS + "，“ "), st.sampled_from(WHOLE), st.sampled_from(IDEOGRAPHS + "，。")).map(
+        "".join
+    ),
     st.sampled_from(["report ", "GB18030", " ", "——", "http://gov.cn/xxgk/"]),
 )
 paragraphs = st.lists(piece, min_size=1, max_size=60).map("".join)
@@ -107,7 +109,12 @@ def test_units_are_those_of_uax14_apart_from_the_tailored_codes(text: str) -> No
 def test_an_index_number_with_a_credit_code_prefix_is_one_unit() -> None:
     # UAX #14 alone breaks after "X/": a letter before the slash ends the number.
     assert list(line_break_units("91320000134567890X/2024-00012")) == ["91320000134567890X/", "2024-00012"]
-    assert break_units("索引号：91320000134567890X/2024-00012。") == ["索", "引", "号：", "91320000134567890X/2024-00012。"]
+    assert break_units("索引号：91320000134567890X/2024-00012。") == [
+        "索",
+        "引",
+        "号：",
+        "91320000134567890X/2024-00012。",
+    ]
     assert "003232741/2008-00001，" in break_units("号为003232741/2008-00001，共")
 
 
@@ -163,7 +170,13 @@ def test_char_widths_measures_each_character_once() -> None:
 
 
 def test_the_first_line_of_each_paragraph_can_be_indented() -> None:
-    assert fill_lines("政府信息公开工作\n年度报告", 8, columns, first_indent=4) == ["政府", "信息公开", "工作", "年度", "报告"]
+    assert fill_lines("政府信息公开工作\n年度报告", 8, columns, first_indent=4) == [
+        "政府",
+        "信息公开",
+        "工作",
+        "年度",
+        "报告",
+    ]
     assert fill_lines("一二三四", 8, columns, first_indent=4) == ["一二", "三四"]
 
 

@@ -15,8 +15,13 @@ def test_the_readings_agree_with_pypinyin_on_the_demo_titles() -> None:
 
 @pytest.mark.parametrize(
     "place, full",
-    [("重庆市长寿区", "chongqingshichangshouqu"), ("埇桥区", "yongqiaoqu"), ("砀山县", "dangshanxian"),
-     ("市长讲话", "shizhangjianghua"), ("城市绿化", "chengshilvhua")],
+    [
+        ("重庆市长寿区", "chongqingshichangshouqu"),
+        ("埇桥区", "yongqiaoqu"),
+        ("砀山县", "dangshanxian"),
+        ("市长讲话", "shizhangjianghua"),
+        ("城市绿化", "chengshilvhua"),
+    ],
 )
 def test_place_names_and_polyphones(place: str, full: str) -> None:
     assert pinyin_keys(place)[0] == full

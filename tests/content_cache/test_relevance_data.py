@@ -21,13 +21,30 @@ from content_cache.demo import PUBLISHERS
 
 DATA = Path(__file__).resolve().parents[1] / "relevance"
 ITEM_KEYS = {
-    "index_no", "title", "publisher_code", "column_code", "published_on", "body",
-    "doc_no", "validity", "subject", "genre", "keywords",
+    "index_no",
+    "title",
+    "publisher_code",
+    "column_code",
+    "published_on",
+    "body",
+    "doc_no",
+    "validity",
+    "subject",
+    "genre",
+    "keywords",
 }
 QUERY_KEYS = {"query", "class", "expect", "k", "note"}
 CLASSES = (
-    "unspaced", "abbreviation", "everyday", "question", "current_version",
-    "title_exact", "doc_no", "pinyin", "homophone", "spaced",
+    "unspaced",
+    "abbreviation",
+    "everyday",
+    "question",
+    "current_version",
+    "title_exact",
+    "doc_no",
+    "pinyin",
+    "homophone",
+    "spaced",
 )
 VALIDITIES = {"valid", "amended", "abolished", "expired"}
 INDEX_NO = re.compile(r"^(?P<code>[0-9A-Z]+)/(?P<year>\d{4})-(?P<serial>\d{5})$")
@@ -107,9 +124,7 @@ def test_queries_are_not_repeated() -> None:
     assert [q for q, c in counts.items() if c > 1] == []
 
 
-@pytest.mark.parametrize(
-    "query", [q for q in QUERIES if q["class"] == "current_version"], ids=lambda q: q["query"]
-)
+@pytest.mark.parametrize("query", [q for q in QUERIES if q["class"] == "current_version"], ids=lambda q: q["query"])
 def test_current_version_queries_expect_a_valid_item_near_the_top(query: dict[str, Any]) -> None:
     assert query["k"] <= 2
     assert all(BY_INDEX[e]["validity"] == "valid" for e in query["expect"])

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from content_cache import ContentCache
 from content_cache.demo import annual_report_2008, generate_items
+from content_cache.search import MAX_QUERY
 from tests.conftest import DEMO_COUNT
 from tests.content_cache.test_store import load
 
@@ -42,7 +43,10 @@ def test_pinyin_initials_and_full_pinyin_find_a_budget_title(demo_cache: Content
 def test_doc_no_in_other_spellings(demo_cache: ContentCache) -> None:
     record = next(r for r in DEMO if r.doc_no)
     assert record.doc_no
-    for spelling in (record.doc_no.replace("〔", "[").replace("〕", "]"), record.doc_no.replace("〔", "［").replace("〕", "］")):
+    for spelling in (
+        record.doc_no.replace("〔", "[").replace("〕", "]"),
+        record.doc_no.replace("〔", "［").replace("〕", "］"),
+    ):
         assert found(demo_cache, spelling, record.index_no), spelling
 
 
@@ -68,7 +72,28 @@ HOSTILE = ['"', "*", "AND", "OR NOT", "NEAR(a b)", "(((", "\\", "😀", "\x00\x1
 
 @pytest.mark.parametrize("query", HOSTILE)
 def test_hostile_queries_never_raise(demo_cache: ContentCache, query: str) -> None:
-    demo_cache.search(query, 5)
+    result = demo_cache.search(query, 5)
+    assert len(result.hits) <= 5 and result.total >= len(result.hits)
+    assert len(result.query) <= MAX_QUERY  # a pasted page is cut before it is searched
+    if not query.strip() or not any(char.isalnum() for char in query):
+        assert (result.total, result.hits) == (0, ())  # nothing to search for: nothing found, no error
+
+
+@pytest.mark.parametrize(
+    ("syntax", "plain"),
+    [
+        ('"宿州"', "宿州"),
+        ("宿州*", "宿州"),
+        ("宿州 OR 通知", "宿州 or 通知"),
+        ("AND", "and"),
+        ("宿州 NOT 通知", "宿州 not 通知"),
+    ],
+)
+def test_fts_syntax_in_a_query_is_plain_text(demo_cache: ContentCache, syntax: str, plain: str) -> None:
+    found, expected = demo_cache.search(syntax, 5), demo_cache.search(plain, 5)
+    assert found.total == expected.total and [hit.index_no for hit in found.hits] == [
+        hit.index_no for hit in expected.hits
+    ]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -80,8 +105,40 @@ def test_any_text_is_a_valid_query(demo_cache: ContentCache, query: str) -> None
 
 ODD = st.lists(
     st.sampled_from(
-        ['"', "*", "(", ")", "\\", ":", "^", "-", "+", "{", "}", " ", "AND", "OR", "NOT", "NEAR", "\x00", "\u200b",
-         "😀", "ＡＮＤ", "（", "〔", "财", "政", "预算", "宿州", "2008", "年", "号", "[color=ff0000]", "<b>", "𠀀"]
+        [
+            '"',
+            "*",
+            "(",
+            ")",
+            "\\",
+            ":",
+            "^",
+            "-",
+            "+",
+            "{",
+            "}",
+            " ",
+            "AND",
+            "OR",
+            "NOT",
+            "NEAR",
+            "\x00",
+            "\u200b",
+            "😀",
+            "ＡＮＤ",
+            "（",
+            "〔",
+            "财",
+            "政",
+            "预算",
+            "宿州",
+            "2008",
+            "年",
+            "号",
+            "[color=ff0000]",
+            "<b>",
+            "𠀀",
+        ]
     ),
     max_size=30,
 ).map("".join)
@@ -204,8 +261,9 @@ def test_nothing_found_offers_the_shorter_query_and_the_column_together(demo_cac
 
 
 def test_two_letters_that_are_no_syllable_are_initials_and_initials_rank_first(empty_cache: ContentCache) -> None:
-    plan, fire, safety, station = (replace(item, published_on=date(2024, 5, 1), validity="valid")
-                                   for item in generate_items(4, seed=3))
+    plan, fire, safety, station = (
+        replace(item, published_on=date(2024, 5, 1), validity="valid") for item in generate_items(4, seed=3)
+    )
     plan = replace(plan, title="宿州市国土空间总体规划", published_on=date(2020, 1, 1))  # ghui: g·h initials
     fire = replace(fire, title="灵璧县森林防火管理办法", published_on=date(2026, 1, 1))  # fan|g h|uo: not initials
     safety = replace(safety, title="关于做好学校安全工作的通知", published_on=date(2026, 2, 1))  # an: 安
@@ -219,7 +277,9 @@ def test_two_letters_that_are_no_syllable_are_initials_and_initials_rank_first(e
 def test_words_apart_never_match_more_than_a_name_of_the_query(empty_cache: ContentCache) -> None:
     # 社保转移's other name 转社保 apart would be 社保 alone (转 is one character): every 社保 item would match
     transfer, card = (replace(item, published_on=date(2024, 5, 1)) for item in generate_items(2, seed=5))
-    transfer = replace(transfer, title="关于做好社保关系跨省转移工作的通知", body="参保人员跨地区流动的，办理跨省转移。")
+    transfer = replace(
+        transfer, title="关于做好社保关系跨省转移工作的通知", body="参保人员跨地区流动的，办理跨省转移。"
+    )
     card = replace(card, title="社保卡申领办事指南", body="持身份证到社保经办机构办理。")
     load(empty_cache, [transfer, card])
     assert [hit.title for hit in empty_cache.search("社保转移", 10).hits] == [transfer.title]

@@ -28,7 +28,9 @@ def test_pages_hold_every_hit_once_in_order(demo_cache: ContentCache, query: str
     assert _paged(demo_cache, query, sort) == [hit.index_no for hit in whole.hits]
 
 
-def test_a_broad_query_pages_newest_first_without_repeats(demo_cache: ContentCache, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_broad_query_pages_newest_first_without_repeats(
+    demo_cache: ContentCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(search_module, "BROAD", 20)  # the demo cache is small: make 宿州 broad
     first = demo_cache.search("宿州", PAGE)
     assert first.more
@@ -53,8 +55,9 @@ def test_a_broad_querys_pages_are_the_same_with_or_without_the_titles_its_count_
     monkeypatch.setattr(search_module, "BROAD", 10)  # the count reads 11 title hits; pages go on past them
 
     def pages() -> list[str]:
-        return [hit.index_no for offset in range(0, 35, PAGE)
-                for hit in demo_cache.search("宿州", PAGE, offset=offset).hits]
+        return [
+            hit.index_no for offset in range(0, 35, PAGE) for hit in demo_cache.search("宿州", PAGE, offset=offset).hits
+        ]
 
     reusing = pages()
     walk = search_module._walk

@@ -12,7 +12,9 @@ from tests.content_cache.test_store import load
 
 
 def _dated(records: list, year: int) -> list:
-    return [replace(r, title=f"{r.title}龟兔赛跑", published_on=date(year, 1 + i % 12, 1)) for i, r in enumerate(records)]
+    return [
+        replace(r, title=f"{r.title}龟兔赛跑", published_on=date(year, 1 + i % 12, 1)) for i, r in enumerate(records)
+    ]
 
 
 def test_a_year_filter_finds_every_item_of_the_year_wherever_its_rowid_lies(empty_cache: ContentCache) -> None:
@@ -27,7 +29,8 @@ def test_a_year_filter_finds_every_item_of_the_year_wherever_its_rowid_lies(empt
         by_date = empty_cache.search("龟兔赛跑", 100, filters=Filters(year=year), sort="date")
         assert {h.index_no for h in by_date.hits} == {h.index_no for h in result.hits}
     assert {h.index_no for h in empty_cache.search("龟兔赛跑", 100, filters=Filters(year=2009)).hits} >= {
-        r.index_no for r in late}
+        r.index_no for r in late
+    }
 
 
 def test_a_year_and_a_column_narrow_together(empty_cache: ContentCache) -> None:

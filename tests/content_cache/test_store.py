@@ -95,11 +95,17 @@ def test_updates_and_withdrawals_remove_exactly_what_was_indexed(empty_cache: Co
     _index_is_sound(empty_cache)
     with empty_cache.session() as session:  # the old title, as a phrase, is no longer in the index for either
         for item in (first, second):
-            found = session.execute(
-                text("SELECT items.index_no FROM item_fts JOIN items ON items.id = item_fts.rowid "
-                     "WHERE item_fts MATCH :phrase"),
-                {"phrase": fts.match_expression(item.title)},
-            ).scalars().all()
+            found = (
+                session.execute(
+                    text(
+                        "SELECT items.index_no FROM item_fts JOIN items ON items.id = item_fts.rowid "
+                        "WHERE item_fts MATCH :phrase"
+                    ),
+                    {"phrase": fts.match_expression(item.title)},
+                )
+                .scalars()
+                .all()
+            )
             assert item.index_no not in found
     assert [h.index_no for h in empty_cache.search("龟兔赛跑", 10).hits] == [first.index_no]
     with empty_cache.session() as session:
@@ -119,7 +125,9 @@ def test_a_batch_updating_items_in_any_order_leaves_a_sound_index(empty_cache: C
 
 def test_a_renamed_publisher_is_found_by_its_new_name(empty_cache: ContentCache) -> None:
     load(empty_cache, generate_items(40, seed=5))
-    renamed = [replace(p, name="宿州市财政和地方金融局") if p.name == "宿州市财政局" else p for p in publisher_records()]
+    renamed = [
+        replace(p, name="宿州市财政和地方金融局") if p.name == "宿州市财政局" else p for p in publisher_records()
+    ]
     with empty_cache.transaction() as session:
         upsert_publishers(session, renamed)
     _index_is_sound(empty_cache)

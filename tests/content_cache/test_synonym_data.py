@@ -3,6 +3,7 @@
 The files are read with plain Python, as the search reads them: a synonym group a line,
 tab-separated, the formal term first; a query word a line; `#` starts a comment.
 """
+
 from __future__ import annotations
 
 import re
@@ -165,5 +166,19 @@ def test_everyday_words_share_a_group_with_their_formal_terms(everyday: str, for
 
 def test_query_words_include_the_common_question_words() -> None:
     words = set(_query_words())
-    assert {"怎么", "如何", "怎样", "在哪里", "哪里", "什么", "多少", "哪些", "是否", "能不能", "可以吗", "吗", "呢"} <= words
+    assert {
+        "怎么",
+        "如何",
+        "怎样",
+        "在哪里",
+        "哪里",
+        "什么",
+        "多少",
+        "哪些",
+        "是否",
+        "能不能",
+        "可以吗",
+        "吗",
+        "呢",
+    } <= words
     assert {"我想", "我要", "请问", "查询", "查一下", "了解"} <= words

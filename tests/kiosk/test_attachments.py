@@ -20,8 +20,17 @@ NAME = "2008年政府信息公开统计表.pdf"
 
 
 def _pdf(pages_of_text: int = 3) -> bytes:
-    doc = PrintDocument("X/2008-00001", "统计表", None, "宿州市政府办公室", None, date(2008, 12, 30), "有效",
-                        "政府信息公开统计。" * 700 * pages_of_text, "")
+    doc = PrintDocument(
+        "X/2008-00001",
+        "统计表",
+        None,
+        "宿州市政府办公室",
+        None,
+        date(2008, 12, 30),
+        "有效",
+        "政府信息公开统计。" * 700 * pages_of_text,
+        "",
+    )
     return render_a4(doc, CopyStamp("publisher", datetime(2009, 1, 5, 9, 0), None))[0]
 
 

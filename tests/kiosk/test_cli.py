@@ -11,15 +11,22 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # separate processes: `make test-fast` leaves these out
+
 SEED_INDEX_NO = "003232741/2008-00001"
 
 
-def kiosk(home: Path, *args: str, env: dict[str, str] | None = None, input: str | None = None
-          ) -> subprocess.CompletedProcess[str]:
+def kiosk(
+    home: Path, *args: str, env: dict[str, str] | None = None, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")} | {"KIOSK_HOME": str(home)}
     return subprocess.run(
-        [sys.executable, "-m", "kiosk.cli", *args], env=clean | (env or {}), input=input, capture_output=True,
-        text=True, timeout=120,
+        [sys.executable, "-m", "kiosk.cli", *args],
+        env=clean | (env or {}),
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -39,8 +46,16 @@ def test_search_json_has_the_documented_shape(home: Path) -> None:
     assert result["total"] >= len(result["hits"]) > 0
     assert set(result) == {"query", "total", "more", "hits", "suggestions", "browse"}
     assert set(result["hits"][0]) == {
-        "index_no", "title", "doc_no", "publisher", "published_on", "column", "validity",
-        "title_marks", "snippet", "snippet_marks",
+        "index_no",
+        "title",
+        "doc_no",
+        "publisher",
+        "published_on",
+        "column",
+        "validity",
+        "title_marks",
+        "snippet",
+        "snippet_marks",
     }
     assert all("财政预算" in hit["title"] for hit in result["hits"])
 
@@ -50,7 +65,11 @@ def test_search_stdin_answers_one_json_line_per_query(home: Path) -> None:
     queries = ["年度报告", "", '"*(NEAR', "czys", SEED_INDEX_NO]
     done = subprocess.run(
         [sys.executable, "-m", "kiosk.cli", "search", "--stdin", "--limit", "2", "--facets"],
-        env=env, input="\n".join(queries) + "\n", capture_output=True, text=True, timeout=120,
+        env=env,
+        input="\n".join(queries) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     answers = [json.loads(line) for line in done.stdout.splitlines()]
@@ -118,8 +137,9 @@ def test_jobs_and_printers_from_the_cli(tmp_path: Path) -> None:
         ("KIOSK_PRINTING_RECEIPT", "usb://zz", "printing.receipt: usb:// needs the vendor and product id"),
     ],
 )
-def test_a_malformed_printer_uri_is_refused_naming_the_setting(home: Path, setting: str, value: str,
-                                                               message: str) -> None:
+def test_a_malformed_printer_uri_is_refused_naming_the_setting(
+    home: Path, setting: str, value: str, message: str
+) -> None:
     for args in (("print", SEED_INDEX_NO), ("run", "--exit-after-first-frame")):
         done = kiosk(home, *args, env={setting: value})
         assert done.returncode == 1 and message in done.stderr, done.stderr
@@ -153,7 +173,9 @@ def test_a_broken_config_file_is_one_line(tmp_path: Path) -> None:
     assert done.returncode == 1 and done.stderr.startswith("kiosk: error: session.idle_timeout")
 
 
-@pytest.mark.parametrize("command", ["", "run", "demo-content", "search", "print", "config", "sync", "keygen", "publish", "export"])
+@pytest.mark.parametrize(
+    "command", ["", "run", "demo-content", "search", "print", "config", "sync", "keygen", "publish", "export"]
+)
 def test_every_command_has_help(tmp_path: Path, command: str) -> None:
     done = kiosk(tmp_path, *([command] if command else []), "--help")
     assert done.returncode == 0 and "usage: kiosk" in done.stdout

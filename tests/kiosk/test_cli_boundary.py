@@ -33,8 +33,17 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         handler.close()
 
 
-@pytest.mark.parametrize("exc", [ValueError("bad value\nsecond line"), KeyError("x"), AttributeError("no attr"),
-                                 RecursionError("deep"), ZeroDivisionError("division by zero"), MemoryError()])
+@pytest.mark.parametrize(
+    "exc",
+    [
+        ValueError("bad value\nsecond line"),
+        KeyError("x"),
+        AttributeError("no attr"),
+        RecursionError("deep"),
+        ZeroDivisionError("division by zero"),
+        MemoryError(),
+    ],
+)
 def test_an_unexpected_error_is_one_line_and_its_traceback_goes_to_the_log(
     home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], exc: BaseException
 ) -> None:
@@ -75,7 +84,9 @@ def test_control_characters_never_reach_the_terminal_raw(
     assert err.strip() == "kiosk: error: no item with index number 003\\x1b[31m/2008"
 
 
-def test_an_interrupt_is_one_line(home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_interrupt_is_one_line(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(cli, "cmd_config", _command_raising(KeyboardInterrupt()))
     assert cli.main(["config"]) == 1
     assert capsys.readouterr().err.strip() == "kiosk: error: interrupted"

@@ -30,8 +30,16 @@ def queue(tmp_path: Path) -> Iterator[JobQueue]:
 
 
 def _submit(queue: JobQueue, kind: str, pages: int, source: str = "item", visitor: str = "v", **extra: bool) -> str:
-    job = queue.submit(index_no="X/2008-00001", title="标题", kind=kind, data=b"copy", pages=pages,  # type: ignore[arg-type]
-                       visitor=visitor, source=source, **extra)
+    job = queue.submit(
+        index_no="X/2008-00001",
+        title="标题",
+        kind=kind,
+        data=b"copy",
+        pages=pages,  # type: ignore[arg-type]
+        visitor=visitor,
+        source=source,
+        **extra,
+    )
     return job.job_no
 
 
@@ -53,10 +61,17 @@ def test_today_counts_copy_pages_and_slips_apart_from_held_job_slips_and_test_pa
     assert queue.today().pages == 16
 
 
-@pytest.mark.parametrize(("source", "kind", "purpose"), [
-    ("item", "a4", "copy"), ("attachment:附件.pdf", "a4", "copy"), ("item", "receipt", "slip"),
-    ("ticket:0007", "receipt", "ticket"), ("test", "a4", "test"), ("test", "receipt", "test"),
-])
+@pytest.mark.parametrize(
+    ("source", "kind", "purpose"),
+    [
+        ("item", "a4", "copy"),
+        ("attachment:附件.pdf", "a4", "copy"),
+        ("item", "receipt", "slip"),
+        ("ticket:0007", "receipt", "ticket"),
+        ("test", "a4", "test"),
+        ("test", "receipt", "test"),
+    ],
+)
 def test_what_a_job_is(source: str, kind: str, purpose: str) -> None:
     assert job_purpose(source, kind) == purpose
 
@@ -71,20 +86,25 @@ def test_printers_are_described_in_chinese(tmp_path: Path) -> None:
     assert printer_where(receipt("file:///dev/usb/lp0")) == ("小票打印机（设备文件）", "设备 /dev/usb/lp0")
 
 
-@pytest.mark.parametrize(("status", "words"), [
-    (PrinterStatus("idle", paper="ok"), "空闲"),
-    (PrinterStatus("processing", "printing page 2"), "打印中"),
-    (PrinterStatus("stopped", "disabled"), "已停止：已被管理员停用"),
-    (PrinterStatus("stopped", "not accepting jobs: maintenance"), "已停止：不接受新任务（已被管理员暂停）"),
-    (PrinterStatus("stopped", "Rebooting, back at 3"), "已停止：原因见下方详情"),
-    (PrinterStatus("offline", "receipt printer tcp://10.0.0.9:9100 refused the connection: is it switched on?"),
-     "离线：连接被拒绝，请检查打印机是否开机、网线是否接好"),
-    (PrinterStatus("offline", "the CUPS scheduler is not running"), "离线：CUPS 打印服务未运行，请联系管理员"),
-    (PrinterStatus("idle", "the paper has run out", "out"), "缺纸，请装纸"),
-    (PrinterStatus("idle", "", "out"), "缺纸，请装纸"),
-    (PrinterStatus("idle", "the paper roll is nearly used up", "near_end"), "空闲，纸将用完，请备好新纸卷"),
-    (PrinterStatus("unknown", "the printer does not answer status requests"), "状态未知，打印机不回答状态查询"),
-])
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        (PrinterStatus("idle", paper="ok"), "空闲"),
+        (PrinterStatus("processing", "printing page 2"), "打印中"),
+        (PrinterStatus("stopped", "disabled"), "已停止：已被管理员停用"),
+        (PrinterStatus("stopped", "not accepting jobs: maintenance"), "已停止：不接受新任务（已被管理员暂停）"),
+        (PrinterStatus("stopped", "Rebooting, back at 3"), "已停止：原因见下方详情"),
+        (
+            PrinterStatus("offline", "receipt printer tcp://10.0.0.9:9100 refused the connection: is it switched on?"),
+            "离线：连接被拒绝，请检查打印机是否开机、网线是否接好",
+        ),
+        (PrinterStatus("offline", "the CUPS scheduler is not running"), "离线：CUPS 打印服务未运行，请联系管理员"),
+        (PrinterStatus("idle", "the paper has run out", "out"), "缺纸，请装纸"),
+        (PrinterStatus("idle", "", "out"), "缺纸，请装纸"),
+        (PrinterStatus("idle", "the paper roll is nearly used up", "near_end"), "空闲，纸将用完，请备好新纸卷"),
+        (PrinterStatus("unknown", "the printer does not answer status requests"), "状态未知，打印机不回答状态查询"),
+    ],
+)
 def test_printer_states_in_chinese(status: PrinterStatus, words: str) -> None:
     assert state_text(status) == words
 
@@ -92,10 +112,15 @@ def test_printer_states_in_chinese(status: PrinterStatus, words: str) -> None:
 def test_a_printer_view_keeps_the_printers_own_words_as_a_detail(tmp_path: Path) -> None:
     status = PrinterStatus("offline", "the spool folder /x is not writable")
     view = printer_view("a4", SpoolPrinter(tmp_path), status, "")
-    assert (view.where, view.state_text, view.reason) == ("本机假脱机文件夹（测试用，不出纸）", "离线：本机无权写入，请联系管理员",
-                                                          "本机无权写入，请联系管理员")
+    assert (view.where, view.state_text, view.reason) == (
+        "本机假脱机文件夹（测试用，不出纸）",
+        "离线：本机无权写入，请联系管理员",
+        "本机无权写入，请联系管理员",
+    )
     assert view.detail == f"文件夹 {tmp_path}；the spool folder /x is not writable" and not view.ready
-    assert printer_view("a4", SpoolPrinter(tmp_path), PrinterStatus("idle", paper="ok"), "").detail == f"文件夹 {tmp_path}"
+    assert (
+        printer_view("a4", SpoolPrinter(tmp_path), PrinterStatus("idle", paper="ok"), "").detail == f"文件夹 {tmp_path}"
+    )
 
 
 def test_job_errors_are_said_in_chinese() -> None:

@@ -17,6 +17,8 @@ import pytest
 from tests.kiosk.test_cli import kiosk
 from tests.printing.escpos_emulator import EscposEmulator
 
+pytestmark = pytest.mark.slow  # separate processes: `make test-fast` leaves these out
+
 INDEX_NO = "003232741/2008-00001"
 MARK = "任务号：0001".encode("gb18030")
 

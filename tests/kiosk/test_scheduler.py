@@ -64,8 +64,15 @@ def test_the_scheduler_runs_when_due_and_retries_a_failure_later() -> None:
             raise error
         succeeded.append(clock.now)
 
-    scheduler = SyncScheduler(sync, lambda: succeeded[-1] if succeeded else None, at=AT, jitter_minutes=0,
-                              seed="k", retry=timedelta(minutes=30), clock=clock)
+    scheduler = SyncScheduler(
+        sync,
+        lambda: succeeded[-1] if succeeded else None,
+        at=AT,
+        jitter_minutes=0,
+        seed="k",
+        retry=timedelta(minutes=30),
+        clock=clock,
+    )
     assert scheduler.run_if_due()  # missed last night: catches up, fails
     assert not scheduler.run_if_due()  # not again before the retry delay
     clock.now += timedelta(minutes=31)
@@ -77,8 +84,9 @@ def test_the_scheduler_runs_when_due_and_retries_a_failure_later() -> None:
 
 
 def test_the_thread_stops_promptly() -> None:
-    scheduler = SyncScheduler(lambda: None, lambda: at(26, 2, 31), at=AT, jitter_minutes=0, seed="k",
-                              clock=lambda: at(26, 9))
+    scheduler = SyncScheduler(
+        lambda: None, lambda: at(26, 2, 31), at=AT, jitter_minutes=0, seed="k", clock=lambda: at(26, 9)
+    )
     scheduler.start()
     scheduler.stop()
     assert not scheduler._thread.is_alive()
@@ -93,8 +101,7 @@ def test_a_run_log_that_cannot_be_read_does_not_end_the_thread() -> None:
             raise RuntimeError("database is locked")
         return at(26, 2, 31)
 
-    scheduler = SyncScheduler(lambda: None, last_success, at=AT, jitter_minutes=0, seed="k",
-                              clock=lambda: at(26, 9))
+    scheduler = SyncScheduler(lambda: None, last_success, at=AT, jitter_minutes=0, seed="k", clock=lambda: at(26, 9))
     scheduler.start()
     try:
         for _ in range(200):  # the first read fails; the thread waits its minute, still alive

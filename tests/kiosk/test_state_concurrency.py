@@ -14,16 +14,17 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-
 from types import SimpleNamespace
 
+import pytest
 from sqlalchemy import create_engine, event, select
 
 from content_cache.db import make_engine, writer
-
 from kiosk.jobs import JobError, JobQueue, QueuePolicy
 from kiosk.state import JobEvent, PrintJob, StateStore
 from printing.spool import SpoolPrinter
+
+pytestmark = pytest.mark.slow  # separate processes: `make test-fast` leaves these out
 
 ROUNDS = 12  # jobs each citizen thread (and the second process) submits
 CITIZENS = 3
@@ -34,15 +35,25 @@ def open_queue(url: str, folder: Path) -> JobQueue:
     """A queue over the shared store; jobs of more than one page wait for staff, as at a strict desk."""
     state = StateStore(url)
     printer = SpoolPrinter(folder / "spool")
-    return JobQueue(state, {"a4": printer, "receipt": printer}, folder / "jobs",
-                    QueuePolicy(pages_per_visit=0, pages_per_day=0, release_above=1))
+    return JobQueue(
+        state,
+        {"a4": printer, "receipt": printer},
+        folder / "jobs",
+        QueuePolicy(pages_per_visit=0, pages_per_day=0, release_above=1),
+    )
 
 
 def citizen(queue: JobQueue, name: str) -> None:
     """Submit copies and follow each, as the print screen's worker does."""
     for n in range(ROUNDS):
-        job = queue.submit(index_no=INDEX_NO, title=f"{name} 第 {n} 份", kind="a4" if n % 3 else "receipt",
-                           data=b"%PDF-1.4 copy", pages=1 + n % 2, visitor=name)
+        job = queue.submit(
+            index_no=INDEX_NO,
+            title=f"{name} 第 {n} 份",
+            kind="a4" if n % 3 else "receipt",
+            data=b"%PDF-1.4 copy",
+            pages=1 + n % 2,
+            visitor=name,
+        )
         queue.work()
         queue.get(job.job_no)
 
@@ -81,7 +92,7 @@ def _guard(errors: list[BaseException], target: Callable[..., None], *args: obje
     def run() -> None:
         try:
             target(*args)
-        except BaseException as exc:  # noqa: BLE001 - every failure is reported by the test
+        except BaseException as exc:  # every failure is reported by the test
             errors.append(exc)
 
     return threading.Thread(target=run)
@@ -91,10 +102,18 @@ def test_screens_worker_staff_and_a_second_process_write_at_once(tmp_path: Path)
     url = f"sqlite:///{tmp_path / 'state.db'}"
     queue = open_queue(url, tmp_path)
     other = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from pathlib import Path; "
-         "from tests.kiosk.test_state_concurrency import run_second_process; "
-         "run_second_process(sys.argv[1], Path(sys.argv[2]))", url, str(tmp_path)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; "
+            "from tests.kiosk.test_state_concurrency import run_second_process; "
+            "run_second_process(sys.argv[1], Path(sys.argv[2]))",
+            url,
+            str(tmp_path),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     errors: list[BaseException] = []
     stop = threading.Event()

@@ -15,8 +15,18 @@ from content_cache.db import sqlite_path, sqlite_url
 from tests.kiosk.test_cli import kiosk
 
 SEED_INDEX_NO = "003232741/2008-00001"
-NAMES = ["a?b", "p%41q", "100%", "h#ash", "sp ace", "中文 目录", "x@y:z", "semi;colon", "q?mode=memory&cache=shared",
-         "file:name"]
+NAMES = [
+    "a?b",
+    "p%41q",
+    "100%",
+    "h#ash",
+    "sp ace",
+    "中文 目录",
+    "x@y:z",
+    "semi;colon",
+    "q?mode=memory&cache=shared",
+    "file:name",
+]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -83,9 +93,17 @@ def _read_only_runner() -> list[str] | None:
     if shutil.which("unshare") is None:
         return None
     probe = subprocess.run(["unshare", "-m", "true"], capture_output=True, check=False)
-    return ["unshare", "-m", "sh", "-c",
-            'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" "$0" && shift && exec "$@"'] \
-        if probe.returncode == 0 else None
+    return (
+        [
+            "unshare",
+            "-m",
+            "sh",
+            "-c",
+            'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" "$0" && shift && exec "$@"',
+        ]
+        if probe.returncode == 0
+        else None
+    )
 
 
 def _kiosk_read_only(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -119,16 +137,29 @@ def test_kiosk_config_works_in_a_read_only_home(read_only_home: Path) -> None:
     assert f"# KIOSK_HOME: {read_only_home}" in done.stdout and done.stderr == ""
 
 
-@pytest.mark.parametrize("command", [("search", "x"), ("jobs", "list"), ("sync", "--status"), ("demo-content",),
-                                     ("backup",), ("restore",), ("print", SEED_INDEX_NO, "--to", "receipt"),
-                                     ("run", "--exit-after-first-frame")])
-def test_other_commands_say_in_one_line_that_kiosk_home_is_not_writable(read_only_home: Path,
-                                                                      command: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("search", "x"),
+        ("jobs", "list"),
+        ("sync", "--status"),
+        ("demo-content",),
+        ("backup",),
+        ("restore",),
+        ("print", SEED_INDEX_NO, "--to", "receipt"),
+        ("run", "--exit-after-first-frame"),
+    ],
+)
+def test_other_commands_say_in_one_line_that_kiosk_home_is_not_writable(
+    read_only_home: Path, command: tuple[str, ...]
+) -> None:
     done = _kiosk_read_only(read_only_home, *command)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
-    assert done.stderr.strip() == f"kiosk: error: KIOSK_HOME {read_only_home} is not writable: the kiosk keeps its " \
-                                  "stores, logs and copies there (set KIOSK_HOME to a folder this user can write)"
+    assert (
+        done.stderr.strip() == f"kiosk: error: KIOSK_HOME {read_only_home} is not writable: the kiosk keeps its "
+        "stores, logs and copies there (set KIOSK_HOME to a folder this user can write)"
+    )
 
 
 def test_a_kiosk_home_that_cannot_be_made_is_one_line(read_only_home: Path) -> None:
@@ -136,7 +167,8 @@ def test_a_kiosk_home_that_cannot_be_made_is_one_line(read_only_home: Path) -> N
     if runner is None:
         pytest.skip("cannot make a read-only folder for root here")
     env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")} | {
-        "KIOSK_HOME": str(read_only_home / "new")}
+        "KIOSK_HOME": str(read_only_home / "new")
+    }
     command = [sys.executable, "-m", "kiosk.cli", "jobs", "list"]
     if runner:
         command = [*runner, str(read_only_home), "_", *command]

@@ -79,8 +79,9 @@ def _remove_state(home: Path) -> None:
 # -- a lost store -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", [("jobs", "list"), ("sync", "--status"), ("print", SEED_INDEX_NO, "--to", "receipt"),
-                                     ("backup",)])
+@pytest.mark.parametrize(
+    "command", [("jobs", "list"), ("sync", "--status"), ("print", SEED_INDEX_NO, "--to", "receipt"), ("backup",)]
+)
 def test_a_deleted_state_store_is_refused_naming_it_and_kiosk_restore(home: Path, command: tuple[str, ...]) -> None:
     _remove_state(home)
     done = kiosk(home, *command)
@@ -107,8 +108,14 @@ def test_kiosk_run_refuses_a_lost_state_store_in_one_line(home: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KIOSK_", "KIVY_"))}
     env.pop("DISPLAY", None)
     env |= {"KIOSK_HOME": str(home)}
-    done = subprocess.run([sys.executable, "-m", "kiosk.cli", "run", "--exit-after-first-frame"], env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "run", "--exit-after-first-frame"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "state.db" in done.stderr and "kiosk restore" in done.stderr
 
@@ -151,8 +158,9 @@ def test_a_damaged_state_store_is_refused_naming_it_and_kiosk_restore(home: Path
     assert f"state store {path} is damaged" in line and "`kiosk restore`" in line
 
 
-def test_a_damaged_store_is_refused_in_process_and_left_where_it_is(home: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_damaged_store_is_refused_in_process_and_left_where_it_is(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("KIOSK_HOME", str(home))
     (home / "state.db").write_bytes(os.urandom(10000))
     with pytest.raises(StateStoreDamaged):
@@ -166,8 +174,11 @@ def test_a_damaged_store_is_restored_from_its_backup_and_kept_aside(home: Path) 
     done = kiosk(home, "restore")
     assert done.returncode == 0, done.stderr
     assert "2 print jobs, the newest numbered 0002" in done.stdout
-    aside = [p for p in home.iterdir() if p.name.startswith("state.db.replaced-") and "-wal" not in p.name
-             and "-shm" not in p.name]
+    aside = [
+        p
+        for p in home.iterdir()
+        if p.name.startswith("state.db.replaced-") and "-wal" not in p.name and "-shm" not in p.name
+    ]
     assert len(aside) == 1 and aside[0].read_bytes()[:4] != b"SQLi"  # the damaged bytes, kept
     assert kiosk(home, "jobs", "list").returncode == 0
 
@@ -219,8 +230,9 @@ def test_numbers_continue_above_a_store_set_aside(home: Path) -> None:
     assert _spooled(home) == ["0003.escpos"]
 
 
-def test_the_floor_reads_spool_names_only_and_backups_of_any_age(tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_floor_reads_spool_names_only_and_backups_of_any_age(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("KIOSK_HOME", str(tmp_path))
     spool = tmp_path / "spool"
     spool.mkdir()
@@ -237,8 +249,16 @@ def test_two_processes_numbering_at_once_never_share_a_number(home: Path) -> Non
     import sys
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")} | {"KIOSK_HOME": str(home)}
-    runs = [subprocess.Popen([sys.executable, "-m", "kiosk.cli", "print", SEED_INDEX_NO, "--to", "receipt"],
-                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "kiosk.cli", "print", SEED_INDEX_NO, "--to", "receipt"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
     for run in runs:
         _out, err = run.communicate(timeout=120)
         assert run.returncode == 0, err
@@ -321,8 +341,12 @@ def test_restore_of_a_given_file_and_refusals(home: Path, tmp_path_factory: pyte
     notes = other / "notes.db"
     with sqlite3.connect(notes) as connection:
         connection.execute("CREATE TABLE notes (text)")
-    for given, says in ((garbage, "is damaged"), (notes, "is not a backup of the state store"),
-                        (other / "absent.db", "is not a file"), (home / "state.db", "the state store itself")):
+    for given, says in (
+        (garbage, "is damaged"),
+        (notes, "is not a backup of the state store"),
+        (other / "absent.db", "is not a file"),
+        (home / "state.db", "the state store itself"),
+    ):
         done = kiosk(home, "restore", str(given))
         assert done.returncode == 1 and says in done.stderr and len(done.stderr.splitlines()) == 1, done.stderr
     assert kiosk(home, "restore", "--fresh", str(moved)).returncode == 1

@@ -24,13 +24,21 @@ from content_cache import ContentCache
 from tests.content_cache.feed.support import cache_records, read_jsonl, write_jsonl
 from tests.kiosk.test_cli import kiosk
 
+pytestmark = pytest.mark.slow  # separate processes: `make test-fast` leaves these out
+
 ITEMS = 1500
 
 
 def start(home: Path, *args: str, **popen: Any) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")} | {"KIOSK_HOME": str(home)}
-    return subprocess.Popen([sys.executable, "-m", "kiosk.cli", *args], env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
+    return subprocess.Popen(
+        [sys.executable, "-m", "kiosk.cli", *args],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **popen,
+    )
 
 
 @dataclass
@@ -68,8 +76,12 @@ def feeds(tmp_path_factory: pytest.TempPathFactory) -> Feeds:
     """Feed A (sequence 1), a kiosk synced to it, then feed B (sequence 2): 1,000 titles changed, 200 withdrawn."""
     root = tmp_path_factory.mktemp("crash")
     pub, src, feed, at_a = root / "publisher", root / "src", root / "feed", root / "at-a"
-    for args in (("demo-content", "--count", str(ITEMS), "--seed", "8"), ("keygen", str(root / "keys")),
-                 ("export", str(src)), ("publish", str(src), str(feed), "--key", str(root / "keys/publisher.key"))):
+    for args in (
+        ("demo-content", "--count", str(ITEMS), "--seed", "8"),
+        ("keygen", str(root / "keys")),
+        ("export", str(src)),
+        ("publish", str(src), str(feed), "--key", str(root / "keys/publisher.key")),
+    ):
         assert kiosk(pub, *args).returncode == 0
     trust = root / "keys" / "publisher.pub"
     assert kiosk(at_a, "sync", "--source", str(feed), "--trust", str(trust)).returncode == 0
@@ -112,9 +124,7 @@ def _sync_time(feeds: Feeds, home: Path) -> float:
 
 
 @pytest.mark.parametrize("kind", ["delta", "snapshot"])
-def test_a_kill_at_any_moment_leaves_old_or_new_and_a_rerun_completes(
-    kind: str, feeds: Feeds, tmp_path: Path
-) -> None:
+def test_a_kill_at_any_moment_leaves_old_or_new_and_a_rerun_completes(kind: str, feeds: Feeds, tmp_path: Path) -> None:
     def fresh_home(name: str) -> Path:
         home = tmp_path / name
         if kind == "delta":
@@ -234,8 +244,14 @@ sys.exit(kiosk.cli.main(sys.argv[1:]))
 def test_a_kill_while_a_new_cache_is_created_does_not_wedge_the_kiosk(feeds: Feeds, tmp_path: Path) -> None:
     home = tmp_path / "new"
     env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")} | {"KIOSK_HOME": str(home)}
-    died = subprocess.run([sys.executable, "-c", DIE_IN_MIGRATION, *feeds.sync_args()], env=env,
-                          capture_output=True, text=True, timeout=60, check=False)
+    died = subprocess.run(
+        [sys.executable, "-c", DIE_IN_MIGRATION, *feeds.sync_args()],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert died.returncode == -signal.SIGKILL, died.stderr
     rerun = kiosk(home, *feeds.sync_args())
     assert rerun.returncode == 0, rerun.stderr

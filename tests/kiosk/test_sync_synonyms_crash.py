@@ -22,6 +22,8 @@ from tests.content_cache.feed.support import read_jsonl, write_jsonl
 from tests.kiosk.test_cli import kiosk
 from tests.kiosk.test_sync_crash import ITEMS, _wait_running, content, integrity, start
 
+pytestmark = pytest.mark.slow  # separate processes: `make test-fast` leaves these out
+
 LIST_A = "汴河路\t汴河大道\n"
 LIST_B = "农业综合开发\t农综开\n汴河路\t汴河大道\t汴大道\n"
 
@@ -53,8 +55,11 @@ def feeds(tmp_path_factory: pytest.TempPathFactory) -> ListFeeds:
     root = tmp_path_factory.mktemp("crash-list")
     pub, src, feed, at_a = root / "publisher", root / "src", root / "feed", root / "at-a"
     key = str(root / "keys/publisher.key")
-    for args in (("demo-content", "--count", str(ITEMS), "--seed", "8"), ("keygen", str(root / "keys")),
-                 ("export", str(src))):
+    for args in (
+        ("demo-content", "--count", str(ITEMS), "--seed", "8"),
+        ("keygen", str(root / "keys")),
+        ("export", str(src)),
+    ):
         assert kiosk(pub, *args).returncode == 0
     (src / "synonyms.tsv").write_text(LIST_A, "utf-8")
     assert kiosk(pub, "publish", str(src), str(feed), "--key", key).returncode == 0

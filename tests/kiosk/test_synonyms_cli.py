@@ -11,8 +11,11 @@ from tests.kiosk.test_cli import kiosk
 def test_publish_sync_then_synonyms_shows_built_in_and_publisher_groups(tmp_path: Path) -> None:
     pub, src, feed, home = tmp_path / "publisher", tmp_path / "src", tmp_path / "feed", tmp_path / "kiosk"
     key = tmp_path / "keys" / "publisher.key"
-    for args in (("demo-content", "--count", "50", "--seed", "3"), ("keygen", str(tmp_path / "keys")),
-                 ("export", str(src))):
+    for args in (
+        ("demo-content", "--count", "50", "--seed", "3"),
+        ("keygen", str(tmp_path / "keys")),
+        ("export", str(src)),
+    ):
         assert kiosk(pub, *args).returncode == 0
     items = src / "items.jsonl"
     rows = [json.loads(line) for line in items.read_text("utf-8").splitlines() if line.strip()]
@@ -35,9 +38,11 @@ def test_publish_sync_then_synonyms_shows_built_in_and_publisher_groups(tmp_path
     assert lines[lines.index(headers[1]) + 1] == "住房公积金\t公积金\t住房储金"
     assert lines[lines.index(headers[2]) + 1] == "汴河路\t汴河大道"
     built_in = int(headers[0].split(": ")[1].split()[0])
-    assert lines[-1].startswith(f"# {built_in + 2} groups: {built_in} built in, 1 built in, extended by the "
-                                "publisher, 1 publisher (publisher list version 1, feed sequence 1); "
-                                "words a query leaves out: ")
+    assert lines[-1].startswith(
+        f"# {built_in + 2} groups: {built_in} built in, 1 built in, extended by the "
+        "publisher, 1 publisher (publisher list version 1, feed sequence 1); "
+        "words a query leaves out: "
+    )
     found = kiosk(home, "search", "汴河大道", "--limit", "3")
     assert found.returncode == 0 and "汴河路改造" in found.stdout
 

@@ -63,7 +63,11 @@ class CupsTestServer:
         """Run a CUPS tool (`cupsdisable`, `lpadmin`, …) against this server, in the C locale."""
         return subprocess.run(
             [tool, "-h", self.server, *args],
-            check=False, capture_output=True, text=True, timeout=timeout, env={**os.environ, **_C_LOCALE},
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**os.environ, **_C_LOCALE},
         )
 
     def output_of(self, handle: str, timeout: float = 30.0) -> Path:
@@ -176,20 +180,28 @@ def _spawn(root: Path) -> subprocess.Popen[bytes]:
     with open(root / "log/cupsd.out", "ab") as out:
         return subprocess.Popen(
             [cupsd, "-f", "-c", str(etc / "cupsd.conf"), "-s", str(etc / "cups-files.conf")],
-            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-            env={**os.environ, **_C_LOCALE}, start_new_session=True,  # Ctrl-C in pytest must not reach it
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **_C_LOCALE},
+            start_new_session=True,  # Ctrl-C in pytest must not reach it
         )
 
 
 def _wait_until_running(process: subprocess.Popen[bytes], root: Path, port: int, timeout: float) -> str:
-    """"" once `lpstat -r` says the scheduler runs; otherwise why it does not."""
+    """ "" once `lpstat -r` says the scheduler runs; otherwise why it does not."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            return f"cupsd exited with status {process.returncode}:\n{_read(root / 'log/cupsd.out')}{_read(root / 'log/error_log')}"
+            logs = _read(root / "log/cupsd.out") + _read(root / "log/error_log")
+            return f"cupsd exited with status {process.returncode}:\n{logs}"
         answer = subprocess.run(
             ["lpstat", "-h", f"127.0.0.1:{port}", "-r"],
-            check=False, capture_output=True, text=True, timeout=5, env={**os.environ, **_C_LOCALE},
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            env={**os.environ, **_C_LOCALE},
         )
         if answer.stdout.strip() == "scheduler is running":
             return ""
@@ -205,8 +217,9 @@ def _write_instance_conf(conf: Path, root: Path) -> None:
 
 
 def _add_queue(server: CupsTestServer, instance: str) -> None:
-    added = server.run("lpadmin", "-p", server.queue, "-E", "-v", f"cups-pdf:/{instance}",
-                       "-m", "lsb/usr/cups-pdf/CUPS-PDF_opt.ppd")
+    added = server.run(
+        "lpadmin", "-p", server.queue, "-E", "-v", f"cups-pdf:/{instance}", "-m", "lsb/usr/cups-pdf/CUPS-PDF_opt.ppd"
+    )
     if added.returncode != 0:
         raise CupsdUnavailable(f"lpadmin could not add the cups-pdf queue {server.queue}: {added.stderr.strip()}")
 

@@ -17,7 +17,10 @@ from printing.document import CopyStamp, PrintDocument
 from printing.errors import CopyTooLong, RenderError, RenderTimedOut
 
 SENTENCE = "各级行政机关应当主动公开本机关的政府信息，方便公民、法人和其他组织查阅和复制。"
-MIXED = "依据《条例》第12条（2008年修订）, the office published 003232741/2008-00001 at https://www.suqian.gov.cn/xxgk/ 共计1,234.5万元。"
+MIXED = (
+    "依据《条例》第12条（2008年修订）, the office published 003232741/2008-00001 at "
+    "https://www.suqian.gov.cn/xxgk/ 共计1,234.5万元。"
+)
 
 
 def _text(unit: str, length: int, paragraph: int = 0) -> str:
@@ -129,8 +132,9 @@ def test_a_long_paragraph_split_over_pages_keeps_its_text_whole_and_in_order(
     pdf, pages = render_a4(make_document(body=body), stamp)
     # Between the running header and the footer of each page, in points (-r 72).
     top, bottom = round(a4.MARGIN_TOP - 4 * mm), round(A4[1] - a4.MARGIN_BOTTOM + 4 * mm)
-    text = pdf_tool("pdftotext", pdf, "-r", "72", "-x", "0", "-y", str(top), "-W", str(round(A4[0])),
-                    "-H", str(bottom - top))
+    text = pdf_tool(
+        "pdftotext", pdf, "-r", "72", "-x", "0", "-y", str(top), "-W", str(round(A4[0])), "-H", str(bottom - top)
+    )
     assert pages > 3 and "索引号11320000014000000X/2008-00012" not in re.sub(r"\s+", "", text.split("\f")[1])
     text = re.sub(r"\s+", "", text)
     positions = [text.find(f"第{n}句：政府信息公开。") for n in range(1, 1500)]
@@ -144,8 +148,11 @@ def test_a_title_and_a_body_of_one_character_each_still_make_one_page(
     assert estimate_a4_pages(doc) == 1 == render_a4(doc, stamp, max_pages=1)[1]
 
 
-@pytest.mark.parametrize("body", [BODIES["chinese, one paragraph"], BODIES["mixed, one paragraph"],
-                                  _text("《条例》，“公开”。（一）", 6_000)], ids=["chinese", "mixed", "marks"])
+@pytest.mark.parametrize(
+    "body",
+    [BODIES["chinese, one paragraph"], BODIES["mixed, one paragraph"], _text("《条例》，“公开”。（一）", 6_000)],
+    ids=["chinese", "mixed", "marks"],
+)
 def test_a_long_paragraph_broken_a_stretch_at_a_time_has_the_lines_of_one_breaking(body: str) -> None:
     from content_cache.linebreak import fill_lines
     from printing.a4_text import broken_lines, char_widths, line_room
@@ -154,8 +161,9 @@ def test_a_long_paragraph_broken_a_stretch_at_a_time_has_the_lines_of_one_breaki
     font = register_cjk_font(find_cjk_font())
     style = a4._make_styles(font).body
     width = a4._frame_size()[0]
-    whole = fill_lines(body, line_room(style, width), char_widths(font, style.fontSize),
-                       first_indent=style.firstLineIndent)
+    whole = fill_lines(
+        body, line_room(style, width), char_widths(font, style.fontSize), first_indent=style.firstLineIndent
+    )
     assert broken_lines(body, style, width) == [line.strip() for line in whole]
 
 

@@ -12,8 +12,15 @@ from printing.errors import RenderError
 from printing.pdf import ENCRYPTED, TOO_TALL, TOO_WIDE, page_image, pdf_pages
 
 
-def _pdf(width: float, height: float, *, pages: int = 1, rotate: int = 0, boxes: dict[str, list[float]] | None = None,
-         user_password: str | None = None) -> bytes:
+def _pdf(
+    width: float,
+    height: float,
+    *,
+    pages: int = 1,
+    rotate: int = 0,
+    boxes: dict[str, list[float]] | None = None,
+    user_password: str | None = None,
+) -> bytes:
     writer = PdfWriter()
     for _ in range(pages):
         page = writer.add_blank_page(width=width, height=height)

@@ -103,8 +103,9 @@ def gray_page(pdf: bytes) -> bytes:
     tool = shutil.which("pdftoppm")
     if tool is None:
         pytest.fail("pdftoppm not found: install the Debian package poppler-utils (make test does)")
-    pgm = subprocess.run([tool, "-gray", "-r", "40", "-f", "1", "-l", "1", "-"], input=pdf,
-                         capture_output=True, check=True, timeout=30).stdout
+    pgm = subprocess.run(
+        [tool, "-gray", "-r", "40", "-f", "1", "-l", "1", "-"], input=pdf, capture_output=True, check=True, timeout=30
+    ).stdout
     magic, size, _depth, pixels = pgm.split(b"\n", 3)
     assert magic == b"P5", size
     return pixels
@@ -141,8 +142,18 @@ def test_queue_not_accepting_jobs_is_stopped_and_refuses(printer: CupsPrinter, c
 def test_a_job_the_printer_fails_on_is_failed(cupsd: CupsTestServer, document: PrintDocument, stamp: CopyStamp) -> None:
     # The parallel backend cannot open a folder as its port and exits with "failed";
     # the error policy abort-job turns that into an aborted job instead of a stopped queue.
-    added = cupsd.run("lpadmin", "-p", "KioskBroken", "-E", "-v", "parallel:/tmp",
-                      "-m", "lsb/usr/cups-pdf/CUPS-PDF_opt.ppd", "-o", "printer-error-policy=abort-job")
+    added = cupsd.run(
+        "lpadmin",
+        "-p",
+        "KioskBroken",
+        "-E",
+        "-v",
+        "parallel:/tmp",
+        "-m",
+        "lsb/usr/cups-pdf/CUPS-PDF_opt.ppd",
+        "-o",
+        "printer-error-policy=abort-job",
+    )
     assert added.returncode == 0, added.stderr
     try:
         printer = CupsPrinter("KioskBroken", server=cupsd.server, timeout=10)
@@ -173,7 +184,9 @@ def test_the_server_can_be_a_domain_socket(cupsd: CupsTestServer, document: Prin
 
 def test_missing_queue_is_unavailable_and_offline(cupsd: CupsTestServer) -> None:
     printer = CupsPrinter("NoSuchQueue", server=cupsd.server, timeout=10)
-    with pytest.raises(PrinterUnavailable, match="CUPS queue NoSuchQueue did not take print job P0007: CUPS has no queue"):
+    with pytest.raises(
+        PrinterUnavailable, match="CUPS queue NoSuchQueue did not take print job P0007: CUPS has no queue"
+    ):
         printer.submit("P0007", "a4", b"%PDF-1.4\n")
     status = printer.status()
     assert status.state == "offline"
@@ -216,7 +229,7 @@ IDLE = """printer KioskPDF is idle.  enabled since Fri Nov 27 07:14:22 2026
 \tPrinter types: unknown
 \tDescription: KioskPDF
 \tAlerts: none
-\tLocation: 
+\tLocation:\x20
 \tConnection: direct
 KioskPDF accepting requests since Fri Nov 27 07:14:22 2026
 """

@@ -113,8 +113,9 @@ def test_connection_dropped_mid_job_is_outcome_unknown(slip: bytes) -> None:
 
 
 def test_large_job_dropped_mid_send_is_outcome_unknown() -> None:
-    with EscposEmulator("drop_mid_job", drop_after=100_000) as emulator, pytest.raises(
-        OutcomeUnknown, match="dropped the connection"
+    with (
+        EscposEmulator("drop_mid_job", drop_after=100_000) as emulator,
+        pytest.raises(OutcomeUnknown, match="dropped the connection"),
     ):
         ReceiptPrinter(emulator.target(timeout=TIMEOUT)).submit("J1", "receipt", BIG_JOB)
 
@@ -147,8 +148,9 @@ def test_status_of_a_refused_port_is_offline_with_the_reason() -> None:
         started = time.monotonic()
         status = ReceiptPrinter(emulator.target(timeout=TIMEOUT)).status()
     assert time.monotonic() - started < 0.5
-    assert status == PrinterStatus("offline", f"receipt printer {emulator.uri} refused the connection: "
-                                   "is it switched on and connected?")
+    assert status == PrinterStatus(
+        "offline", f"receipt printer {emulator.uri} refused the connection: is it switched on and connected?"
+    )
 
 
 def test_status_of_a_silent_printer_is_unknown_within_bounds() -> None:

@@ -36,9 +36,13 @@ def test_no_cff_fonts_in_the_search_list() -> None:
     assert not any("noto" in str(path).lower() for path in fonts.KNOWN_CJK_FONTS)
 
 
-def test_registration_is_cached_by_path() -> None:
-    assert fonts.register_cjk_font(WQY) == fonts.register_cjk_font(WQY)
-    assert ord("国") in fonts.font_coverage(fonts.register_cjk_font(WQY))
+def test_registration_is_cached_by_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    name = fonts.register_cjk_font(WQY)
+    loads: list[Path] = []
+    monkeypatch.setattr(fonts, "_load_font", lambda font_name, path: loads.append(path))
+    assert fonts.register_cjk_font(WQY) == name and fonts.register_cjk_font(Path(str(WQY) + "/../" + WQY.name)) == name
+    assert loads == []  # the second registration, by the same path however spelt, reads no file
+    assert ord("国") in fonts.font_coverage(name)
 
 
 def test_a_file_that_is_no_truetype_font_is_reported(tmp_path: Path) -> None:

@@ -45,7 +45,9 @@ piece = st.one_of(
     st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), max_size=40),
     st.text(alphabet=st.characters(min_codepoint=0x20000, max_codepoint=0x2A6DF), max_size=5),
 )
-hostile = st.builds(lambda parts, repeat: "".join(parts) * repeat, st.lists(piece, max_size=8), st.sampled_from([1, 1, 2, 30]))
+hostile = st.builds(
+    lambda parts, repeat: "".join(parts) * repeat, st.lists(piece, max_size=8), st.sampled_from([1, 1, 2, 30])
+)
 punctuation_only = st.text(alphabet="，。！？《》、；：“”…—-.,!?()[]<>&", min_size=1, max_size=200)
 field = st.one_of(hostile, punctuation_only, st.just(""), st.just("标" * 10_000))
 

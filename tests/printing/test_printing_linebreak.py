@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import pairwise
 
 import pytest
 
@@ -58,7 +59,7 @@ def test_a4_copy_keeps_index_numbers_doc_numbers_and_years_whole(
     assert whole("宿政办发〔2008〕120号") == 1
     assert whole("373.51") == 40
     body = [line.strip() for line in lines if "政" in line]
-    for above, below in zip(body, body[1:]):
+    for above, below in pairwise(body):
         assert not (above[-1].isdigit() and below[0].isdigit()), (above, below)  # no number split
 
 

@@ -126,7 +126,9 @@ class TestWrap:
         assert wrap_columns("一二 abc，", 9) == ["一二", "abc，"]
 
 
-@pytest.mark.parametrize(("label", "mark"), [("废止", "本文件已废止"), ("已失效", "本文件已失效"), ("失效", "本文件已失效")])
+@pytest.mark.parametrize(
+    ("label", "mark"), [("废止", "本文件已废止"), ("已失效", "本文件已失效"), ("失效", "本文件已失效")]
+)
 def test_withdrawn_document_slip_carries_the_warning_under_the_title(
     make_document: Callable[..., PrintDocument], stamp: CopyStamp, label: str, mark: str
 ) -> None:

@@ -16,8 +16,8 @@ def test_jobs_land_with_their_names_and_exact_bytes(tmp_path: Path) -> None:
     printer = SpoolPrinter(folder)
     pdf = printer.submit("J20240501-0001", "a4", b"%PDF-1.4 copy")
     slip = printer.submit("J20240501-0002", "receipt", b"\x1b@slip\x1dV\x00", title="slip")
-    assert pdf == folder / "J20240501-0001.pdf" and pdf.read_bytes() == b"%PDF-1.4 copy"
-    assert slip == folder / "J20240501-0002.escpos" and slip.read_bytes() == b"\x1b@slip\x1dV\x00"
+    assert pdf == str(folder / "J20240501-0001.pdf") and Path(pdf).read_bytes() == b"%PDF-1.4 copy"
+    assert slip == str(folder / "J20240501-0002.escpos") and Path(slip).read_bytes() == b"\x1b@slip\x1dV\x00"
     assert sorted(os.listdir(folder)) == ["J20240501-0001.pdf", "J20240501-0002.escpos"]
 
 

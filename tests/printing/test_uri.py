@@ -21,8 +21,14 @@ def test_document_printers() -> None:
 
 def test_receipt_printers() -> None:
     tcp = parse_receipt("tcp://192.168.1.50:9100?profile=80mm", "printing.receipt", HOME)
-    assert (tcp.kind, tcp.host, tcp.port, tcp.width, tcp.text, tcp.timeout) == ("tcp", "192.168.1.50", 9100, "80mm",
-                                                                               "gb18030", 5.0)
+    assert (tcp.kind, tcp.host, tcp.port, tcp.width, tcp.text, tcp.timeout) == (
+        "tcp",
+        "192.168.1.50",
+        9100,
+        "80mm",
+        "gb18030",
+        5.0,
+    )
     assert parse_receipt("tcp://printer.local?timeout=2&text=raster", "r", HOME).port == 9100
     assert parse_receipt("tcp://[::1]:9101", "r", HOME).host == "::1"
     usb = parse_receipt("usb://0416:5011?profile=58mm", "r", HOME)

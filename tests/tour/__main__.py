@@ -43,8 +43,12 @@ ORIENTATION_LIMIT = 400  # s: a tour that hangs is stopped and reported
 def kiosk(home: Path, *args: str, stdin: str | None = None) -> None:
     """Run a `kiosk` command on `home`; stop the tour with its message when it fails."""
     done = subprocess.run(
-        [sys.executable, "-m", "kiosk.cli", *args], env=environment(home), input=stdin,
-        capture_output=True, text=True, cwd=ROOT,
+        [sys.executable, "-m", "kiosk.cli", *args],
+        env=environment(home),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     if done.returncode != 0:
         raise SystemExit(f"tour set-up failed: kiosk {' '.join(args)}: {done.stderr.strip() or done.stdout.strip()}")
@@ -87,12 +91,31 @@ def run_part(orientation: str, part: str, template: Path, work: Path, pictures: 
     home = work / f"{orientation}-{part}"
     shutil.copytree(template, home)
     result = work / f"{orientation}-{part}.json"
-    command = [sys.executable, "-m", "tests.tour.drive", "--orientation", orientation, "--part", part,
-               "--out", str(pictures), "--result", str(result), "--pin", PIN]
+    command = [
+        sys.executable,
+        "-m",
+        "tests.tour.drive",
+        "--orientation",
+        orientation,
+        "--part",
+        part,
+        "--out",
+        str(pictures),
+        "--result",
+        str(result),
+        "--pin",
+        PIN,
+    ]
     started = time.monotonic()
     try:
-        done = subprocess.run(command, env=environment(home) | IDLE[part], cwd=ROOT, capture_output=True,
-                              text=True, timeout=ORIENTATION_LIMIT)
+        done = subprocess.run(
+            command,
+            env=environment(home) | IDLE[part],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=ORIENTATION_LIMIT,
+        )
         output, code = done.stdout + done.stderr, done.returncode
     except subprocess.TimeoutExpired as expired:
         output, code = _text(expired.stdout) + _text(expired.stderr), None
@@ -103,9 +126,17 @@ def run_part(orientation: str, part: str, template: Path, work: Path, pictures: 
     trouble = _process_trouble(output, code, home)
     if trouble:
         number = len(steps) + 1
-        steps.append({"number": number, "name": f"{part}-process", "slug": f"{number:02d}-{part}-process",
-                      "picture": "",
-                      "settled_after": None, "cpu": [], "failures": trouble})
+        steps.append(
+            {
+                "number": number,
+                "name": f"{part}-process",
+                "slug": f"{number:02d}-{part}-process",
+                "picture": "",
+                "settled_after": None,
+                "cpu": [],
+                "failures": trouble,
+            }
+        )
     return steps
 
 

@@ -132,6 +132,7 @@ class Driver:
 
     def find(self, what: str, *matchers: tree.Matcher, root: Any = None, timeout: float = 3.0) -> Any:
         """The first shown control whose text a matcher accepts (tried in order); a StepProblem naming `what`."""
+
         def first() -> Any:
             for matcher in matchers:
                 found = tree.find_touchables(root or Window, matcher)

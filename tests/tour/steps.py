@@ -152,53 +152,61 @@ class Tour(Driver):
 
     def browse_and_print(self) -> None:
         """Catalogue → a column → page on → a document → text size → an A4 copy and a slip."""
-        self.chapter([
-            ("browse-catalogue", self._open_catalogue),
-            ("browse-column", self._open_column),
-            ("browse-more", self.page_on),
-            ("document", self._open_first_row),
-            ("document-read", self._read),
-            ("text-bigger", lambda: self._text_size("A+", 2)),
-            ("text-smaller", lambda: self._text_size("A−", 1)),
-            ("print-choose", self._open_print),
-            ("print-a4", lambda: self._choose_kind("A4")),
-            ("print-a4-sent", self._confirm_print),
-            ("print-slip", self._slip),
-            ("print-slip-sent", self._confirm_print),
-            ("back-home", self.go_home),
-        ])
+        self.chapter(
+            [
+                ("browse-catalogue", self._open_catalogue),
+                ("browse-column", self._open_column),
+                ("browse-more", self.page_on),
+                ("document", self._open_first_row),
+                ("document-read", self._read),
+                ("text-bigger", lambda: self._text_size("A+", 2)),
+                ("text-smaller", lambda: self._text_size("A−", 1)),
+                ("print-choose", self._open_print),
+                ("print-a4", lambda: self._choose_kind("A4")),
+                ("print-a4-sent", self._confirm_print),
+                ("print-slip", self._slip),
+                ("print-slip-sent", self._confirm_print),
+                ("back-home", self.go_home),
+            ]
+        )
 
     def search(self) -> None:
         """Search by pinyin on the on-screen keyboard, a candidate, a filter chip, more results, a copy."""
-        self.chapter([
-            ("search", self._open_search),
-            ("search-typed", self._type_letters),
-            ("search-candidate", self._pick_candidate),
-            ("search-chip", self._tap_chip),
-            ("search-more", self.page_on),
-            ("search-document", self._open_first_row),
-            ("search-print", self._open_print),
-            ("search-print-a4", lambda: self._choose_kind("A4")),
-            ("search-print-a4-sent", self._confirm_print),
-        ])
+        self.chapter(
+            [
+                ("search", self._open_search),
+                ("search-typed", self._type_letters),
+                ("search-candidate", self._pick_candidate),
+                ("search-chip", self._tap_chip),
+                ("search-more", self.page_on),
+                ("search-document", self._open_first_row),
+                ("search-print", self._open_print),
+                ("search-print-a4", lambda: self._choose_kind("A4")),
+                ("search-print-a4-sent", self._confirm_print),
+            ]
+        )
 
     def idle(self) -> None:
         """A visit, then nobody touches: the warning, then Home with the visit forgotten."""
-        self.chapter([
-            ("idle-visit", self._open_search),
-            ("idle-warning", self._wait_for_warning),
-            ("idle-reset", self._wait_for_reset),
-        ])
+        self.chapter(
+            [
+                ("idle-visit", self._open_search),
+                ("idle-warning", self._wait_for_warning),
+                ("idle-reset", self._wait_for_reset),
+            ]
+        )
 
     def staff(self) -> None:
         """The corner gesture, the PIN, the console; release one held copy and cancel the other."""
-        self.chapter([
-            ("staff-pin", self._gesture),
-            ("staff-console", self._enter_pin),
-            ("staff-release", lambda: self._job_action("放行")),
-            ("staff-cancel", lambda: self._job_action("取消")),
-            ("staff-home", self.go_home),
-        ])
+        self.chapter(
+            [
+                ("staff-pin", self._gesture),
+                ("staff-console", self._enter_pin),
+                ("staff-release", lambda: self._job_action("放行")),
+                ("staff-cancel", lambda: self._job_action("取消")),
+                ("staff-home", self.go_home),
+            ]
+        )
 
     # citizen steps
 
@@ -328,8 +336,10 @@ class Tour(Driver):
         if label == "取消":  # staff confirm a cancel in a dialog of its own
             self.tap(self.find("the 确认取消 button", exactly("确认取消"), starting("确认")))
         ended = ("已完成", "已打印") if label == "放行" else ("已取消",)
-        self.wait(lambda: any(state in self._row_texts(job_no) for state in ended),
-                  f"job {job_no} to show {' or '.join(ended)} after {label}")
+        self.wait(
+            lambda: any(state in self._row_texts(job_no) for state in ended),
+            f"job {job_no} to show {' or '.join(ended)} after {label}",
+        )
 
     def _row_of(self, widget: Any) -> Any:
         """The job row holding `widget`: its nearest ancestor that holds a 4-digit job number."""
@@ -357,6 +367,7 @@ class Tour(Driver):
         if not found:
             raise StepProblem(f"could not find {label} beside the job's 放行 button")
         return found[0]
+
 
 WAIT = 10.0
 PARTS: dict[str, Callable[[Tour], list[Callable[[], None]]]] = {

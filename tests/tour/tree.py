@@ -209,8 +209,11 @@ def off_screen(window: Any) -> list[str]:
         if widget is window or not shown(widget) or clipped_by(widget):
             continue
         x, y, w, h = window_rect(widget)
-        if x < -EDGE_TOLERANCE or y < -EDGE_TOLERANCE or x + w > window.width + EDGE_TOLERANCE or (
-            y + h > window.height + EDGE_TOLERANCE
+        if (
+            x < -EDGE_TOLERANCE
+            or y < -EDGE_TOLERANCE
+            or x + w > window.width + EDGE_TOLERANCE
+            or (y + h > window.height + EDGE_TOLERANCE)
         ):
             outside.add(id(widget))
             if id(widget.parent) in outside:  # its container was reported already

@@ -11,8 +11,18 @@ import pytest
 from content_cache import ContentCache
 from content_cache.demo import PUBLISHERS
 from content_cache.feed import (
-    LimitExceeded, Limits, SourceError, StaleFeed, Upsert, Withdraw, export_cache, item_from_json, publish,
-    generate_keypair, load_public_key, read_catalogue,
+    LimitExceeded,
+    Limits,
+    SourceError,
+    StaleFeed,
+    Upsert,
+    Withdraw,
+    export_cache,
+    generate_keypair,
+    item_from_json,
+    load_public_key,
+    publish,
+    read_catalogue,
 )  # fmt: skip
 from content_cache.feed.format import MANIFEST, SIGNATURES
 from content_cache.records import AttachmentRecord, ColumnRecord, ItemRecord, PublisherRecord

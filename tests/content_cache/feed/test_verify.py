@@ -13,8 +13,20 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from content_cache.demo import annual_report_2008
 from content_cache.feed import (
-    AttachmentRef, BatchRef, FileMismatch, FileRef, FormatError, LimitExceeded, Limits, SignatureError, check_unique,
-    item_to_json, read_batch, read_catalogue, verify_file, verify_manifest,
+    AttachmentRef,
+    BatchRef,
+    FileMismatch,
+    FileRef,
+    FormatError,
+    LimitExceeded,
+    Limits,
+    SignatureError,
+    check_unique,
+    item_to_json,
+    read_batch,
+    read_catalogue,
+    verify_file,
+    verify_manifest,
 )  # fmt: skip
 from content_cache.feed.format import MANIFEST, SIGNATURES
 from content_cache.feed.keys import signature_file

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from content_cache import ContentCache
-from tests.content_cache.feed.conftest import exported, feed_cache, keypair, out, src  # noqa: F401
+from tests.content_cache.feed.conftest import exported, feed_cache, keypair, out, src
 
 __all__ = ["exported", "feed_cache", "keypair", "out", "src"]
 

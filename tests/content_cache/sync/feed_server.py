@@ -18,7 +18,16 @@ from pathlib import Path
 from typing import Literal
 
 Fault = Literal[
-    "404", "500", "reset", "endless", "drop-half", "redirect-loop", "bad-encoding", "portal", "stall", "wrong-bytes",
+    "404",
+    "500",
+    "reset",
+    "endless",
+    "drop-half",
+    "redirect-loop",
+    "bad-encoding",
+    "portal",
+    "stall",
+    "wrong-bytes",
     "html-label",
 ]
 PORTAL_PAGE = b"<!DOCTYPE html><html><head><title>Wi-Fi login</title></head><body>Please log in</body></html>"
@@ -57,7 +66,7 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
         def log_message(self, *args: object) -> None:  # quiet
             pass
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        def do_GET(self) -> None:  # http.server's name
             path = self.path.lstrip("/").split("?")[0]
             fault = server.fault_for(path)
             if fault in ("404", "500"):

@@ -59,8 +59,10 @@ def test_a_garbage_signature_file_is_one_line_on_the_command_line(
     _refused_in_one_line(tmp_path / "home", str(out), keypair, phrase)
 
 
-@pytest.mark.parametrize("fault,phrase", [("portal", "web page, not a feed"), ("redirect-loop", "redirects"),
-                                          ("bad-encoding", "Content-Encoding")])
+@pytest.mark.parametrize(
+    "fault,phrase",
+    [("portal", "web page, not a feed"), ("redirect-loop", "redirects"), ("bad-encoding", "Content-Encoding")],
+)
 def test_an_http_fault_is_one_line_on_the_command_line(
     out: Path, keypair: KeyPair, tmp_path: Path, fault: str, phrase: str
 ) -> None:

@@ -82,8 +82,9 @@ def _row_change(field: str, value: Any) -> Callable[[dict[str, Any]], None]:
 # --- the same record, at publish and at sync -----------------------------------------------------------------------
 
 
-def _publish_refuses(src: Path, tmp_path: Path, keypair: KeyPair, change: Callable[[dict[str, Any]], None],
-                     *phrases: str) -> str:
+def _publish_refuses(
+    src: Path, tmp_path: Path, keypair: KeyPair, change: Callable[[dict[str, Any]], None], *phrases: str
+) -> str:
     """Change the third item of the publisher's input; publish must refuse it, naming the line and `phrases`."""
     rows = read_jsonl(src / "items.jsonl")
     change(rows[2])
@@ -169,9 +170,16 @@ def test_a_title_that_hides_itself_is_refused_at_publish_and_at_sync(
 
 @pytest.mark.parametrize(
     "field,value",
-    [("doc_no", "宿政\u202e〔2008〕1号"), ("doc_no", "宿政\x00〔2008〕1号"), ("subject", "财政\x1b[0m"),
-     ("keywords", "预算\n决算"), ("genre", "\u200b通知"), ("source_url", "http://example.org/\x00"),
-     ("publisher_code", "００３２３２７４１"), ("column_code", "annual-reports\n")],
+    [
+        ("doc_no", "宿政\u202e〔2008〕1号"),
+        ("doc_no", "宿政\x00〔2008〕1号"),
+        ("subject", "财政\x1b[0m"),
+        ("keywords", "预算\n决算"),
+        ("genre", "\u200b通知"),
+        ("source_url", "http://example.org/\x00"),
+        ("publisher_code", "００３２３２７４１"),
+        ("column_code", "annual-reports\n"),
+    ],
 )
 def test_other_item_text_that_hides_itself_is_refused(
     kiosk_cache: ContentCache, src: Path, out: Path, keypair: KeyPair, tmp_path: Path, field: str, value: str
@@ -280,7 +288,7 @@ def test_a_number_no_reader_keeps_is_refused_in_one_line(
     """5,000 digits (past Python's int limit), a float that overflows to infinity, minus zero, an exponent."""
     data = (out / MANIFEST).read_bytes()
     at = data.index(b'"sequence": ') + len(b'"sequence": ')
-    data = data[:at] + number + data[data.index(b",", at):]
+    data = data[:at] + number + data[data.index(b",", at) :]
     (out / MANIFEST).write_bytes(data)
     (out / SIGNATURES).write_bytes(signature_file(data, [keypair.private]))
     message = _sync_refuses(kiosk_cache, out, keypair, tmp_path, MANIFEST)
@@ -295,14 +303,26 @@ def test_a_number_no_reader_keeps_is_refused_in_one_line(
         ("written_on", "1066-10-14", "written_on 1066-10-14 is outside"),
         ("effective_on", "２０２６-01-01", "effective_on"),
         ("published_on", "2008-12-30\n", "published_on"),
-        ("attachments", [{"name": "a.pdf", "sha256": "a" * 64, "size": 2**63, "media_type": "application/pdf"}],
-         "size is 9,223,372,036,854,775,808"),
-        ("attachments", [{"name": "a.pdf", "sha256": "a" * 64, "size": -1, "media_type": "application/pdf"}],
-         "size is -1"),
-        ("attachments", [{"name": "\u202efdp.exe", "sha256": "a" * 64, "size": 1, "media_type": "application/pdf"}],
-         "U+202E"),
-        ("attachments", [{"name": "a.pdf", "sha256": "a" * 64 + "\n", "size": 1, "media_type": "application/pdf"}],
-         "sha256"),
+        (
+            "attachments",
+            [{"name": "a.pdf", "sha256": "a" * 64, "size": 2**63, "media_type": "application/pdf"}],
+            "size is 9,223,372,036,854,775,808",
+        ),
+        (
+            "attachments",
+            [{"name": "a.pdf", "sha256": "a" * 64, "size": -1, "media_type": "application/pdf"}],
+            "size is -1",
+        ),
+        (
+            "attachments",
+            [{"name": "\u202efdp.exe", "sha256": "a" * 64, "size": 1, "media_type": "application/pdf"}],
+            "U+202E",
+        ),
+        (
+            "attachments",
+            [{"name": "a.pdf", "sha256": "a" * 64 + "\n", "size": 1, "media_type": "application/pdf"}],
+            "sha256",
+        ),
         ("title", "长" * 501, "title is 501 characters long"),
     ],
 )
@@ -315,8 +335,11 @@ def test_an_out_of_range_record_is_refused_at_sync(
 
 @pytest.mark.parametrize(
     "field,value,phrase",
-    [("published_on", "0001-01-01", "outside the allowed dates"), ("written_on", "2300-01-01", "outside"),
-     ("title", "长" * 501, "501 characters")],
+    [
+        ("published_on", "0001-01-01", "outside the allowed dates"),
+        ("written_on", "2300-01-01", "outside"),
+        ("title", "长" * 501, "501 characters"),
+    ],
 )
 def test_an_out_of_range_record_is_refused_at_publish(
     src: Path, tmp_path: Path, keypair: KeyPair, field: str, value: Any, phrase: str

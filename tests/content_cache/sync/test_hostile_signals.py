@@ -22,6 +22,8 @@ from content_cache.feed import publish
 from tests.kiosk.test_cli import kiosk
 from tests.kiosk.test_sync_crash import content, start
 
+pytestmark = pytest.mark.slow  # separate processes: `make test-fast` leaves these out
+
 ITEMS = 3000
 PIPE_WAIT = 60  # seconds a stopped sync may take to let go of its output
 
@@ -40,8 +42,11 @@ def feed(tmp_path_factory: pytest.TempPathFactory) -> Feed:
     """A feed of ITEMS items in batches of 100, published by the real publish."""
     root = tmp_path_factory.mktemp("stop")
     pub, src = root / "publisher", root / "src"
-    for args in (("demo-content", "--count", str(ITEMS), "--seed", "5"), ("keygen", str(root / "keys")),
-                 ("export", str(src))):
+    for args in (
+        ("demo-content", "--count", str(ITEMS), "--seed", "5"),
+        ("keygen", str(root / "keys")),
+        ("export", str(src)),
+    ):
         done = kiosk(pub, *args)
         assert done.returncode == 0, done.stderr
     publish(src, root / "feed", root / "keys" / "publisher.key", batch_size=100)

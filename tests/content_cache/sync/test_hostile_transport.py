@@ -54,8 +54,13 @@ def test_a_download_with_the_right_size_and_wrong_bytes_is_deleted_and_fetched_a
     batch, staging = ref.path, tmp_path / "dl"
     with serve(out) as server:
         server.faults[batch], server.fault_times[batch] = "wrong-bytes", 1
-        _fails_in_one_line(kiosk_cache, lambda: sync(kiosk_cache, http(server.url, staging), keypair, tmp_path),
-                           batch, "differs from the signed manifest", "deleted")
+        _fails_in_one_line(
+            kiosk_cache,
+            lambda: sync(kiosk_cache, http(server.url, staging), keypair, tmp_path),
+            batch,
+            "differs from the signed manifest",
+            "deleted",
+        )
         assert not list(staging.glob(ref.sha256 + ".*"))  # nothing of the bad copy is kept
         report = sync(kiosk_cache, http(server.url, staging), keypair, tmp_path)
     assert report.mode == "snapshot" and kiosk_cache.item_count() == report.added
@@ -182,7 +187,8 @@ def test_a_captive_portal_is_named_as_a_web_page(
     with serve(out) as server:
         server.faults[path] = "portal"
         error = _fails_in_one_line(
-            kiosk_cache, lambda: sync(kiosk_cache, http(server.url, tmp_path / "dl"), keypair, tmp_path),
+            kiosk_cache,
+            lambda: sync(kiosk_cache, http(server.url, tmp_path / "dl"), keypair, tmp_path),
             "web page, not a feed",
         )
     assert isinstance(error, NotAFeed)
@@ -204,23 +210,35 @@ def test_a_web_page_in_place_of_the_manifest_on_a_folder_is_named_too(
 ) -> None:
     (out / MANIFEST).write_bytes(b"\n  <html><body>Sign in to continue</body></html>")
     (out / SIGNATURES).write_bytes(b"<!doctype html><p>Sign in</p>")
-    _fails_in_one_line(kiosk_cache, lambda: sync(kiosk_cache, FolderTransport(out), keypair, tmp_path),
-                       "web page, not a feed")
+    _fails_in_one_line(
+        kiosk_cache, lambda: sync(kiosk_cache, FolderTransport(out), keypair, tmp_path), "web page, not a feed"
+    )
 
 
 @pytest.mark.parametrize(
     "garbage",
-    [b"[" * 60_000, b"{" * 60_000, b'{"signatures": ' + b"[" * 50_000, b"\xff\xfe\x00garbage", b"null", b"[]",
-     b'{"signatures": [{"key_id": 7, "sig": "x"}]}', b'{"signatures": [{"key_id": "k", "sig": "!!!"}]}',
-     b'{"signatures": []}', b"\x00" * 1000, b"x" * 70_000],
+    [
+        b"[" * 60_000,
+        b"{" * 60_000,
+        b'{"signatures": ' + b"[" * 50_000,
+        b"\xff\xfe\x00garbage",
+        b"null",
+        b"[]",
+        b'{"signatures": [{"key_id": 7, "sig": "x"}]}',
+        b'{"signatures": [{"key_id": "k", "sig": "!!!"}]}',
+        b'{"signatures": []}',
+        b"\x00" * 1000,
+        b"x" * 70_000,
+    ],
     ids=["60k-[", "60k-{", "nested", "binary", "null", "list", "number-id", "bad-base64", "none", "nul", "huge"],
 )
 def test_a_garbage_signature_file_is_one_line(
     kiosk_cache: ContentCache, out: Path, keypair: KeyPair, tmp_path: Path, garbage: bytes
 ) -> None:
     (out / SIGNATURES).write_bytes(garbage)
-    error = _fails_in_one_line(kiosk_cache, lambda: sync(kiosk_cache, FolderTransport(out), keypair, tmp_path),
-                               SIGNATURES)
+    error = _fails_in_one_line(
+        kiosk_cache, lambda: sync(kiosk_cache, FolderTransport(out), keypair, tmp_path), SIGNATURES
+    )
     assert isinstance(error, SignatureError)
 
 
@@ -241,8 +259,12 @@ def _rewrite_batch(out: Path, keypair: KeyPair, number: int, line: bytes) -> str
 @pytest.mark.parametrize("workers", [0, 2])
 @pytest.mark.parametrize(
     "line",
-    [b'{"op": "upsert", "item": ' + b"[" * 100_000, b"[" * 200_000, b'{"op": "upsert", "item": ' + b'{"a":' * 50_000,
-     b'{"op": "withdraw", "index_no": ' + b"[" * 3000 + b"]" * 3000 + b', "reason": "x"}'],
+    [
+        b'{"op": "upsert", "item": ' + b"[" * 100_000,
+        b"[" * 200_000,
+        b'{"op": "upsert", "item": ' + b'{"a":' * 50_000,
+        b'{"op": "withdraw", "index_no": ' + b"[" * 3000 + b"]" * 3000 + b', "reason": "x"}',
+    ],
     ids=["item-lists", "bare-lists", "objects", "nested-index-no"],
 )
 def test_a_deeply_nested_record_is_a_bad_record_in_one_line(
@@ -278,8 +300,8 @@ def _bundle(out: Path, target: Path, change: str, member: str) -> Path:
         data[local + 6] |= 1
         data[central + 8] |= 1
     else:  # 98: PPMd, which zipfile cannot unpack
-        data[local + 8: local + 10] = (98).to_bytes(2, "little")
-        data[central + 10: central + 12] = (98).to_bytes(2, "little")
+        data[local + 8 : local + 10] = (98).to_bytes(2, "little")
+        data[central + 10 : central + 12] = (98).to_bytes(2, "little")
     target.write_bytes(bytes(data))
     return target
 
@@ -287,8 +309,8 @@ def _bundle(out: Path, target: Path, change: str, member: str) -> Path:
 def _central_entry(data: bytearray, member: str) -> int:
     at = data.index(b"PK\x01\x02")
     while True:
-        length = int.from_bytes(data[at + 28: at + 30], "little")
-        if data[at + 46: at + 46 + length] == member.encode():
+        length = int.from_bytes(data[at + 28 : at + 30], "little")
+        if data[at + 46 : at + 46 + length] == member.encode():
             return at
         at = data.index(b"PK\x01\x02", at + 4)
 
@@ -300,15 +322,15 @@ def test_an_encrypted_or_oddly_packed_bundle_member_is_one_line(
 ) -> None:
     member = _first_batch(out, keypair) if which == "batch" else which
     bundle = _bundle(out, tmp_path / "feed.zip", change, member)
-    _fails_in_one_line(kiosk_cache, lambda: sync(kiosk_cache, ZipTransport(bundle), keypair, tmp_path),
-                       member, phrase)
+    _fails_in_one_line(kiosk_cache, lambda: sync(kiosk_cache, ZipTransport(bundle), keypair, tmp_path), member, phrase)
 
 
 def test_a_zip_that_is_not_one_is_one_line(kiosk_cache: ContentCache, tmp_path: Path, keypair: KeyPair) -> None:
     bundle = tmp_path / "feed.zip"
     bundle.write_bytes(b"PK\x03\x04" + b"\xff" * 200)
-    _fails_in_one_line(kiosk_cache, lambda: sync(kiosk_cache, ZipTransport(bundle), keypair, tmp_path),
-                       "not a readable zip bundle")
+    _fails_in_one_line(
+        kiosk_cache, lambda: sync(kiosk_cache, ZipTransport(bundle), keypair, tmp_path), "not a readable zip bundle"
+    )
 
 
 # --- HTTP faults ----------------------------------------------------------------------------------------------------
@@ -333,7 +355,12 @@ def test_a_zip_that_is_not_one_is_one_line(kiosk_cache: ContentCache, tmp_path: 
     ],
 )
 def test_an_http_fault_is_one_line(
-    kiosk_cache: ContentCache, out: Path, keypair: KeyPair, tmp_path: Path, fault: str, which: str,
+    kiosk_cache: ContentCache,
+    out: Path,
+    keypair: KeyPair,
+    tmp_path: Path,
+    fault: str,
+    which: str,
     phrases: tuple[str, ...],
 ) -> None:
     path = _first_batch(out, keypair) if which == "batch" else which
@@ -341,8 +368,10 @@ def test_an_http_fault_is_one_line(
         server.faults[path] = fault  # type: ignore[assignment]
         server.stall_seconds = 2.0  # longer than the client's 1 s read timeout; the server thread ends by itself
         error = _fails_in_one_line(
-            kiosk_cache, lambda: sync(kiosk_cache, http(server.url, tmp_path / "dl"), keypair, tmp_path),
-            path, *phrases,
+            kiosk_cache,
+            lambda: sync(kiosk_cache, http(server.url, tmp_path / "dl"), keypair, tmp_path),
+            path,
+            *phrases,
         )
     assert isinstance(error, TransportError)
 
@@ -353,6 +382,7 @@ def test_a_wrong_file_from_a_folder_blames_the_copy(
     batch = _first_batch(out, keypair)
     data = (out / batch).read_bytes()
     (out / batch).write_bytes(bytes(b ^ 1 for b in data))
-    error = _fails_in_one_line(kiosk_cache, lambda: sync(kiosk_cache, FolderTransport(out), keypair, tmp_path),
-                               batch, "SHA-256 differs")
+    error = _fails_in_one_line(
+        kiosk_cache, lambda: sync(kiosk_cache, FolderTransport(out), keypair, tmp_path), batch, "SHA-256 differs"
+    )
     assert isinstance(error, FileMismatch)

@@ -24,6 +24,8 @@ from content_cache.sync.transport import FolderTransport
 from tests.content_cache.feed.conftest import NOW, KeyPair
 from tests.content_cache.sync.test_sync import sync
 
+pytestmark = pytest.mark.slow  # separate processes: `make test-fast` leaves these out
+
 
 class Stopped(Exception):
     pass
@@ -43,8 +45,13 @@ def stop_raises() -> Iterator[None]:
 
 @pytest.mark.parametrize("thread", ["_ExecutorManagerThread", "_CallItem"])
 def test_a_stop_as_the_pool_starts_its_thread_stops_the_pool(
-    kiosk_cache: ContentCache, src: Path, keypair: KeyPair, tmp_path: Path, stop_raises: None,
-    monkeypatch: pytest.MonkeyPatch, thread: str,
+    kiosk_cache: ContentCache,
+    src: Path,
+    keypair: KeyPair,
+    tmp_path: Path,
+    stop_raises: None,
+    monkeypatch: pytest.MonkeyPatch,
+    thread: str,
 ) -> None:
     feed = tmp_path / "small-batches"
     publish(src, feed, keypair.key_path, now=NOW, batch_size=7)
@@ -73,7 +80,11 @@ def test_a_stop_as_the_pool_starts_its_thread_stops_the_pool(
 
 
 def test_a_worker_that_dies_stops_the_sync_with_a_clear_error_not_a_hang(
-    kiosk_cache: ContentCache, src: Path, keypair: KeyPair, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    kiosk_cache: ContentCache,
+    src: Path,
+    keypair: KeyPair,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The pool ends its other workers with SIGTERM when one dies: they must not have inherited the held mask."""
     import concurrent.futures

@@ -180,13 +180,17 @@ def _tamper(case: str, src: Path, out: Path, keypair: KeyPair, tmp_path: Path) -
     if case == "missing signature":
         (out / "manifest.sig").unlink()
     elif case == "wrong signature":
-        (out / "manifest.json").write_bytes((out / "manifest.json").read_bytes().replace(b'"sequence": 2', b'"sequence": 3'))
+        (out / "manifest.json").write_bytes(
+            (out / "manifest.json").read_bytes().replace(b'"sequence": 2', b'"sequence": 3')
+        )
     elif case == "unknown key":
         other = load_public_key(generate_keypair(tmp_path / "other")[1])
         from content_cache.feed.keys import load_private_key, signature_file
 
         data = (out / "manifest.json").read_bytes()
-        (out / "manifest.sig").write_bytes(signature_file(data, [load_private_key(tmp_path / "other" / "publisher.key")]))
+        (out / "manifest.sig").write_bytes(
+            signature_file(data, [load_private_key(tmp_path / "other" / "publisher.key")])
+        )
         assert other is not None
     elif case == "hash differs":
         data = bytearray((out / batch).read_bytes())
@@ -199,8 +203,11 @@ def _tamper(case: str, src: Path, out: Path, keypair: KeyPair, tmp_path: Path) -
         import hashlib
 
         (out / batch).write_bytes(data)
-        resign(out, keypair.private, lambda m: m["deltas"][0]["batches"][0].update(
-            size=len(data), sha256=hashlib.sha256(data).hexdigest()))
+        resign(
+            out,
+            keypair.private,
+            lambda m: m["deltas"][0]["batches"][0].update(size=len(data), sha256=hashlib.sha256(data).hexdigest()),
+        )
     elif case == "malformed json line":
         _rewrite_batch(out, keypair, batch, [lines[0][:-10] + b"\n", *lines[1:]])
     elif case == "missing required field":
@@ -217,7 +224,9 @@ def _tamper(case: str, src: Path, out: Path, keypair: KeyPair, tmp_path: Path) -
     elif case == "older feed":
         resign(out, keypair.private, lambda m: m.update(sequence=0))
     elif case == "path with ..":
-        resign(out, keypair.private, lambda m: m["deltas"][0]["batches"][0].update(path="deltas/1-2/../../../etc/passwd"))
+        resign(
+            out, keypair.private, lambda m: m["deltas"][0]["batches"][0].update(path="deltas/1-2/../../../etc/passwd")
+        )
     elif case == "absolute path":
         resign(out, keypair.private, lambda m: m["deltas"][0]["batches"][0].update(path="/etc/passwd"))
 
@@ -241,7 +250,12 @@ BAD_FEEDS = {
 
 @pytest.mark.parametrize("case", BAD_FEEDS)
 def test_a_bad_feed_is_refused_and_the_cache_is_untouched(
-    case: str, kiosk_cache: ContentCache, synced: tuple[Any, ...], src: Path, out: Path, keypair: KeyPair,
+    case: str,
+    kiosk_cache: ContentCache,
+    synced: tuple[Any, ...],
+    src: Path,
+    out: Path,
+    keypair: KeyPair,
     tmp_path: Path,
 ) -> None:
     _tamper(case, src, out, keypair, tmp_path)
@@ -273,8 +287,14 @@ def test_an_attachment_over_the_limit_is_refused(
     [("404", "HTTP 404"), ("500", "HTTP 500"), ("reset", "connection"), ("endless", "more than|in time|longer")],
 )
 def test_a_failing_server_is_a_clear_error(
-    fault: str, message: str, kiosk_cache: ContentCache, synced: tuple[Any, ...], src: Path, out: Path,
-    keypair: KeyPair, tmp_path: Path,
+    fault: str,
+    message: str,
+    kiosk_cache: ContentCache,
+    synced: tuple[Any, ...],
+    src: Path,
+    out: Path,
+    keypair: KeyPair,
+    tmp_path: Path,
 ) -> None:
     manifest = _next_feed(src, out, keypair)
     with serve(out) as server:
@@ -321,8 +341,11 @@ def test_a_bad_line_read_by_a_worker_is_refused_like_any_other(
     lines = gzip.decompress((feed / ref["path"]).read_bytes()).splitlines(keepends=True)
     data = gzip.compress(b"".join([*lines[:3], lines[3][:-10] + b"\n", *lines[4:]]), mtime=0)
     (feed / ref["path"]).write_bytes(data)
-    resign(feed, keypair.private, lambda m: m["snapshot"]["batches"][2].update(
-        size=len(data), sha256=hashlib.sha256(data).hexdigest()))
+    resign(
+        feed,
+        keypair.private,
+        lambda m: m["snapshot"]["batches"][2].update(size=len(data), sha256=hashlib.sha256(data).hexdigest()),
+    )
     with pytest.raises(FeedError, match=f"{ref['path']} line 4"):
         sync(kiosk_cache, FolderTransport(feed), keypair, tmp_path, workers=2)
     assert kiosk_cache.item_count() == 0 and kiosk_cache.feed_sequence() is None

@@ -53,10 +53,20 @@ def src(exported: Path, tmp_path: Path) -> Path:
     model, own = rows[0], []
     for index_no, (title, body) in OWN_ITEMS.items():
         code, rest = index_no.split("/")
-        own.append(model | {"index_no": index_no, "publisher_code": code, "title": title, "body": body,
-                             "published_on": f"{rest[:4]}-06-01", "doc_no": None, "attachments": [],
-                             "source_url": model["source_url"].rsplit("/", 1)[0] + "/" + index_no,
-                             "column_code": "normative-documents"})
+        own.append(
+            model
+            | {
+                "index_no": index_no,
+                "publisher_code": code,
+                "title": title,
+                "body": body,
+                "published_on": f"{rest[:4]}-06-01",
+                "doc_no": None,
+                "attachments": [],
+                "source_url": model["source_url"].rsplit("/", 1)[0] + "/" + index_no,
+                "column_code": "normative-documents",
+            }
+        )
     write_jsonl(items, [model, *own, *rows[1:]])  # near the top: a test drops the last rows
     return folder
 
@@ -151,19 +161,34 @@ def _replace_list(out: Path, keys: KeyPair, raw: bytes, groups: int = 1, packed:
 
 HOSTILE: dict[str, tuple[Callable[[], dict[str, Any]], type[FeedError], str]] = {
     "huge": (lambda: {"packed": os.urandom(2 * 1024 * 1024)}, LimitExceeded, "over the limit of 1,048,576"),
-    "gzip bomb": (lambda: {"packed": gzip.compress(b"\n" * (16 * 1024 * 1024), mtime=0)}, LimitExceeded,
-                  "unpacks to more than 1,048,576 bytes"),
+    "gzip bomb": (
+        lambda: {"packed": gzip.compress(b"\n" * (16 * 1024 * 1024), mtime=0)},
+        LimitExceeded,
+        "unpacks to more than 1,048,576 bytes",
+    ),
     "binary": (lambda: {"raw": bytes(range(256)) * 4}, FormatError, "binary data"),
     "not gzip": (lambda: {"packed": b"PK\x03\x04 not gzip at all"}, FormatError, "not valid gzip"),
     "not UTF-8": (lambda: {"raw": "汴河路\t汴河大道\n".encode("gbk")}, FormatError, "not UTF-8"),
-    "long term": (lambda: {"raw": ("汴河路\t" + "路" * 10_000 + "\n").encode()}, LimitExceeded,
-                  "line 1 term 2 is 10,000 characters long"),
-    "huge group": (lambda: {"raw": ("\t".join(f"路{n}" for n in range(5000)) + "\n").encode()}, LimitExceeded,
-                   "a group of 5,000 terms"),
-    "too many groups": (lambda: {"raw": "".join(f"甲{n}\t乙{n}\n" for n in range(5001)).encode(),
-                                 "groups": 5000}, LimitExceeded, "more than 5,000 groups"),
-    "one term": (lambda: {"raw": "汴河路\t汴河大道\n汴河路\n".encode(), "groups": 2}, FormatError,
-                 "line 2: a group needs two different terms"),
+    "long term": (
+        lambda: {"raw": ("汴河路\t" + "路" * 10_000 + "\n").encode()},
+        LimitExceeded,
+        "line 1 term 2 is 10,000 characters long",
+    ),
+    "huge group": (
+        lambda: {"raw": ("\t".join(f"路{n}" for n in range(5000)) + "\n").encode()},
+        LimitExceeded,
+        "a group of 5,000 terms",
+    ),
+    "too many groups": (
+        lambda: {"raw": "".join(f"甲{n}\t乙{n}\n" for n in range(5001)).encode(), "groups": 5000},
+        LimitExceeded,
+        "more than 5,000 groups",
+    ),
+    "one term": (
+        lambda: {"raw": "汴河路\t汴河大道\n汴河路\n".encode(), "groups": 2},
+        FormatError,
+        "line 2: a group needs two different terms",
+    ),
     "control character": (lambda: {"raw": "汴河路\t汴河\x1b大道\n".encode()}, FormatError, "U+001B"),
     "newline in a term": (lambda: {"raw": "汴河路\t汴河\r大道\n".encode()}, FormatError, "U+000D"),
     "empty term": (lambda: {"raw": "汴河路\t\t汴河大道\n".encode()}, FormatError, "line 1 term 2 is empty"),
@@ -197,8 +222,13 @@ def test_a_hostile_list_is_refused_naming_the_file_and_nothing_changes(
 def test_a_list_entry_in_a_format_1_manifest_is_refused(
     kiosk_cache: ContentCache, src: Path, out: Path, keypair: KeyPair, tmp_path: Path
 ) -> None:
-    resign(out, keypair.private, lambda m: m.update(synonyms={"path": "synonyms/1.tsv.gz", "size": 1, "sha256": "0" * 64,
-                                                              "version": 1, "groups": 1}))
+    resign(
+        out,
+        keypair.private,
+        lambda m: m.update(
+            synonyms={"path": "synonyms/1.tsv.gz", "size": 1, "sha256": "0" * 64, "version": 1, "groups": 1}
+        ),
+    )
     with pytest.raises(FormatError, match="unknown field 'synonyms'"):
         sync(kiosk_cache, FolderTransport(out), keypair, tmp_path)
     assert kiosk_cache.feed_sequence() is None
@@ -227,7 +257,12 @@ class Killed(BaseException):
 
 @pytest.mark.parametrize("step", ["after the list", "after the content", "at the last fact"])
 def test_a_sync_killed_between_its_steps_leaves_list_and_content_of_one_sequence(
-    step: str, kiosk_cache: ContentCache, src: Path, out: Path, keypair: KeyPair, tmp_path: Path,
+    step: str,
+    kiosk_cache: ContentCache,
+    src: Path,
+    out: Path,
+    keypair: KeyPair,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     publish_list(src, out, keypair, FIRST_LIST)
@@ -251,9 +286,11 @@ def test_a_sync_killed_between_its_steps_leaves_list_and_content_of_one_sequence
             raise Killed
         real_meta(session, key, value)
 
-    patches = {"after the list": (run, "store_publisher_synonyms", store_then_die),
-               "after the content": (run, "_apply", apply_then_die),
-               "at the last fact": (store, "set_meta", die_at_last_fact)}
+    patches = {
+        "after the list": (run, "store_publisher_synonyms", store_then_die),
+        "after the content": (run, "_apply", apply_then_die),
+        "at the last fact": (store, "set_meta", die_at_last_fact),
+    }
     with monkeypatch.context() as patched:
         patched.setattr(*patches[step])
         with pytest.raises(Killed):
