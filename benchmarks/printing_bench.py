@@ -124,7 +124,7 @@ def _document(body: str) -> PrintDocument:
         publisher="宿迁市人民政府办公室",
         written_on=date(2008, 12, 30),
         published_on=date(2009, 3, 31),
-        validity_label="有效",
+        validity="valid",
         body=body,
         source_url="https://www.suqian.gov.cn/xxgk/2008/00012.shtml",
     )

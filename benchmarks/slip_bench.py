@@ -25,7 +25,7 @@ TYPICAL = PrintDocument(
     publisher="宿迁市人民政府办公室",
     written_on=date(2008, 12, 30),
     published_on=date(2009, 3, 31),
-    validity_label="有效",
+    validity="valid",
     body="根据《中华人民共和国政府信息公开条例》规定，现公布2008年度本市政府信息公开工作年度报告。",
     source_url="https://www.suqian.gov.cn/xxgk/2008/00012.shtml",
 )

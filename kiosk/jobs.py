@@ -42,7 +42,9 @@ from printing.errors import OutcomeUnknown, PrintError, PrinterUnavailable
 from printing.job_states import (
     ACTION_MOVES,
     COUNTED_STATES,
-    ENDED_STATES,
+    FAULT_STATES,
+    SETTLED_STATES,
+    WAITING_STATES,
     JobState,
     StaffAction,
     allows,
@@ -536,25 +538,19 @@ class JobQueue:
             )
             failures = (
                 session.scalar(
-                    select(func.count())
-                    .select_from(PrintJob)
-                    .where(since, PrintJob.state.in_(("failed", "check_printer")))
+                    select(func.count()).select_from(PrintJob).where(since, PrintJob.state.in_(FAULT_STATES))
                 )
                 or 0
             )
             waiting = (
-                session.scalar(
-                    select(func.count())
-                    .select_from(PrintJob)
-                    .where(PrintJob.state.in_(("queued", "awaiting_release", "check_printer")))
-                )
+                session.scalar(select(func.count()).select_from(PrintJob).where(PrintJob.state.in_(WAITING_STATES)))
                 or 0
             )
         return DayCounts(jobs, pages, failures, waiting, slips)
 
     def is_settled(self, job: PrintJob) -> bool:
         """True when the job needs nothing more from this process: printed, ended, held or with staff."""
-        return job.state in ENDED_STATES or job.state in ("awaiting_release", "check_printer")
+        return job.state in SETTLED_STATES
 
 
 def is_copy(source: str) -> bool:

@@ -6,18 +6,18 @@ state store and the configured printers.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
 import printing
 from content_cache import ContentCache
+from content_cache.attachments import AttachmentDamaged, AttachmentUnreadable, read_attachment
 from content_cache.records import (
     Candidate,
     ColumnInfo,
@@ -52,7 +52,8 @@ from printing import (  # the renderers (count_a4_pages, render_a4, render_recei
 from printing.base import PrinterStatus
 from printing.document import TICKET_LABEL, withdrawn_mark
 from printing.errors import RenderError
-from printing.job_states import ACTION_VERBS, StaffAction, allows, console_order, staff_action
+from printing.forms import held_job_ticket, printer_test_page
+from printing.job_states import ACTION_VERBS, LAST_ERROR_STATES, StaffAction, allows, console_order, staff_action
 from printing.pdf import page_image, pdf_pages
 from printing.uri import TextMode
 from screens.services import ActionDone, CitizenError, SignIn, StaffOverview
@@ -82,7 +83,7 @@ def print_document(item: ItemDetail) -> PrintDocument:
         publisher=item.publisher,
         written_on=item.written_on,
         published_on=item.published_on,
-        validity_label=item.validity_label,
+        validity=item.validity,
         body=item.body,
         source_url=item.source_url,
     )
@@ -288,20 +289,14 @@ class Services:
 
     def attachment_bytes(self, index_no: str, name: str) -> bytes:
         """An attachment's bytes as the sync stored them, checked against their SHA-256 and size."""
-        record = self.content.attachment(index_no, name)
         try:
-            from content_cache.sync.run import (
-                attachment_file,  # the sync's module loads httpx
-            )
-
-            data = attachment_file(self.attachments, record.sha256).read_bytes()
-        except OSError as exc:
+            return read_attachment(self.attachments, self.content.attachment(index_no, name))
+        except AttachmentUnreadable as exc:
             log.warning("attachment %s of %s is not readable: %s", name, index_no, exc)
             raise PrintRefused("此附件文件缺失，暂时无法查看或打印。" + ASK_STAFF) from exc
-        if len(data) != record.size or hashlib.sha256(data).hexdigest() != record.sha256:
+        except AttachmentDamaged as exc:
             log.error("attachment %s of %s does not match its SHA-256: refused", name, index_no)
-            raise PrintRefused("此附件文件已损坏，暂时无法查看或打印。" + ASK_STAFF)
-        return data
+            raise PrintRefused("此附件文件已损坏，暂时无法查看或打印。" + ASK_STAFF) from exc
 
     def attachment_pages(self, index_no: str, name: str) -> int:
         """How many pages a PDF attachment has; PrintRefused (for the citizen) when it cannot be read."""
@@ -358,12 +353,7 @@ class Services:
 
     def _ticket(self, doc: PrintDocument, job_no: str, pages: int, fee_cents: int) -> None:
         """The slip a held job's citizen takes to the desk: its job number, pages and fee."""
-        fee = f"，费用 {fee_cents / 100:.2f} 元" if fee_cents else ""
-        ticket = replace(  # a slip prints the title and the metadata, not the body
-            doc,
-            title=f"取件凭条 任务号 {job_no}：A4 复印件共 {pages} 页{fee}，由工作人员核对后打印。"
-            f"请到{self.settings.collect_at}出示本凭条。《{doc.title}》",
-        )
+        ticket = held_job_ticket(doc, job_no, pages, fee_cents, self.settings.collect_at)
         try:
             data = printing.render_receipt(
                 ticket,
@@ -406,24 +396,14 @@ class Services:
         """Each printer role: its name, its state now, and the last error of its jobs."""
         result: dict[PrintKind, tuple[str, PrinterStatus, str]] = {}
         for kind, printer in self.queue.printers.items():
-            failed = self.queue.jobs(("failed", "check_printer", "queued"), limit=50)
+            failed = self.queue.jobs(LAST_ERROR_STATES, limit=50)
             last_error = next((j.error for j in failed if j.kind == kind and j.error), "")
             result[kind] = (printer.name, printer.status(), last_error)
         return result
 
     def test_print(self, kind: PrintKind, actor: str) -> PrintJob:
         """A short test copy on one printer, through the queue like any job."""
-        doc = PrintDocument(
-            index_no="TEST/0000-00000",
-            title="打印机测试页 Printer test",
-            doc_no=None,
-            publisher=self.settings.kiosk_name,
-            written_on=None,
-            published_on=date.today(),
-            validity_label="有效",
-            body="这是一张测试页：中文、English、数字 0123456789。若能看清本页，打印机工作正常。",
-            source_url="",
-        )
+        doc = printer_test_page(self.settings.kiosk_name, date.today())
         data, pages = self._render(doc, kind)
         job = self.queue.submit(
             index_no=doc.index_no,
@@ -512,7 +492,7 @@ def _new_visitor() -> str:
 
 def validity_warning(doc: PrintDocument) -> str:
     """The warning shown before printing a document that is no longer in force, or ''."""
-    mark = withdrawn_mark(doc.validity_label)
+    mark = withdrawn_mark(doc.validity)
     return f"{mark}，打印件仅供查阅参考。" if mark else ""
 
 

@@ -84,7 +84,7 @@ def render_a4(
     clean = partial(_clean_text, coverage=font_coverage(font))
     styles = _make_styles(font)
     index_no = _shortened(clean(doc.index_no), HEADER_INDEX_MAX)
-    decor = _PageDecor(font, _footer_lines(stamp, clean), index_no, withdrawn_mark(doc.validity_label), limits)
+    decor = _PageDecor(font, _footer_lines(stamp, clean), index_no, withdrawn_mark(doc.validity), limits)
     buffer = io.BytesIO()
     template = _template(buffer, doc, font, clean)
     story = _header(doc, styles, clean) + _body(doc.body, styles, clean)
@@ -235,7 +235,7 @@ def _template(buffer: io.BytesIO, doc: PrintDocument, font: str, clean: Cleaner)
 def _header(doc: PrintDocument, styles: _Styles, clean: Cleaner) -> list[Flowable]:
     """Abolished or lapsed banner, title, then the metadata table beside the QR code."""
     flowables: list[Flowable] = []
-    mark = withdrawn_mark(doc.validity_label)
+    mark = withdrawn_mark(doc.validity)
     if mark:
         flowables.append(_paragraph(f"{mark}，仅供查阅参考", styles.banner, clean))
     flowables.append(_paragraph(" ".join(doc.title.splitlines()), styles.title, clean))
@@ -279,7 +279,7 @@ def _meta_table(doc: PrintDocument, styles: _Styles, clean: Cleaner, width: floa
         ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F2F2F2")),
         _table_font(styles),
     ]
-    if withdrawn_mark(doc.validity_label):
+    if withdrawn_mark(doc.validity):
         commands.append(("BACKGROUND", (1, 5), (1, 5), colors.HexColor("#F8D7D7")))
     table.setStyle(commands)
     return table

@@ -6,21 +6,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
+from content_cache.records import VALIDITY_LABELS, Validity
+
 PrintKind = Literal["a4", "receipt"]
 ReceiptWidth = Literal["58mm", "80mm"]
-ABOLISHED_LABELS = frozenset({"废止", "已废止"})
-LAPSED_LABELS = frozenset({"失效", "已失效"})
+WITHDRAWN_MARKS: dict[str, str] = {"abolished": "本文件已废止", "expired": "本文件已失效"}
 
 
-def withdrawn_mark(validity_label: str) -> str:
+def withdrawn_mark(validity: Validity) -> str:
     """The mark of a document no longer in force (本文件已废止 / 本文件已失效), or an empty string; slips carry
-    it too."""
-    label = validity_label.strip()
-    if label in ABOLISHED_LABELS:
-        return "本文件已废止"
-    if label in LAPSED_LABELS:
-        return "本文件已失效"
-    return ""
+    it too. Decided by the validity code, never by its display label."""
+    return WITHDRAWN_MARKS.get(validity, "")
 
 
 COPY_LABEL = "政府信息查阅场所 阅览复制件"  # an A4 copy: the whole document, for reading
@@ -38,9 +34,14 @@ class PrintDocument:
     publisher: str
     written_on: date | None
     published_on: date
-    validity_label: str  # 有效 / 已修订 / 废止
+    validity: Validity  # valid / amended / abolished / expired
     body: str
     source_url: str
+
+    @property
+    def validity_label(self) -> str:
+        """有效 / 已修订 / 废止 / 失效, as the copy's metadata shows it."""
+        return VALIDITY_LABELS.get(self.validity, self.validity)
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,13 +33,19 @@ class StateRule:
     ended: bool = False  # nothing more happens to the job by itself
     counted: bool = False  # its pages count against the visitor's and the day's quota
     alert: bool = False  # the console marks it: staff should look
+    with_staff: bool = False  # nothing happens until staff act (release it, or say whether it printed)
+    fault: bool = False  # the printer failed it, or may have: the day's failures
+    waiting: bool = False  # not yet at its printer: the day's waiting jobs
+    last_error: bool = False  # may hold the printer's last error (a failure, or a retry after one)
 
 
 STATES: dict[JobState, StateRule] = {
-    "check_printer": StateRule("请检查打印机", order=0, counted=True, alert=True),
-    "awaiting_release": StateRule("待放行", order=1, counted=True, alert=True),
-    "failed": StateRule("失败", order=2, ended=True, alert=True),
-    "queued": StateRule("排队中", order=3, counted=True),
+    "check_printer": StateRule(
+        "请检查打印机", order=0, counted=True, alert=True, with_staff=True, fault=True, waiting=True, last_error=True
+    ),
+    "awaiting_release": StateRule("待放行", order=1, counted=True, alert=True, with_staff=True, waiting=True),
+    "failed": StateRule("失败", order=2, ended=True, alert=True, fault=True, last_error=True),
+    "queued": StateRule("排队中", order=3, counted=True, waiting=True, last_error=True),
     "printing": StateRule("打印中", order=4, counted=True),
     "done": StateRule("已完成", ended=True, counted=True),
     "cancelled": StateRule("已取消", ended=True),
@@ -88,6 +94,11 @@ ENDED_STATES: tuple[JobState, ...] = tuple(state for state in ALL_STATES if STAT
 ACTIVE_STATES: tuple[JobState, ...] = tuple(state for state in ALL_STATES if not STATES[state].ended)
 COUNTED_STATES: tuple[JobState, ...] = tuple(state for state in ALL_STATES if STATES[state].counted)
 ALERT_STATES: tuple[JobState, ...] = tuple(state for state in ALL_STATES if STATES[state].alert)
+# Needs nothing more from the process that made it: ended, or waiting on staff (a citizen's wait can stop).
+SETTLED_STATES: tuple[JobState, ...] = tuple(s for s in ALL_STATES if STATES[s].ended or STATES[s].with_staff)
+FAULT_STATES: tuple[JobState, ...] = tuple(state for state in ALL_STATES if STATES[state].fault)
+WAITING_STATES: tuple[JobState, ...] = tuple(state for state in ALL_STATES if STATES[state].waiting)
+LAST_ERROR_STATES: tuple[JobState, ...] = tuple(state for state in ALL_STATES if STATES[state].last_error)
 
 
 class MoveRefused(ValueError):

@@ -131,7 +131,7 @@ def _blocks(
         return wrap_columns(printable(text), paper.columns)
 
     rule = _Block(lines=("-" * paper.columns,), rule=True)
-    mark = withdrawn_mark(doc.validity_label)
+    mark = withdrawn_mark(doc.validity)
     blocks = [
         wrap(stamp.label, heading=True),
         rule,

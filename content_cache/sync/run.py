@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.orm import Session
 
 from content_cache import store
+from content_cache.attachments import attachment_file
 from content_cache.cache import (
     ContentCache,
     PublisherSynonyms,
@@ -79,11 +80,6 @@ class SyncReport:
     bytes_read: int = 0
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     finished_at: datetime | None = None
-
-
-def attachment_file(store_dir: Path, sha256: str) -> Path:
-    """Where the kiosk keeps an attachment's bytes."""
-    return store_dir / sha256[:2] / sha256
 
 
 def run_sync(

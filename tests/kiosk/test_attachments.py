@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from content_cache.attachments import attachment_file
 from content_cache.demo import annual_report_2008
 from content_cache.records import AttachmentRecord
 from content_cache.store import upsert_items
-from content_cache.sync.run import attachment_file
 from kiosk.services import PrintRefused, Services
 from printing import CopyStamp, PrintDocument, render_a4
 
@@ -27,7 +27,7 @@ def _pdf(pages_of_text: int = 3) -> bytes:
         "宿州市政府办公室",
         None,
         date(2008, 12, 30),
-        "有效",
+        "valid",
         "政府信息公开统计。" * 700 * pages_of_text,
         "",
     )

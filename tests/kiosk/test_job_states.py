@@ -15,9 +15,13 @@ from printing.job_states import (
     ACTION_MOVES,
     ACTIONS,
     ALL_STATES,
+    FAULT_STATES,
     FIRST_STATES,
+    LAST_ERROR_STATES,
     MOVES,
+    SETTLED_STATES,
     STATES,
+    WAITING_STATES,
     MoveRefused,
     StaffAction,
     actions_of,
@@ -146,3 +150,12 @@ def test_every_state_has_a_name_an_order_and_its_actions() -> None:
     assert state_name("check_printer") == "请检查打印机" and state_name("no such state") == "no such state"
     assert actions_of("check_printer") == ("collected", "reprint", "cancel")
     assert actions_of("queued") == ("cancel",) and actions_of("expired") == ("reprint",)
+
+
+def test_the_groups_the_queue_and_console_count_by_come_from_the_table() -> None:
+    assert set(SETTLED_STATES) == {"done", "failed", "cancelled", "expired", "awaiting_release", "check_printer"}
+    assert set(FAULT_STATES) == {"failed", "check_printer"}
+    assert set(WAITING_STATES) == {"queued", "awaiting_release", "check_printer"}
+    assert set(LAST_ERROR_STATES) == {"failed", "check_printer", "queued"}
+    # every state a job can wait in for a printer is unsettled: a citizen's wait follows it
+    assert not set(SETTLED_STATES) & {"queued", "printing"}

@@ -34,7 +34,7 @@ def document() -> PrintDocument:
         publisher="宿迁市人民政府办公室",
         written_on=date(2008, 12, 30),
         published_on=date(2009, 3, 31),
-        validity_label="有效",
+        validity="valid",
         body=BODY,
         source_url=SOURCE_URL,
     )

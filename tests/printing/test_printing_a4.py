@@ -98,7 +98,7 @@ def test_markup_characters_in_the_title_print_literally(
 def test_abolished_document_is_marked_on_every_page(
     make_document: Callable[..., PrintDocument], stamp: CopyStamp, pdf_tool: PdfTool
 ) -> None:
-    pdf, pages = render_a4(make_document(validity_label="废止", body=LONG_BODY), stamp)
+    pdf, pages = render_a4(make_document(validity="abolished", body=LONG_BODY), stamp)
     page_texts = pdf_tool("pdftotext", pdf).split("\f")[:pages]
     assert "本文件已废止，仅供查阅参考" in page_texts[0]
     assert all("本文件已废止" in text for text in page_texts)
@@ -133,11 +133,8 @@ def test_missing_or_huge_source_url_still_renders(
     assert render_a4(make_document(source_url=url), stamp)[1] >= 1
 
 
-@pytest.mark.parametrize("label", ["失效", "已失效"])
-def test_lapsed_document_is_marked_on_every_page(
-    make_document: Callable[..., PrintDocument], stamp: CopyStamp, label: str
-) -> None:
-    pdf, pages = render_a4(make_document(validity_label=label, body=LONG_BODY), stamp)
+def test_lapsed_document_is_marked_on_every_page(make_document: Callable[..., PrintDocument], stamp: CopyStamp) -> None:
+    pdf, pages = render_a4(make_document(validity="expired", body=LONG_BODY), stamp)
     page_texts = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
     assert pages == len(page_texts) > 1
     assert "本文件已失效，仅供查阅参考" in page_texts[0]  # the banner above the title
@@ -145,8 +142,11 @@ def test_lapsed_document_is_marked_on_every_page(
     assert not any("废止" in text for text in page_texts)
 
 
-def test_valid_document_carries_no_lapsed_mark(make_document: Callable[..., PrintDocument], stamp: CopyStamp) -> None:
-    pdf, _ = render_a4(make_document(validity_label="有效", body=LONG_BODY), stamp)
+@pytest.mark.parametrize("validity", ["valid", "amended"])
+def test_a_document_in_force_carries_no_withdrawn_mark(
+    make_document: Callable[..., PrintDocument], stamp: CopyStamp, validity: str
+) -> None:
+    pdf, _ = render_a4(make_document(validity=validity, body=LONG_BODY), stamp)
     page_texts = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
     assert not any("本文件已" in text for text in page_texts)
 

@@ -126,13 +126,11 @@ class TestWrap:
         assert wrap_columns("一二 abc，", 9) == ["一二", "abc，"]
 
 
-@pytest.mark.parametrize(
-    ("label", "mark"), [("废止", "本文件已废止"), ("已失效", "本文件已失效"), ("失效", "本文件已失效")]
-)
+@pytest.mark.parametrize(("validity", "mark"), [("abolished", "本文件已废止"), ("expired", "本文件已失效")])
 def test_withdrawn_document_slip_carries_the_warning_under_the_title(
-    make_document: Callable[..., PrintDocument], stamp: CopyStamp, label: str, mark: str
+    make_document: Callable[..., PrintDocument], stamp: CopyStamp, validity: str, mark: str
 ) -> None:
-    doc = make_document(validity_label=label)
+    doc = make_document(validity=validity)
     lines = receipt_lines(doc, stamp)
     warning = f"{mark}，仅供查阅参考"
     assert doc.title.endswith(lines[lines.index(warning) - 1])  # the line after the title's last

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from pypdf import PdfWriter
 
+from content_cache.attachments import attachment_file
 from content_cache.demo import annual_report_2008
 from content_cache.records import AttachmentRecord
 from content_cache.store import upsert_items
-from content_cache.sync.run import attachment_file
 from kiosk.services import Services
 from printing.pdf import TOO_TALL, TOO_WIDE
 from screens.attachment import PAGE_WAY_ON

@@ -145,7 +145,7 @@ def test_a_printer_that_cannot_take_the_job_keeps_it_and_says_so(
 def test_a_damaged_attachment_is_said_on_its_screen(app: Any, services: Services) -> None:
     data = _pdf(1)
     _attach(services, data)
-    from content_cache.sync.run import attachment_file
+    from content_cache.attachments import attachment_file
 
     attachment_file(services.attachments, hashlib.sha256(data).hexdigest()).write_bytes(data[:-10] + b"0123456789")
     app.navigator.show("attachment", index_no=SEED_INDEX_NO, title=SEED_TITLE, attachment=NAME)
