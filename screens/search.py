@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from kivy.clock import Clock
 from kivy.factory import Factory
-from kivy.properties import BooleanProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from content_cache.records import Candidate, ColumnInfo, Facet, Filters, SearchResult, Sort
 from screens import (
@@ -18,6 +18,7 @@ from screens import (
     keyboard,  # noqa: F401  (registers OnScreenKeyboard for the .kv)
 )
 from screens.base import KioskScreen, load_kv
+from screens.debounce import Debounce
 from screens.item_list import row_data
 from screens.navigator import Params
 from screens.worker import Task, run_in_worker
@@ -65,7 +66,7 @@ class SearchServices(Protocol):
 
 
 class SearchScreen(KioskScreen):
-    """Runs `services.search` in the worker, 0.3 s after the visitor stops typing."""
+    """Runs `services.search` in the worker, `debounce` (0.3 s) after the visitor's last key."""
 
     services: SearchServices
 
@@ -76,11 +77,12 @@ class SearchScreen(KioskScreen):
     pager_text = StringProperty("")  # 已显示 20 / 共 41 条, 已显示全部 41 条
     can_load_more = BooleanProperty(False)
     paging = BooleanProperty(False)  # the next page is on its way
+    debounce = NumericProperty(DEBOUNCE_SECONDS)  # s after the last key before the search runs
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._task: Task | None = None
-        self._debounce = Clock.create_trigger(self._search_now, DEBOUNCE_SECONDS)
+        self._debounce = Debounce(self._search_now, self.debounce)
         self._shown_query: str | None = None
         self._candidate_task: Task | None = None
         self._pending = ""
@@ -130,6 +132,9 @@ class SearchScreen(KioskScreen):
         self.paging = False
 
     # typing
+
+    def on_debounce(self, _screen: Any, seconds: float) -> None:
+        self._debounce.seconds = seconds
 
     def on_field_text(self, text: str) -> None:
         """The field changed (on-screen keys, a physical keyboard or a paste)."""
