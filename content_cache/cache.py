@@ -13,7 +13,7 @@ it aside and build it again; the cache is disposable, the feed holds it all.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from content_cache import candidates, catalogue, demo, search, store
+from content_cache import candidates, catalogue, demo, search, store, suggest, written
 from content_cache.catalogue_layout import column_records
 from content_cache.db import (
     file_damage,
@@ -33,6 +33,7 @@ from content_cache.db import (
     sqlite_url,
 )
 from content_cache.errors import ContentError
+from content_cache.handwriting import Guess
 from content_cache.models import ContentMeta, PublisherSynonymGroup
 from content_cache.query import VOCABULARY_KEY, Vocabulary, default_vocabulary
 from content_cache.records import (
@@ -44,6 +45,7 @@ from content_cache.records import (
     ItemSummary,
     SearchResult,
     Sort,
+    Suggestion,
 )
 
 MIGRATIONS = "content_cache:migrations"
@@ -246,6 +248,21 @@ class ContentCache:
         """Words of the titles that typed pinyin letters may stand for (the pinyin keyboard)."""
         with self._reading_words() as s:
             return candidates.candidates(s, letters, limit)
+
+    def suggested_searches(self) -> list[Suggestion]:
+        """What the empty search screen offers to tap: common searches, then examples of each way to search."""
+        with self._reading_words() as s:
+            return suggest.suggestions(s)
+
+    def written_candidates(self, guesses: Sequence[Guess], before: str, limit: int = 8) -> list[str]:
+        """The handwriting recogniser's characters re-ranked by the titles: the one that follows `before` first."""
+        with self._reading_words() as s:
+            return written.rank_written(s, guesses, before, limit)
+
+    def next_words(self, before: str, limit: int = 6) -> list[str]:
+        """Words of the titles and the synonym list that begin with the last character of `before`."""
+        with self._reading_words() as s:
+            return written.next_words(s, before, limit)
 
     def updated_on(self) -> date | None:
         with self.session() as s:

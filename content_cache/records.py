@@ -188,6 +188,15 @@ class Filters:
 
 
 @dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A search the empty search screen offers to tap: the query it runs, its label, and the row it sits in."""
+
+    way: str  # 常用搜索, 拼音首字母, 文号, 索引号: the heading of its row
+    query: str
+    label: str  # as the button shows it: 财政预算, czys（财政预算）
+
+
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """A word to offer, and how many of the typed letters it stands for."""
 

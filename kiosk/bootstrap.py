@@ -282,7 +282,10 @@ def build_services(config: Config, checked: CheckedSettings | None = None) -> Se
         queue = JobQueue(
             state, printers, config.home / "jobs", queue_policy(config), number_floor=job_number_floor(config, spools)
         )
-        return Services(open_content(config), state, queue, settings, attachments_dir(config))
+        model = config.settings.display.handwriting_model
+        return Services(
+            open_content(config), state, queue, settings, attachments_dir(config), Path(model) if model else None
+        )
     except BaseException:
         state.close()
         raise

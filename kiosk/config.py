@@ -92,6 +92,11 @@ class Display:
     )
     fullscreen: bool = setting(False, "Open the window full screen (a kiosk's touchscreen).", Either())
     font: str = setting("", "Path of a TrueType CJK font; empty finds WenQuanYi Micro Hei.", PATH)
+    handwriting_model: str = setting(
+        "/usr/share/tegaki/models/zinnia/handwriting-zh_CN.model",
+        "Zinnia model of the search screen's 手写 pad; empty, or no Zinnia library, leaves the pinyin keys alone.",
+        PATH,
+    )
 
 
 @dataclass(frozen=True, slots=True)

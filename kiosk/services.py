@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -18,6 +18,7 @@ from typing import TypeVar
 import printing
 from content_cache import ContentCache
 from content_cache.attachments import AttachmentDamaged, AttachmentUnreadable, read_attachment
+from content_cache.handwriting import UNSURE_BELOW, Recognised, Recogniser, Stroke, open_recogniser
 from content_cache.records import (
     Candidate,
     ColumnInfo,
@@ -26,6 +27,7 @@ from content_cache.records import (
     ItemSummary,
     SearchResult,
     Sort,
+    Suggestion,
 )
 from kiosk.console import ROLE_NAMES, job_view, printer_view
 from kiosk.errors import ASK_STAFF, UNEXPECTED, Trouble, trouble
@@ -60,6 +62,9 @@ from screens.services import ActionDone, CitizenError, SignIn, StaffOverview
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+WRITTEN_GUESSES = 20  # the recogniser's guesses the catalogue re-ranks
+WRITTEN_LIMIT = 8  # characters offered after a stroke
+NEXT_WORDS = 6  # words offered after a character is chosen
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +98,13 @@ class Services:
     """Everything a screen or a CLI command asks of the kiosk."""
 
     def __init__(
-        self, content: ContentCache, state: StateStore, queue: JobQueue, settings: PrintSettings, attachments: Path
+        self,
+        content: ContentCache,
+        state: StateStore,
+        queue: JobQueue,
+        settings: PrintSettings,
+        attachments: Path,
+        handwriting_model: Path | None = None,  # the Zinnia model of the 手写 pad; None: the pad is not offered
     ):
         self.content = content
         self.attachments = attachments  # the folder the sync stores attachments in, by SHA-256
@@ -103,6 +114,8 @@ class Services:
         self.staff = StaffAccess(state)
         self.sync_status = SyncStatus()
         self.visitor = _new_visitor()
+        self.handwriting_model = handwriting_model
+        self._suggested: tuple[object, list[Suggestion]] | None = None
 
     def close(self) -> None:
         self.content.close()
@@ -158,6 +171,36 @@ class Services:
 
         warm()
         lexicon.warm()
+
+    # -- the handwriting pad -------------------------------------------------------------------------
+
+    def _recogniser(self) -> Recogniser | None:
+        model = self.handwriting_model
+        return open_recogniser(model) if model is not None else None
+
+    def handwriting_ready(self) -> bool:
+        """Whether the 手写 pad can be offered: the Zinnia library and its model load (the reason logged once)."""
+        return self._recogniser() is not None
+
+    def recognise(self, strokes: Sequence[Stroke], width: float, height: float, before: str) -> Recognised:
+        """The characters the strokes may be, best first, re-ranked by what the titles hold after `before`."""
+        recogniser = self._recogniser()
+        if recogniser is None:
+            return Recognised((), True)
+        guesses = recogniser.classify(strokes, width, height, WRITTEN_GUESSES)
+        chars = self.content.written_candidates(guesses, before, WRITTEN_LIMIT)
+        return Recognised(tuple(chars), not chars or guesses[0].score < UNSURE_BELOW)
+
+    def suggested_searches(self) -> list[Suggestion]:
+        """The empty search screen's searches to tap, worked out once for each content the cache holds."""
+        key = (self.content.feed_sequence(), self.content.updated_on())
+        if self._suggested is None or self._suggested[0] != key:
+            self._suggested = (key, self.content.suggested_searches())
+        return self._suggested[1]
+
+    def next_words(self, before: str) -> list[str]:
+        """Words that begin with the query's last character (财 → 财政, 财务), for the pad's candidates."""
+        return self.content.next_words(before, NEXT_WORDS)
 
     def content_updated_on(self) -> date | None:
         return self.content.updated_on()

@@ -10,15 +10,17 @@ from typing import Any, Protocol
 
 from kivy.clock import Clock
 from kivy.factory import Factory
-from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, OptionProperty, StringProperty
 
-from content_cache.records import Candidate, ColumnInfo, Facet, Filters, SearchResult, Sort
+from content_cache.handwriting import Recognised, Stroke
+from content_cache.records import Candidate, ColumnInfo, Facet, Filters, SearchResult, Sort, Suggestion
 from screens import (
     chip_rows,  # noqa: F401  (registers ChipRows for the .kv)
     keyboard,  # noqa: F401  (registers OnScreenKeyboard for the .kv)
 )
 from screens.base import KioskScreen, load_kv
 from screens.debounce import Debounce
+from screens.handwriting import Points
 from screens.item_list import row_data
 from screens.navigator import Params
 from screens.worker import Task, run_in_worker
@@ -33,6 +35,7 @@ _WRITTEN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")  # a Chinese character: th
 HINT = "可输入汉字、拼音首字母（如 czys）、文号或索引号"
 OFFER = "试试："  # a way on that searches another query
 BROWSE_OFFER = "按栏目浏览："
+COMMON_SEARCHES = "常用搜索"
 MAX_OFFERS = 2  # the respelt query and the query with a word fewer
 
 
@@ -64,6 +67,18 @@ class SearchServices(Protocol):
         """Load what understanding a query needs (its segmenter and the common words' pinyin, about 2 s once),
         so the first search is quick."""
 
+    def handwriting_ready(self) -> bool:
+        """Whether the handwriting recogniser and its model load: the 手写 tab is offered only then."""
+
+    def recognise(self, strokes: Sequence[Stroke], width: float, height: float, before: str) -> Recognised:
+        """The characters the strokes may be, best first, knowing the query so far."""
+
+    def next_words(self, before: str) -> list[str]:
+        """Words that begin with the query's last character (财 → 财政, 财务)."""
+
+    def suggested_searches(self) -> list[Suggestion]:
+        """What the empty search screen offers to tap: the room's common searches, then an example of each way."""
+
 
 class SearchScreen(KioskScreen):
     """Runs `services.search` in the worker, `debounce` (0.3 s) after the visitor's last key."""
@@ -78,6 +93,9 @@ class SearchScreen(KioskScreen):
     can_load_more = BooleanProperty(False)
     paging = BooleanProperty(False)  # the next page is on its way
     debounce = NumericProperty(DEBOUNCE_SECONDS)  # s after the last key before the search runs
+    input_mode = OptionProperty("pinyin", options=["pinyin", "handwriting"])  # kept for the visit
+    handwriting_ready = BooleanProperty(False)  # the recogniser loads: the 手写 tab is shown
+    suggesting = BooleanProperty(False)  # the empty screen shows its searches to tap
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -96,6 +114,16 @@ class SearchScreen(KioskScreen):
         self._total = 0
         self._broad = False
         self._failed = False
+        self._written_task: Task | None = None
+        self._written_buttons: list[Any] = []
+        self._written: dict[Any, str] = {}  # button → the text it adds to the query
+        self._suggested: list[Suggestion] | None = None
+
+    def on_kv_post(self, base_widget: Any) -> None:
+        super().on_kv_post(base_widget)
+        # ids are weak: the one of the two out of the tree is kept here
+        self.keys, self.pad = self.ids.keyboard.__self__, self.ids.pad.__self__
+        self.ids.input_area.remove_widget(self.pad)  # the pinyin keys first; the pad is swapped in
 
     def enter(self, params: Params) -> None:
         """Keep the visitor's query and hits when coming back from a document; ready the query segmenter."""
@@ -103,6 +131,17 @@ class SearchScreen(KioskScreen):
         if not self._prepared:  # while the visitor types the first letters
             self._prepared = True
             run_in_worker(self.services.prepare_search, lambda _done: None, self._prepare_failed)
+            run_in_worker(self.services.handwriting_ready, self._set_handwriting_ready, self._no_handwriting)
+        if not self.query and self._suggested is None:
+            run_in_worker(self.services.suggested_searches, self._show_suggestions, lambda _exc: None)
+
+    def _set_handwriting_ready(self, ready: bool) -> None:
+        self.handwriting_ready = ready
+        if not ready:
+            self.set_input_mode("pinyin")
+
+    def _no_handwriting(self, _exc: Exception) -> None:
+        self._set_handwriting_ready(False)
 
     def _prepare_failed(self, _exc: Exception) -> None:
         self._prepared = False  # the next visit tries again; a search loads it anyway
@@ -124,6 +163,10 @@ class SearchScreen(KioskScreen):
         self._show_candidates([])
         self._set_pager(0, 0, False)
         self._show_actions([])
+        self._hide_suggestions()
+        self.pad.clear()  # a character left half-written goes with the visitor
+        self.set_input_mode("pinyin")
+        self._suggested = None
 
     def _cancel_task(self) -> None:
         if self._task is not None:
@@ -139,6 +182,8 @@ class SearchScreen(KioskScreen):
     def on_field_text(self, text: str) -> None:
         """The field changed (on-screen keys, a physical keyboard or a paste)."""
         self.query = text
+        if text.strip() and self.suggesting:
+            self._hide_suggestions()  # the first key: the hits' place is kept for the hits
         self._debounce()
         self._ask_candidates(text)
 
@@ -146,6 +191,8 @@ class SearchScreen(KioskScreen):
 
     def _ask_candidates(self, text: str) -> None:
         """Look up the words the letters at the end of the field may stand for."""
+        if self.input_mode == "handwriting":
+            return  # the pad offers its own candidates
         match = _PENDING.search(text.lower())
         pending = match.group(0) if match else ""
         if pending == self._pending:
@@ -195,12 +242,114 @@ class SearchScreen(KioskScreen):
         field.text = kept + candidate.word + text[len(text) - len(pending) + candidate.covers :]
         field.cursor = (len(field.text), 0)
 
+    # handwriting
+
+    def set_input_mode(self, mode: str) -> None:
+        """拼音 / 手写: the pinyin keys or the pad, in the same place; the candidates start afresh."""
+        if mode == "handwriting" and not self.handwriting_ready:
+            mode = "pinyin"
+        area, keys, pad = self.ids.input_area, self.keys, self.pad
+        shown, hidden = (pad, keys) if mode == "handwriting" else (keys, pad)
+        if shown.parent is None:
+            area.remove_widget(hidden)
+            area.add_widget(shown)
+        if mode == self.input_mode:
+            return
+        self.input_mode = mode
+        self._cancel_written()
+        pad.clear()
+        self._pending = ""
+        self._show_candidates([])
+        if mode == "handwriting":
+            self._offer_next_words()
+        else:
+            self._ask_candidates(self.ids.field.text)
+
+    def recognise(self, strokes: list[Points]) -> None:
+        """A stroke ended: recognise the character so far off the UI thread and offer its candidates."""
+        self._cancel_written()
+        if not strokes:
+            return
+        area = self.pad.ids.area
+        width, height, before = area.width, area.height, self.ids.field.text
+        self._written_task = run_in_worker(
+            lambda: self.services.recognise(strokes, width, height, before), self._show_recognised, self._unrecognised
+        )
+
+    def _show_recognised(self, found: Recognised) -> None:
+        self._written_task = None
+        if not self.pad.written:
+            return  # rubbed out while it was recognised
+        self.pad.status = "请再写一次" if found.unsure and not found.chars else ""
+        self._offer_written([(char, char) for char in found.chars])
+
+    def _unrecognised(self, _exc: Exception) -> None:
+        self._written_task = None
+        self.pad.status = "请再写一次"
+        self._offer_written([])
+
+    def _offer_next_words(self) -> None:
+        """After a character: the words that begin with it, offered to finish the word in one tap."""
+        before = self.ids.field.text
+        if not before:
+            self._offer_written([])
+            return
+        self._written_task = run_in_worker(
+            lambda: self.services.next_words(before),
+            lambda words: self._show_next_words(before, words),
+            lambda _exc: self._offer_written([]),
+        )
+
+    def _show_next_words(self, before: str, words: list[str]) -> None:
+        self._written_task = None
+        if self.ids.field.text == before and not self.pad.written:
+            self._offer_written([(word, word[1:]) for word in words if word[:1] == before[-1:]])
+
+    def _offer_written(self, offers: list[tuple[str, str]]) -> None:
+        """Show (label, text it adds) on the pooled buttons, the best first."""
+        while len(self._written_buttons) < min(len(offers), CANDIDATE_LIMIT):
+            button = Factory.WrittenButton()
+            button.bind(on_release=lambda b: self.pick_written(self._written[b]))
+            self._written_buttons.append(button)
+        self._written = {}
+        for button, (label, adds) in zip(self._written_buttons, offers[:CANDIDATE_LIMIT], strict=False):
+            button.text = label
+            self._written[button] = adds
+        self.ids.candidates.show(list(self._written))
+
+    def pick_written(self, adds: str) -> None:
+        """A candidate of the pad was tapped: its text joins the query, the pad clears for the next character."""
+        self._cancel_written()
+        self.pad.clear()
+        field = self.ids.field
+        field.text += adds
+        field.cursor = (len(field.text), 0)
+        self._offer_next_words()
+
+    def rewrite(self) -> None:
+        """重写: the character being written is rubbed out; the query stays."""
+        self._cancel_written()
+        self._offer_next_words()
+
+    def _cancel_written(self) -> None:
+        if self._written_task is not None:
+            self._written_task.cancel()
+            self._written_task = None
+
     def type_key(self, char: str) -> None:
         """An on-screen key: insert at the cursor."""
         self.ids.field.insert_text(char)
 
     def backspace(self) -> None:
-        """退格: delete the character before the cursor."""
+        """退格: delete the character before the cursor (on the pad: the last character of the query)."""
+        if self.input_mode == "handwriting":
+            field = self.ids.field
+            field.cursor = (len(field.text), 0)
+            field.do_backspace()
+            self.pad.clear()
+            self._cancel_written()
+            self._offer_next_words()
+            return
         self.ids.field.do_backspace()
 
     def clear(self) -> None:
@@ -284,7 +433,9 @@ class SearchScreen(KioskScreen):
             self.ids.filters.show([])
             self._set_pager(0, 0, False)
             self._show_actions([])
+            self._show_suggestions(self._suggested or [])
             return
+        self._hide_suggestions()
         self.summary = "正在搜索…"
         filters, sort = self.filters, self.sort
         self._task = run_in_worker(
@@ -405,6 +556,51 @@ class SearchScreen(KioskScreen):
             ways.append(("回到主页", self.go_home))
         return ways
 
+    def _show_suggestions(self, found: list[Suggestion]) -> None:
+        """The empty screen: rows of buttons under each heading (常用搜索, 拼音首字母, 文号, 索引号); a tap searches."""
+        self._suggested = found
+        box = self.ids.suggestions
+        if box.children and self.suggesting:
+            return  # already shown: nothing moves
+        box.clear_widgets()
+        self.suggesting = bool(found) and not self.query.strip()
+        if not self.suggesting:
+            return
+        for way in dict.fromkeys(s.way for s in found):
+            box.add_widget(Factory.SuggestionHeading(text=way))
+            shown = [s for s in found if s.way == way]
+            columns = 3 if way == COMMON_SEARCHES else 2
+            for start in range(0, len(shown), columns):
+                row = Factory.WayOnRow(cols=columns)
+                for suggestion in shown[start : start + columns]:
+                    button = Factory.WayOnButton(text=suggestion.label)
+                    button.bind(on_release=lambda _b, q=suggestion.query: self.search_for(q))
+                    row.add_widget(button)
+                box.add_widget(row)
+        self.ids.suggestions_view.scroll_y = 1
+
+    def _hide_suggestions(self) -> None:
+        self.suggesting = False
+        self.ids.suggestions.clear_widgets()
+
+    def suggestion_labels(self) -> list[str]:
+        """The searches to tap shown now, in order (tests read them)."""
+        return [b.text for b in self._suggestion_buttons()]
+
+    def suggestion_button(self, label: str) -> Any:
+        """The button of a search to tap (tests tap it)."""
+        return next(b for b in self._suggestion_buttons() if b.text == label)
+
+    def _suggestion_buttons(self) -> list[Any]:
+        rows = [w for w in reversed(self.ids.suggestions.children) if not hasattr(w, "text")]
+        return [b for row in rows for b in reversed(row.children)]
+
+    def search_for(self, query: str) -> None:
+        """A search to tap: it fills the field and runs at once."""
+        self.ids.field.text = query
+        self.ids.field.cursor = (len(query), 0)
+        self.search_now()
+
     def _show_actions(self, ways: list[tuple[str, Callable[[], None]]]) -> None:
         """Each offer across the width (a query or a column name may be long), the commands in a row below."""
         box = self.ids.actions
@@ -433,6 +629,10 @@ class SearchScreen(KioskScreen):
     def actions(self) -> list[str]:
         """The ways on shown now, in order (tests read them)."""
         return [button.text for button in self._way_buttons()]
+
+    def suggested(self) -> list[Suggestion]:
+        """The searches to tap the empty screen offers (tests read them)."""
+        return list(self._suggested or [])
 
     def action(self, starts: str) -> Any:
         """The way-on button whose text starts with `starts` (tests tap it)."""

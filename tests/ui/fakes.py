@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from content_cache.catalogue_layout import SECTIONS
+from content_cache.handwriting import Recognised, Stroke
 from content_cache.records import (
     Candidate,
     ColumnInfo,
@@ -22,6 +24,7 @@ from content_cache.records import (
     ItemDetail,
     ItemSummary,
     SearchResult,
+    Suggestion,
 )
 from printing.document import PrintKind, PrintOutcome, PrintQuote
 from printing.errors import PrinterUnavailable
@@ -186,6 +189,7 @@ class FakeServices:
     print_error: Exception | None = None
     fee_cents_per_page: int = 0
     refusal: str = ""
+    handwriting: bool = False  # the real recogniser's tests use the real services
     jobs: dict[str, str] = field(default_factory=lambda: {"0002": "awaiting_release", "0001": "done"})
     calls: list[tuple[str, tuple[object, ...]]] = field(default_factory=list)
     searches: list[tuple[str, Filters, str]] = field(default_factory=list)  # query, filters, sort
@@ -274,6 +278,28 @@ class FakeServices:
 
     def prepare_search(self) -> None:
         self._record("prepare_search")
+
+    def handwriting_ready(self) -> bool:
+        self._record("handwriting_ready")
+        return self.handwriting
+
+    def recognise(self, strokes: Sequence[Stroke], width: float, height: float, before: str) -> Recognised:
+        """One stroke is 财, two are 政: enough to follow the pad's steps without the recogniser."""
+        self._record("recognise", len(strokes), before)
+        return Recognised(("财", "材") if len(strokes) == 1 else ("政", "正"), False)
+
+    def next_words(self, before: str) -> list[str]:
+        self._record("next_words", before)
+        return {"财": ["财政", "财务"], "政": ["政府", "政策"]}.get(before[-1:], [])
+
+    def suggested_searches(self) -> list[Suggestion]:
+        self._record("suggested_searches")
+        return [
+            Suggestion("常用搜索", "低保", "低保"),
+            Suggestion("常用搜索", "财政预算", "财政预算"),
+            Suggestion("拼音首字母", "czys", "czys（财政预算）"),
+            Suggestion("文号", "宿财〔2026〕8号", "宿财〔2026〕8号"),
+        ]
 
     def candidates(self, letters: str, limit: int = 10) -> list[Candidate]:
         self._record("candidates", letters, limit)

@@ -7,6 +7,7 @@ from typing import Any
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 from kivy.uix.recycleview import RecycleView
+from kivy.uix.scrollview import ScrollView
 
 from tests.ui.conftest import frame
 
@@ -55,9 +56,25 @@ def in_list(widget: Any) -> bool:
     return any(isinstance(w, RecycleView) for w in _ancestors(widget)[1:])
 
 
+def scrolled_out(widget: Any) -> bool:
+    """True for a target of a scrolling view that lies, wholly or in part, outside the view: it is clipped there."""
+    views = [w for w in _ancestors(widget)[1:] if isinstance(w, ScrollView)]
+    x0, y0, x1, y1 = _box(widget)
+    for view in views:
+        v0, w0, v1, w1 = _box(view)
+        if x0 < v0 - 0.5 or y0 < w0 - 0.5 or x1 > v1 + 0.5 or y1 > w1 + 0.5:
+            return True
+    return False
+
+
 def targets(root: Any) -> list[Any]:
-    """The touch targets shown under `root`, outside scrolling lists (their rows scroll under a clip)."""
-    return [w for w in root.walk(restrict=True) if isinstance(w, ButtonBehavior) and _visible(w) and not in_list(w)]
+    """The touch targets shown under `root`, outside scrolling lists (their rows scroll under a clip), and of a
+    scrolling view those it shows whole."""
+    return [
+        w
+        for w in root.walk(restrict=True)
+        if isinstance(w, ButtonBehavior) and _visible(w) and not in_list(w) and not scrolled_out(w)
+    ]
 
 
 def _box(widget: Any) -> tuple[float, float, float, float]:

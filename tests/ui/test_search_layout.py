@@ -131,6 +131,27 @@ def test_every_text_size_lays_out_without_overlap(app: Any, window: Any, size: t
 
 
 @ORIENTATIONS
+def test_the_empty_screen_offers_searches_to_tap_in_both_orientations(
+    app: Any, window: Any, services: Services, size: tuple[int, int]
+) -> None:
+    name = "portrait" if size == PORTRAIT else "landscape"
+    search = _open_search(app, window, size)
+    wait_until(lambda: len(search.suggestion_labels()) >= 6)
+    offered = search.suggested()
+    assert {s.way for s in offered} == {"常用搜索", "拼音首字母", "文号", "索引号"}
+    assert search.suggestion_labels() == [s.label for s in offered]
+    _check(app, search, size)
+    screenshot(f"46-search-{name}-suggested")
+    for suggestion in offered:  # each finds something, however it is typed
+        assert services.search(suggestion.query, 5).total > 0, suggestion
+    example = next(s for s in offered if s.way == "拼音首字母")
+    tap(search.suggestion_button(example.label))
+    wait_until(lambda: search.ids.field.text == example.query)  # a scrolling view hands the tap on after a moment
+    wait_until(lambda: search.summary.startswith("找到"))
+    _check(app, search, size)
+
+
+@ORIENTATIONS
 def test_nothing_found_leads_on_in_both_orientations(app: Any, window: Any, size: tuple[int, int]) -> None:
     name = "portrait" if size == PORTRAIT else "landscape"
     search = _open_search(app, window, size)
@@ -140,7 +161,8 @@ def test_nothing_found_leads_on_in_both_orientations(app: Any, window: Any, size
     _check(app, search, size)
     screenshot(f"45-search-{name}-nothing")
     tap(search.action("清空重输"))
-    wait_until(lambda: search.actions() == [] and search.ids.field.text == "")
+    wait_until(lambda: search.ids.field.text == "" and search.actions() == [])
+    assert search.suggestion_labels() == [s.label for s in search.suggested()]
     search.ids.field.text = "量子引力养猪"
     wait_until(lambda: bool(search.actions()))
     assert search.actions()[0].startswith("按栏目浏览：")  # in one go: no button moves under a finger

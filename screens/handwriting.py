@@ -1,0 +1,128 @@
+"""A handwriting pad: the citizen writes one character with a finger; after each stroke the owner recognises it.
+
+It knows nothing of recognition: it keeps the strokes of the character being
+written (points in the writing area's own units, y downward, as the recogniser
+takes them), draws them, and fires `on_stroke(strokes)` when a finger lifts,
+`on_rewrite`, `on_backspace` and `on_search` from its buttons. A touch that
+starts outside the writing area writes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.graphics import Color, Line
+from kivy.metrics import dp
+from kivy.properties import BooleanProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
+
+from screens import theme
+from screens.base import load_kv
+
+MAX_STROKES = 200  # strokes kept for one character: beyond this a finger keeps writing, nothing more is kept
+MAX_POINTS = 2000  # points kept for one stroke (a very slow stroke): later ones are dropped
+INK_WIDTH = dp(5)
+
+Points = list[tuple[float, float]]
+
+
+class WritingArea(Widget):
+    """The square a character is written in, over a 田字格 guide."""
+
+    __events__ = ("on_stroke",)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.strokes: list[Points] = []
+        self._lines: list[Any] = []
+        self._touch: Any = None
+
+    def on_touch_down(self, touch: Any) -> bool:
+        if not self.collide_point(*touch.pos) or self.disabled:
+            return False
+        if self._touch is not None or len(self.strokes) >= MAX_STROKES:
+            return True  # a second finger, or a character of too many strokes: nothing more is written
+        self._touch = touch
+        touch.grab(self)
+        self.strokes.append([self._point(touch)])
+        with self.canvas:
+            Color(*theme.INK)
+            self._lines.append(Line(points=list(touch.pos), width=INK_WIDTH, cap="round", joint="round"))
+        return True
+
+    def on_touch_move(self, touch: Any) -> bool:
+        if touch.grab_current is not self:
+            return False
+        stroke = self.strokes[-1]
+        if len(stroke) < MAX_POINTS:
+            stroke.append(self._point(touch))
+            self._lines[-1].points += [min(max(touch.x, self.x), self.right), min(max(touch.y, self.y), self.top)]
+        return True
+
+    def on_touch_up(self, touch: Any) -> bool:
+        if touch.grab_current is not self:
+            return False
+        touch.ungrab(self)
+        self._touch = None
+        self.dispatch("on_stroke", [list(s) for s in self.strokes])
+        return True
+
+    def _point(self, touch: Any) -> tuple[float, float]:
+        """The touch in the area's units, y downward from its top (outside the area, beyond its edges)."""
+        return (touch.x - self.x, self.top - touch.y)
+
+    def clear(self) -> None:
+        """Rub the character out."""
+        self.canvas.clear()
+        self._lines = []
+        self.strokes = []
+        if self._touch is not None:
+            self._touch.ungrab(self)
+            self._touch = None
+
+    def on_stroke(self, strokes: list[Points]) -> None:
+        """Default handler: nothing."""
+
+
+class HandwritingPad(BoxLayout):
+    """The writing area with its status line, above a row of 重写 / 退格 / 搜索."""
+
+    __events__ = ("on_stroke", "on_rewrite", "on_backspace", "on_search")
+
+    status = StringProperty("")  # 请再写一次, or empty
+    written = BooleanProperty(False)  # a character is being written
+
+    @property
+    def strokes(self) -> list[Points]:
+        strokes: list[Points] = self.ids.area.strokes
+        return strokes
+
+    def stroke_done(self, strokes: list[Points]) -> None:
+        self.written = bool(strokes)
+        self.dispatch("on_stroke", strokes)
+
+    def clear(self) -> None:
+        """A clean pad for the next character."""
+        self.ids.area.clear()
+        self.written = False
+        self.status = ""
+
+    def rewrite(self) -> None:
+        self.clear()
+        self.dispatch("on_rewrite")
+
+    def on_stroke(self, strokes: list[Points]) -> None:
+        """Default handler: nothing."""
+
+    def on_rewrite(self) -> None:
+        """Default handler: nothing."""
+
+    def on_backspace(self) -> None:
+        """Default handler: nothing."""
+
+    def on_search(self) -> None:
+        """Default handler: nothing."""
+
+
+load_kv(__file__)
