@@ -119,7 +119,9 @@ def main() -> int:
         "cache of that size when built, else one built once into benchmarks/.cache/)",
     )
     parser.add_argument("--taps", type=int, default=10, help="repetitions of each screen change (default 10)")
-    parser.add_argument("--only", choices=("app", "print", "sync", "search"), help="run one group of benchmarks")
+    parser.add_argument(
+        "--only", choices=("app", "print", "sync", "search", "handwriting"), help="run one group of benchmarks"
+    )
     args = parser.parse_args()
     rows: list[Row] = []
     if args.only in (None, "search"):
@@ -136,6 +138,10 @@ def main() -> int:
             cache.close()
             rows += bench_screens(home, args.taps)
         rows += bench_cold_start(args.starts, args.start_items)
+    if args.only in (None, "handwriting"):
+        from benchmarks.handwriting_bench import bench_handwriting
+
+        rows += bench_handwriting(args.items)
     if args.only in (None, "print"):
         with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
             cache = ContentCache.open(Path(tmp) / "content.db")

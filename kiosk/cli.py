@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -120,6 +121,7 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
             lambda: _print_worker(opened),
             lambda: DailyBackup(config).start(),
             lambda: _nightly_sync(config, opened, app.content_changed),
+            lambda: _warm_search(opened),
         ):
             try:
                 part = start()
@@ -149,6 +151,11 @@ def _print_worker(services: Services) -> PrintWorker:
     services.queue.on_change = worker.poke
     worker.start()
     return worker
+
+
+def _warm_search(services: Services) -> None:
+    """Ready what Search shows first (the 手写 tab, the searches to tap) in a thread of its own."""
+    threading.Thread(target=services.warm_search, name="warm-search", daemon=True).start()
 
 
 def _open_services(config: Config, checked: CheckedSettings) -> Services:

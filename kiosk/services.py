@@ -191,6 +191,14 @@ class Services:
         chars = self.content.written_candidates(guesses, before, WRITTEN_LIMIT)
         return Recognised(tuple(chars), not chars or guesses[0].score < UNSURE_BELOW)
 
+    def warm_search(self) -> None:
+        """Open the recogniser and work out the searches to tap before the first visitor opens Search."""
+        try:
+            self.handwriting_ready()
+            self.suggested_searches()
+        except Exception:  # Search works them out itself when opened
+            log.exception("the search screen's searches to tap could not be worked out at start")
+
     def suggested_searches(self) -> list[Suggestion]:
         """The empty search screen's searches to tap, worked out once for each content the cache holds."""
         key = (self.content.feed_sequence(), self.content.updated_on())

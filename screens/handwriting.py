@@ -3,7 +3,7 @@
 It knows nothing of recognition: it keeps the strokes of the character being
 written (points in the writing area's own units, y downward, as the recogniser
 takes them), draws them, and fires `on_stroke(strokes)` when a finger lifts,
-`on_rewrite`, `on_backspace` and `on_search` from its buttons. A touch that
+`on_rewrite`, `on_backspace`, `on_clear` and `on_search` from its buttons. A touch that
 starts outside the writing area writes nothing.
 """
 
@@ -86,9 +86,9 @@ class WritingArea(Widget):
 
 
 class HandwritingPad(BoxLayout):
-    """The writing area with its status line, above a row of 重写 / 退格 / 搜索."""
+    """The writing area with its status line, above a row of 重写 / 退格 / 清空 / 搜索."""
 
-    __events__ = ("on_stroke", "on_rewrite", "on_backspace", "on_search")
+    __events__ = ("on_stroke", "on_rewrite", "on_backspace", "on_clear", "on_search")
 
     status = StringProperty("")  # 请再写一次, or empty
     written = BooleanProperty(False)  # a character is being written
@@ -119,6 +119,9 @@ class HandwritingPad(BoxLayout):
         """Default handler: nothing."""
 
     def on_backspace(self) -> None:
+        """Default handler: nothing."""
+
+    def on_clear(self) -> None:
         """Default handler: nothing."""
 
     def on_search(self) -> None:

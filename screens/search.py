@@ -356,6 +356,10 @@ class SearchScreen(KioskScreen):
         """清空: an empty query, and no filter left on (a new query must not be narrowed by one no longer shown)."""
         self.filters = Filters()
         self.ids.field.text = ""
+        if self.input_mode == "handwriting":  # and a clean pad, with nothing to follow
+            self._cancel_written()
+            self.pad.clear()
+            self._offer_written([])
 
     def search_now(self) -> None:
         """搜索 (or Enter): search without waiting for the debounce."""

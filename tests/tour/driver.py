@@ -108,6 +108,19 @@ class Driver:
         """Touch the middle of `widget`."""
         self.tap_at(*widget.to_window(*widget.center))
 
+    def stroke(self, points: list[tuple[float, float]]) -> None:
+        """A finger drawn through window points: down at the first, a move to each, up at the last."""
+        touch = UnitTestTouch(*points[0])
+        touch.touch_down()
+        self.frame()
+        for index, point in enumerate(points[1:]):
+            touch.touch_move(*point)
+            if index % 6 == 0:
+                self.frame()
+        touch.touch_up()
+        self.mark = self.touched_at = time.monotonic()
+        self.frame()
+
     def drag(self, widget: Any, distance: float, steps: int = 6) -> None:
         """Slide a finger up (positive distance) across `widget`, then hold still before lifting it.
 

@@ -186,6 +186,19 @@ class Tour(Driver):
             ]
         )
 
+    def handwriting(self) -> None:
+        """The 手写 pad: write 财 stroke by stroke, pick it, write 政, pick it, search for 财政."""
+        self.chapter(
+            [
+                ("handwriting", self._open_pad),
+                ("handwriting-cai", lambda: self._write("财")),
+                ("handwriting-cai-picked", lambda: self._pick_written("财", then="财政")),
+                ("handwriting-zheng", lambda: self._write("政")),
+                ("handwriting-zheng-picked", lambda: self._pick_written("政")),
+                ("handwriting-found", self._search_written),
+            ]
+        )
+
     def idle(self) -> None:
         """A visit, then nobody touches: the warning, then Home with the visit forgotten."""
         self.chapter(
@@ -271,7 +284,40 @@ class Tour(Driver):
 
     def _open_search(self) -> None:
         self.tap(self.find("the search bar", starting("搜索"), containing("搜索"), containing("查找")))
-        self.on_screen("search")
+        search = self.on_screen("search")
+        if not search.ids.field.text:  # the empty screen offers searches to tap, worked out at start
+            self.wait(lambda: search.suggesting, "the searches to tap", timeout=WAIT)
+
+    def _open_pad(self) -> None:
+        self._open_search()
+        self.tap(self.find("the 手写 tab", exactly("手写"), timeout=WAIT))
+        self.wait(lambda: self._pad_area() is not None, "the handwriting pad")
+        self.tap(self.find("清空", exactly("清空")))  # the query of an earlier search goes
+
+    def _pad_area(self) -> Any:
+        pad = getattr(self.screen, "pad", None)
+        return pad.ids.area if pad is not None and pad.parent is not None else None
+
+    def _write(self, char: str) -> None:
+        """The recorded strokes of `char`, drawn by a careful hand on the pad's square."""
+        from tests.handwriting.strokes import HANDS, recorded, written
+
+        area = self._pad_area()
+        if area is None:
+            raise StepProblem("the handwriting pad is not shown")
+        for stroke in written(recorded()[char], HANDS[0], min(area.width, area.height)):
+            self.stroke([area.to_window(area.x + x, area.top - y) for x, y in stroke])
+        self.find(f"the candidate {char}", exactly(char), timeout=WAIT)
+
+    def _pick_written(self, char: str, then: str = "") -> None:
+        self.tap(self.find(f"the candidate {char}", exactly(char)))
+        if then:
+            self.find(f"the word {then} offered after {char}", exactly(then), timeout=WAIT)
+
+    def _search_written(self) -> None:
+        self.tap(self.find("搜索", exactly("搜索")))  # the search may have run already, after the last pick
+        self.wait(lambda: self._summary().startswith("找到"), "the results for 财政")
+        self.wait(self.rows, "a row of the results for 财政")
 
     def _summary(self) -> str:
         """The line that says what a search found (找到 … / 没有找到 …), or ""."""
@@ -371,6 +417,6 @@ class Tour(Driver):
 
 WAIT = 10.0
 PARTS: dict[str, Callable[[Tour], list[Callable[[], None]]]] = {
-    "visit": lambda tour: [tour.start, tour.browse_and_print, tour.search, tour.staff],
+    "visit": lambda tour: [tour.start, tour.browse_and_print, tour.search, tour.handwriting, tour.staff],
     "idle": lambda tour: [tour.idle],
 }

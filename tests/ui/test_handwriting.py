@@ -49,6 +49,7 @@ def write(search: Any, char: str, hand: int = 0) -> None:
                 frame()
         touch.touch_up()
         frame()
+    wait_for_workers()  # the candidates of the last stroke, not of an earlier one, are on the buttons
 
 
 def _check(app: Any, search: Any, size: tuple[int, int]) -> None:
@@ -107,6 +108,9 @@ def test_rewrite_clears_the_character_and_backspace_the_query_s_last(app: Any, w
     write(search, "公")
     tap(search.pad.ids.key_backspace)
     assert search.ids.field.text == "预" and search.pad.strokes == []
+    write(search, "公")
+    tap(search.pad.ids.key_clear)
+    assert search.ids.field.text == "" and search.pad.strokes == [] and search.candidate_words() == []
 
 
 def test_the_mode_is_kept_for_the_visit_and_a_half_written_pad_cleared_at_idle(app: Any, window: Any) -> None:
@@ -117,7 +121,9 @@ def test_the_mode_is_kept_for_the_visit_and_a_half_written_pad_cleared_at_idle(a
     tap(app.current_screen.ids.search_bar)
     wait_until(lambda: app.current_screen.name == "search")
     assert search.input_mode == "handwriting"  # still the pad for this visitor
-    search.reset()  # what the idle reset does
+    write(search, "政")  # half a word, and the visitor walks away
+    app.navigator.reset_session()  # what the idle reset does
+    wait_until(lambda: app.current_screen.name == "home")
     assert search.input_mode == "pinyin" and search.pad.strokes == [] and search.keys.parent is not None
 
 
@@ -140,3 +146,23 @@ def test_a_scribble_asks_to_write_again_or_offers_something(app: Any, window: An
     touch.touch_down()
     touch.touch_up()
     assert len(search.pad.strokes) == before
+
+
+@ORIENTATIONS
+def test_without_the_recogniser_the_tab_is_hidden_and_the_keys_stay(
+    app: Any, window: Any, services: Services, size: tuple[int, int], tmp_path: Any
+) -> None:
+    services.handwriting_model = tmp_path / "absent.model"  # as when tegaki-zinnia-simplified-chinese is missing
+    window.size = size
+    frame()
+    tap(app.current_screen.ids.search_bar)
+    wait_until(lambda: app.current_screen.name == "search")
+    search = app.current_screen
+    wait_for_workers()
+    assert not search.handwriting_ready
+    assert search.ids.tabs.height == 0 and search.ids.tabs.opacity == 0 and search.ids.tabs.disabled
+    search.set_input_mode("handwriting")  # refused: the keys stay
+    assert search.input_mode == "pinyin" and search.keys.parent is not None and search.pad.parent is None
+    _check(app, search, size)
+    tap(search.keys.key("c"))
+    assert search.ids.field.text == "c"
