@@ -253,6 +253,38 @@ def _one_visit(drive: Driver, app: Any, theme: Any, add: Callable[[str, float], 
     drive.settle()
     add("Home → Search", drive.tap_to_screen(by_text(app.current_screen, "搜索", prefix=True), "search"))
     drive.settle()
+    _write_by_hand(drive, app.current_screen, add)
+
+
+def _write_by_hand(drive: Driver, search: Any, add: Callable[[str, float], None]) -> None:
+    """手写, then 财 stroke by stroke: from each lift of the finger to the frame that shows its candidates."""
+    from kivy.tests.common import UnitTestTouch
+
+    from screens.worker import pending_tasks
+    from tests.handwriting.strokes import HANDS, recorded, written
+
+    drive.until(lambda: pending_tasks() == 0)  # Search has asked whether the recogniser loads
+    if not search.handwriting_ready:
+        return
+    drive.tap(by_text(search, "手写"))
+    drive.until(lambda: search.pad.parent is not None)
+    drive.settle()
+    area = search.pad.ids.area
+    for stroke in written(recorded()["财"], HANDS[0], min(area.width, area.height)):
+        points = [area.to_window(area.x + x, area.top - y) for x, y in stroke]
+        touch = UnitTestTouch(*points[0])
+        touch.touch_down()
+        for point in points[1:]:
+            touch.touch_move(*point)
+        offered = search.offered
+        lifted = time.perf_counter()
+        touch.touch_up()
+        drive.until(lambda offered=offered: search.offered is not offered)  # the frame that applied them
+        add("Handwriting: stroke end → candidates", (drive.flips[-1] - lifted) * 1000)
+        # for comparison, the frame before: the last of the ink drawn, while the recogniser works in its thread
+        add("Handwriting: stroke end → its ink", (next(t for t in drive.flips if t >= lifted) - lifted) * 1000)
+    drive.tap(by_text(search, "清空"))
+    drive.settle()
 
 
 def main() -> None:

@@ -317,6 +317,11 @@ class SearchScreen(KioskScreen):
             self._written[button] = adds
         self.ids.candidates.show(list(self._written))
 
+    @property
+    def offered(self) -> dict[Any, str]:
+        """The pad's candidates now (a new dict each time they are offered: benchmarks watch for it)."""
+        return self._written
+
     def pick_written(self, adds: str) -> None:
         """A candidate of the pad was tapped: its text joins the query, the pad clears for the next character."""
         self._cancel_written()
