@@ -270,8 +270,9 @@ def _write_by_hand(drive: Driver, search: Any, add: Callable[[str, float], None]
     drive.until(lambda: search.pad.parent is not None)
     drive.settle()
     area = search.pad.ids.area
-    for stroke in written(recorded()["财"], HANDS[0], min(area.width, area.height)):
-        points = [area.to_window(area.x + x, area.top - y) for x, y in stroke]
+    (left, bottom), (side, _) = area.square_pos, area.square_size
+    for stroke in written(recorded()["财"], HANDS[0], side):  # in the 田字格 square
+        points = [area.to_window(left + x, bottom + side - y) for x, y in stroke]
         touch = UnitTestTouch(*points[0])
         touch.touch_down()
         for point in points[1:]:

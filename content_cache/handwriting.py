@@ -123,15 +123,15 @@ class Recogniser:
     def classify(self, strokes: Sequence[Stroke], width: float, height: float, limit: int = 10) -> list[Guess]:
         """The likeliest characters for strokes written on a `width` × `height` pad, best first.
 
-        Points are in the pad's own units, y downward; those outside the pad are brought to its edge. The
-        character is centred and sized as the model's were, wherever and however large it was written. No
-        strokes, or a pad of no size, give no guesses.
+        Points are in the pad's own units, y downward, and may lie beyond it. The character is centred and
+        sized as the model's were, wherever and however large it was written. No strokes, or a pad of no size,
+        give no guesses.
         """
         if width <= 0 or height <= 0 or limit <= 0:
             return []
         scaled = [_scaled(stroke, width, height) for stroke in strokes[:MAX_STROKES] if stroke]
-        scaled = _centred([stroke for stroke in scaled if stroke])
-        if not scaled:
+        canvas = _centred([stroke for stroke in scaled if stroke])
+        if not canvas:
             return []
         with self._lock:
             if self._recogniser is None:
@@ -140,7 +140,7 @@ class Recogniser:
             lib.zinnia_character_clear(character)
             lib.zinnia_character_set_width(character, CANVAS)
             lib.zinnia_character_set_height(character, CANVAS)
-            for number, stroke in enumerate(scaled):
+            for number, stroke in enumerate(canvas):
                 for x, y in stroke:
                     lib.zinnia_character_add(character, number, x, y)
             result = lib.zinnia_recognizer_classify(self._recogniser, character, limit)
@@ -168,16 +168,16 @@ class Recogniser:
                 self._recogniser = None
 
 
-def _scaled(stroke: Stroke, width: float, height: float) -> list[tuple[int, int]]:
-    """A stroke's points on the model's canvas, clamped to it, with repeats dropped and long strokes thinned."""
-    points: list[tuple[int, int]] = []
+def _scaled(stroke: Stroke, width: float, height: float) -> list[tuple[float, float]]:
+    """A stroke's points on the model's canvas at one scale for both axes (a pad need not be square), with
+    broken points dropped, repeats merged and a long stroke thinned. Points beyond the pad are kept: the
+    character is centred on the canvas afterwards."""
+    factor = (CANVAS - 1) / max(width, height)
+    points: list[tuple[float, float]] = []
     for x, y in stroke:
-        if math.isnan(x) or math.isnan(y):  # a broken touch event
+        if not (math.isfinite(x) and math.isfinite(y)):  # a broken touch event
             continue
-        point = (
-            round(min(max(x / width, 0.0), 1.0) * (CANVAS - 1)),
-            round(min(max(y / height, 0.0), 1.0) * (CANVAS - 1)),
-        )
+        point = (round(x * factor, 1), round(y * factor, 1))
         if not points or points[-1] != point:
             points.append(point)
     if len(points) > MAX_POINTS:
@@ -186,7 +186,7 @@ def _scaled(stroke: Stroke, width: float, height: float) -> list[tuple[int, int]
     return points
 
 
-def _centred(strokes: list[list[tuple[int, int]]]) -> list[list[tuple[int, int]]]:
+def _centred(strokes: list[list[tuple[float, float]]]) -> list[list[tuple[int, int]]]:
     """The character moved to the canvas's middle and sized to fill most of it, as the model's characters were.
 
     People write small, large or in a corner of the pad; the model knows characters that fill their square.
@@ -195,7 +195,7 @@ def _centred(strokes: list[list[tuple[int, int]]]) -> list[list[tuple[int, int]]
     xs = [x for stroke in strokes for x, _ in stroke]
     ys = [y for stroke in strokes for _, y in stroke]
     if not xs:
-        return strokes
+        return []
     side = max(max(xs) - min(xs), max(ys) - min(ys), 1)
     factor = min(FILL * CANVAS / side, MAX_ENLARGE)
     middle_x, middle_y = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2

@@ -3,8 +3,10 @@
 It knows nothing of recognition: it keeps the strokes of the character being
 written (points in the writing area's own units, y downward, as the recogniser
 takes them), draws them, and fires `on_stroke(strokes)` when a finger lifts,
-`on_rewrite`, `on_backspace`, `on_clear` and `on_search` from its buttons. A touch that
-starts outside the writing area writes nothing.
+`on_rewrite`, `on_backspace` (退格 with no ink left), `on_clear` and `on_search` from its
+buttons; 退格 with ink on the pad rubs out its last stroke. A stroke may start
+anywhere in the frame around the 田字格 square; a touch that starts outside the
+frame writes nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 from kivy.graphics import Color, Line
 from kivy.metrics import dp
-from kivy.properties import BooleanProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
@@ -28,9 +30,23 @@ Points = list[tuple[float, float]]
 
 
 class WritingArea(Widget):
-    """The square a character is written in, over a 田字格 guide."""
+    """Where a character is written: the whole frame takes strokes, over a 田字格 square in its middle."""
 
     __events__ = ("on_stroke",)
+
+    square_pos = ListProperty([0, 0])
+    square_size = ListProperty([0, 0])
+
+    def on_size(self, *_args: Any) -> None:
+        self._place_square()
+
+    def on_pos(self, *_args: Any) -> None:
+        self._place_square()
+
+    def _place_square(self) -> None:
+        side = min(self.width, self.height)
+        self.square_size = [side, side]
+        self.square_pos = [self.center_x - side / 2, self.center_y - side / 2]
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -48,7 +64,8 @@ class WritingArea(Widget):
         self.strokes.append([self._point(touch)])
         with self.canvas:
             Color(*theme.INK)
-            self._lines.append(Line(points=list(touch.pos), width=INK_WIDTH, cap="round", joint="round"))
+            # a touch that never moves is a dot (点): drawn as one, its two ends at the same place
+            self._lines.append(Line(points=[*touch.pos, *touch.pos], width=INK_WIDTH, cap="round", joint="round"))
         return True
 
     def on_touch_move(self, touch: Any) -> bool:
@@ -81,6 +98,13 @@ class WritingArea(Widget):
             self._touch.ungrab(self)
             self._touch = None
 
+    def undo(self) -> None:
+        """Rub out the last stroke."""
+        if self._touch is not None or not self.strokes:
+            return
+        self.strokes.pop()
+        self.canvas.remove(self._lines.pop())
+
     def on_stroke(self, strokes: list[Points]) -> None:
         """Default handler: nothing."""
 
@@ -111,6 +135,17 @@ class HandwritingPad(BoxLayout):
     def rewrite(self) -> None:
         self.clear()
         self.dispatch("on_rewrite")
+
+    def backspace(self) -> None:
+        """退格: the last stroke of the character being written, or when none is, the query's last character."""
+        area = self.ids.area
+        if area.strokes:
+            area.undo()
+            self.written = bool(area.strokes)
+            self.status = ""
+            self.dispatch("on_stroke", [list(s) for s in area.strokes])
+        else:
+            self.dispatch("on_backspace")
 
     def on_stroke(self, strokes: list[Points]) -> None:
         """Default handler: nothing."""

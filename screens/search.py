@@ -135,6 +135,13 @@ class SearchScreen(KioskScreen):
         if not self.query and self._suggested is None:
             run_in_worker(self.services.suggested_searches, self._show_suggestions, lambda _exc: None)
 
+    def on_leave(self, *_args: Any) -> None:
+        """Ink is for the character being written now: it does not wait on the pad while the visitor reads."""
+        self._cancel_written()
+        if self.pad.written:
+            self.pad.clear()
+            self._offer_next_words()
+
     def _set_handwriting_ready(self, ready: bool) -> None:
         self.handwriting_ready = ready
         if not ready:
@@ -268,7 +275,8 @@ class SearchScreen(KioskScreen):
     def recognise(self, strokes: list[Points]) -> None:
         """A stroke ended: recognise the character so far off the UI thread and offer its candidates."""
         self._cancel_written()
-        if not strokes:
+        if not strokes:  # the last stroke rubbed out: what follows the query again
+            self._offer_next_words()
             return
         area = self.pad.ids.area
         width, height, before = area.width, area.height, self.ids.field.text

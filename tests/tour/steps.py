@@ -305,8 +305,9 @@ class Tour(Driver):
         area = self._pad_area()
         if area is None:
             raise StepProblem("the handwriting pad is not shown")
-        for stroke in written(recorded()[char], HANDS[0], min(area.width, area.height)):
-            self.stroke([area.to_window(area.x + x, area.top - y) for x, y in stroke])
+        (left, bottom), (side, _) = area.square_pos, area.square_size
+        for stroke in written(recorded()[char], HANDS[0], side):  # in the 田字格 square
+            self.stroke([area.to_window(left + x, bottom + side - y) for x, y in stroke])
         self.find(f"the candidate {char}", exactly(char), timeout=WAIT)
 
     def _pick_written(self, char: str, then: str = "") -> None:

@@ -38,9 +38,9 @@ def write(search: Any, char: str, hand: int = 0) -> None:
     from kivy.tests.common import UnitTestTouch
 
     area = search.pad.ids.area
-    side = min(area.width, area.height)
-    for stroke in written(recorded()[char], HANDS[hand], side):
-        points = [area.to_window(area.x + x, area.top - y) for x, y in stroke]
+    (left, bottom), (side, _) = area.square_pos, area.square_size
+    for stroke in written(recorded()[char], HANDS[hand], side):  # in the 田字格 square
+        points = [area.to_window(left + x, bottom + side - y) for x, y in stroke]
         touch = UnitTestTouch(*points[0])
         touch.touch_down()
         for number, point in enumerate(points[1:]):
@@ -98,7 +98,7 @@ def test_a_next_word_finishes_the_word_in_one_tap(app: Any, window: Any) -> None
     assert search.ids.field.text == "财政"
 
 
-def test_rewrite_clears_the_character_and_backspace_the_query_s_last(app: Any, window: Any) -> None:
+def test_rewrite_clears_the_character_and_backspace_a_stroke_then_the_query_s_last(app: Any, window: Any) -> None:
     search = _open_pad(app, window, PORTRAIT)
     search.ids.field.text = "预算"
     write(search, "财")
@@ -106,7 +106,14 @@ def test_rewrite_clears_the_character_and_backspace_the_query_s_last(app: Any, w
     tap(search.pad.ids.key_rewrite)
     assert search.pad.strokes == [] and search.ids.field.text == "预算"
     write(search, "公")
-    tap(search.pad.ids.key_backspace)
+    tap(search.pad.ids.key_backspace)  # ink on the pad: its last stroke goes, the query stays
+    assert len(search.pad.strokes) == len(recorded()["公"]) - 1 and search.ids.field.text == "预算"
+    wait_for_workers()
+    assert search.candidate_words()  # the strokes left are recognised again
+    for _ in range(len(recorded()["公"]) - 1):
+        tap(search.pad.ids.key_backspace)
+    assert search.pad.strokes == [] and search.ids.field.text == "预算"
+    tap(search.pad.ids.key_backspace)  # no ink: the query's last character goes
     assert search.ids.field.text == "预" and search.pad.strokes == []
     write(search, "公")
     tap(search.pad.ids.key_clear)
@@ -140,12 +147,42 @@ def test_a_scribble_asks_to_write_again_or_offers_something(app: Any, window: An
     frame()
     wait_for_workers()
     assert search.pad.status == "请再写一次" or search.candidate_words()
-    assert area.x - search.pad.x > 40
-    touch = UnitTestTouch(*area.to_window(area.x - 20, area.center_y))  # beside the square: writes nothing
-    before = len(search.pad.strokes)
+    tap(search.pad.ids.key_rewrite)
+    square_x = area.square_pos[0]
+    assert square_x - area.x > 40
+    touch = UnitTestTouch(*area.to_window(square_x - 20, area.center_y))  # beside the square: a stroke still
+    touch.touch_down()
+    touch.touch_move(*area.to_window(square_x + 60, area.center_y))
+    touch.touch_up()
+    assert len(search.pad.strokes) == 1
+    summary = search.ids.summary
+    touch = UnitTestTouch(*summary.to_window(*summary.center))  # outside the pad: writes nothing
     touch.touch_down()
     touch.touch_up()
-    assert len(search.pad.strokes) == before
+    assert len(search.pad.strokes) == 1
+
+
+def test_a_tap_on_the_pad_is_a_dot_and_is_drawn(app: Any, window: Any) -> None:
+    from kivy.tests.common import UnitTestTouch
+
+    search = _open_pad(app, window, PORTRAIT)
+    area = search.pad.ids.area
+    touch = UnitTestTouch(*area.to_window(*area.center))
+    touch.touch_down()
+    touch.touch_up()
+    assert len(search.pad.strokes) == 1 and len(search.pad.strokes[0]) == 1
+    assert area._lines[0].points == [*area.to_window(*area.center)] * 2  # a round dot of the ink's width
+    wait_for_workers()
+    assert search.candidate_words() or search.pad.status == "请再写一次"
+
+
+def test_leaving_search_rubs_the_ink_out_and_keeps_the_query(app: Any, window: Any) -> None:
+    search = _open_pad(app, window, PORTRAIT)
+    search.ids.field.text = "财"
+    write(search, "政")
+    search.go_home()
+    wait_until(lambda: app.current_screen.name == "home" and search.pad.strokes == [])
+    assert search.ids.field.text == "财"
 
 
 @ORIENTATIONS
@@ -160,7 +197,7 @@ def test_without_the_recogniser_the_tab_is_hidden_and_the_keys_stay(
     search = app.current_screen
     wait_for_workers()
     assert not search.handwriting_ready
-    assert search.ids.tabs.height == 0 and search.ids.tabs.opacity == 0 and search.ids.tabs.disabled
+    assert search.ids.tabs.width == 0 and search.ids.tabs.opacity == 0 and search.ids.tabs.disabled
     search.set_input_mode("handwriting")  # refused: the keys stay
     assert search.input_mode == "pinyin" and search.keys.parent is not None and search.pad.parent is None
     _check(app, search, size)
