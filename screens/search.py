@@ -288,7 +288,7 @@ class SearchScreen(KioskScreen):
         self._written_task = None
         if not self.pad.written:
             return  # rubbed out while it was recognised
-        self.pad.status = "请再写一次" if found.unsure and not found.chars else ""
+        self.pad.status = "请再写一次" if found.unsure else ""  # its candidates stay: one may still be right
         self._offer_written([(char, char) for char in found.chars])
 
     def _unrecognised(self, _exc: Exception) -> None:
