@@ -33,6 +33,7 @@ from content_cache.db import (
     sqlite_url,
 )
 from content_cache.errors import ContentError
+from content_cache.figures import CatalogueFigures, catalogue_figures
 from content_cache.handwriting import Guess
 from content_cache.models import ContentMeta, PublisherSynonymGroup
 from content_cache.query import VOCABULARY_KEY, Vocabulary, default_vocabulary
@@ -277,6 +278,11 @@ class ContentCache:
     def item_count(self) -> int:
         with self.session() as s:
             return catalogue.item_count(s)
+
+    def catalogue_figures(self, start: date, end: date) -> CatalogueFigures:
+        """The annual report's figures of the catalogue now and of what it made public from `start` through `end`."""
+        with self.session() as s:
+            return catalogue_figures(s, start, end)
 
 
 def _small(path: Path) -> bool:

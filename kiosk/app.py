@@ -34,6 +34,7 @@ from screens.wrap import lay_out_labels_when_shown
 
 if TYPE_CHECKING:  # the other screens load after Home's first frame: their Protocols are types here only
     from kiosk.app_services import AppServices
+    from kiosk.recorder import UsageRecorder
 
 # How long Home keeps the last visit's job number (a citizen walking to the desk may look back).
 LAST_JOB_SECONDS = 300.0
@@ -160,6 +161,17 @@ class KioskApp(App):
         self._shot_pending = False
         self.corner = CornerTaps(count=staff_taps)
         self.guard = ScreenGuard(self.recover)
+        self._usage: UsageRecorder | None = None
+        self._reading: tuple[str, float] | None = None  # the document on screen and since when (monotonic)
+
+    @property
+    def usage(self) -> UsageRecorder:
+        """The visit's usage events, written in a thread of their own once the state store is open."""
+        if self._usage is None:
+            from kiosk.recorder import UsageRecorder
+
+            self._usage = UsageRecorder(lambda: self.services.state)
+        return self._usage
 
     # building
 
@@ -188,6 +200,15 @@ class KioskApp(App):
         screen.bind(ready=self._on_screen_ready)
         if name == "print":
             screen.bind(job_note=self._on_job_note)
+        if name == "search":
+            screen.bind(on_searched=lambda _screen, query, hits: self.usage.searched(query, hits))
+        if name == "home":
+            screen.bind(on_finish=lambda *_: self.finish_visit())
+        if name == "rating":
+            screen.bind(
+                on_rated=lambda _screen, rating, reasons: self.usage.rated(rating, tuple(reasons)),
+                on_finished=lambda *_: self._end_session(reason="end"),
+            )
         return screen
 
     def _wire_idle(self) -> None:
@@ -217,6 +238,10 @@ class KioskApp(App):
         Window.unbind(on_flip=finish_frame)
         self.idle.stop()
         self.guard.remove()
+        if self._usage is not None:
+            self._done_reading()
+            self._usage.end_visit("closed")
+            self._usage.close()
 
     def content_changed(self) -> None:
         """Called from any thread after a sync: Home, if it is on display, shows the new content."""
@@ -243,6 +268,7 @@ class KioskApp(App):
             swallowed = swallowed or bool(self.banner.collide_point(_touch.x, _touch.y))
             self.hide_last_job()
         self.idle.touched()
+        self.usage.touched()
         from kivy.core.window import Window
 
         if not swallowed and self.corner.tap(_touch.x, _touch.y, Window.width, Window.height):
@@ -257,6 +283,8 @@ class KioskApp(App):
         # every job of the visit stays findable, not only the last: a visitor may print several
         if note and note not in self._visit_notes:
             self._visit_notes = (self._visit_notes + [note])[-JOBS_SHOWN:]
+            self.usage.printed()
+            self.home_can_finish()
             job_no = getattr(screen, "job_no", "")
             if job_no and job_no not in self._visit_jobs:
                 self._visit_jobs = (self._visit_jobs + [job_no])[-JOBS_SHOWN:]
@@ -287,7 +315,23 @@ class KioskApp(App):
         if self.warning.parent is not None:
             self.warning.parent.remove_widget(self.warning)
 
-    def _end_session(self, *_args: Any) -> None:
+    def finish_visit(self) -> None:
+        """The citizen tapped 结束: a visit that read or printed is asked for its rating first."""
+        assert self.navigator is not None
+        if self.usage.acted:
+            self.navigator.show("rating")
+        else:
+            self._end_session(reason="end")
+
+    def home_can_finish(self) -> None:
+        """Home offers 结束使用 once the visit has read or printed something."""
+        if self.manager is not None:
+            self.manager.get_screen("home").can_finish = self._usage is not None and self._usage.acted
+
+    def _end_session(self, *_args: Any, reason: str = "idle") -> None:
+        self._done_reading()
+        if self._usage is not None:
+            self._usage.end_visit(reason)
         note, jobs = self.job_note, self._visit_jobs
         self.job_note, self._visit_notes, self._visit_jobs = "", [], []
         self._hide_warning()
@@ -339,9 +383,30 @@ class KioskApp(App):
 
     # frames and screenshots
 
-    def _on_display(self, _navigator: Navigator, _name: str, _params: Params) -> None:
+    def _on_display(self, _navigator: Navigator, name: str, params: Params) -> None:
+        self._count_display(name, params)
         if self.screenshot_dir is not None:
             self._shot_pending = True
+
+    def _count_display(self, name: str, params: Params) -> None:
+        """Count the screen for the visit, the document read, the attachment opened (no visit before a touch)."""
+        self._done_reading()
+        if self._usage is None:
+            return
+        self._usage.saw(name)
+        index_no = str(params.get("index_no") or "")
+        if name == "document" and index_no:
+            self._reading = (index_no, time.monotonic())
+        elif name == "attachment" and index_no:
+            self._usage.opened_attachment(index_no)
+        if name == "home":
+            self.home_can_finish()
+
+    def _done_reading(self) -> None:
+        """The document on screen was left: count its reading and how long it was read."""
+        reading, self._reading = self._reading, None
+        if reading is not None and self._usage is not None:
+            self._usage.read(reading[0], time.monotonic() - reading[1])
 
     def _on_screen_ready(self, screen: KioskScreen, ready: bool) -> None:
         if ready and self._shot_pending:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from kiosk.state import StateStore
 from screens.attachment import AttachmentServices
 from screens.browse import BrowseServices
 from screens.document import DocumentServices
@@ -33,6 +34,10 @@ class AppServices(
     def job_notes(self, job_nos: list[str], *, visit_over: bool = False) -> list[str]:
         """A line for each of a visit's print jobs, from its state now (a job staff cancelled says so); once the
         visit is over, slips already printed are left out."""
+
+    @property
+    def state(self) -> StateStore:
+        """The state store: the App's usage events go there."""
 
     def new_visit(self) -> None:
         """The kiosk went back to Home when idle: a new visitor's page quota begins."""

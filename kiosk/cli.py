@@ -36,6 +36,7 @@ from kiosk.bootstrap import (
     setup_logging,
 )
 from kiosk.cli_print import add_parsers as add_print_parsers
+from kiosk.cli_stats import add_parsers as add_stats_parsers
 from kiosk.config import Config, describe, load_config
 from kiosk.errors import KioskError, is_database_error
 from kiosk.print_worker import PrintWorker
@@ -509,6 +510,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_print_parsers(sub)
     add_backup_parsers(sub)
+    add_stats_parsers(sub)
 
     sync = sub.add_parser("sync", help="update the content from the signed feed", description=cmd_sync.__doc__)
     sync.add_argument("--source", help="a feed URL, folder or .zip bundle (default: sync.source)")

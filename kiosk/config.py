@@ -66,6 +66,11 @@ class Room:
     """[room]"""
 
     name: str = setting("查阅终端1", "This kiosk's name in the reading room, printed on every copy.", NAME)
+    place: str = setting(
+        "政府信息查阅场所",
+        "The reading room's name, heading the figures of `kiosk stats` and the staff console.",
+        Text(1, 60),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +122,11 @@ class State:
     database: str = setting("", "SQLAlchemy URL of the kiosk state store; empty is KIOSK_HOME/state.db.", PATH)
     backup_days: int = setting(
         14, "Days the daily backups of the state store are kept (the newest always is).", Between(1, 3650, "days")
+    )
+    usage_days: int = setting(
+        1095,
+        "Days the anonymous usage events are kept; older ones leave only their daily totals.",
+        Between(1, 36500, "days"),
     )
 
 

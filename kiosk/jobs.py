@@ -34,6 +34,7 @@ from typing import Literal
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
+from kiosk import usage
 from kiosk.errors import KioskError, Refusal
 from kiosk.state import JobEvent, PrintJob, StateStore, as_local, now
 from printing.base import Printer
@@ -470,8 +471,13 @@ class JobQueue:
 
     def _count(self, job: PrintJob) -> None:
         """A printed copy of an item counts for the annual report (test pages and held-job slips do not)."""
-        if is_copy(job.source):
-            self.state.record("print", job.index_no, f"{job.kind} {job.pages}")
+        if not is_copy(job.source):
+            return
+        try:
+            with self.state.begin() as session:
+                usage.add_events(session, [usage.Event("print", job.visitor, job.kind, job.index_no, amount=job.pages)])
+        except Exception as exc:  # the job is done and recorded; only its count in the figures is lost
+            log.warning("print job %s: not counted in the figures (%s)", job.job_no, exc)
 
     def _retry_later(self, job: PrintJob, reason: str) -> None:
         delay = retry_delay(job.attempts)

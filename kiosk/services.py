@@ -144,10 +144,8 @@ class Services:
         return self.content.list_items(column_code, offset, limit, year)
 
     def item(self, index_no: str) -> ItemDetail:
-        """One item; each opening is counted as a view."""
-        detail = self.content.item(index_no)
-        self.state.record("view", index_no)
-        return detail
+        """One item (the App counts its reading, and how long, when the document screen is left)."""
+        return self.content.item(index_no)
 
     def search(
         self,

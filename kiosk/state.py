@@ -1,4 +1,4 @@
-"""The kiosk state store: print jobs, usage events, sync runs, the staff PIN and the audit log.
+"""The kiosk state store: print jobs, usage events (kiosk.usage), sync runs, the staff PIN and the audit log.
 
 Precious: sync never touches it.
 
@@ -27,9 +27,9 @@ import os
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, func, select
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from content_cache.db import (
@@ -44,7 +44,6 @@ from kiosk.errors import KioskError
 from printing.document import PrintKind
 from printing.job_states import JobState
 
-EventKind = Literal["view", "search", "print"]
 MIGRATIONS = "kiosk:state_migrations"
 MARKER = "state.made"  # in KIOSK_HOME: a state store was made here, at this path
 LOCK = "state.lock"  # in KIOSK_HOME: shared by every process with the store open, exclusive for a restore
@@ -157,18 +156,6 @@ class StaffPin(StateBase):
     set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
-class UsageEvent(StateBase):
-    """A view, search or print, counted for the annual disclosure report."""
-
-    __tablename__ = "usage_events"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
-    kind: Mapped[str] = mapped_column(String(16))
-    index_no: Mapped[str] = mapped_column(String(64), default="")
-    detail: Mapped[str] = mapped_column(Text, default="")
-
-
 class SyncRun(StateBase):
     """One sync of the content cache: when, from where, what changed, and how it ended."""
 
@@ -263,17 +250,6 @@ class StateStore:
         with self._sessions() as session:
             query = select(SyncRun).where(SyncRun.outcome.in_(("ok", "unchanged"))).order_by(SyncRun.id.desc())
             return session.scalars(query.limit(1)).first()
-
-    def record(self, kind: EventKind, index_no: str = "", detail: str = "") -> None:
-        """Count a view, a search or a print."""
-        with self._writes.begin() as session:
-            session.add(UsageEvent(kind=kind, index_no=index_no, detail=detail[:500]))
-
-    def event_counts(self) -> dict[str, int]:
-        """How many events of each kind were recorded."""
-        with self._sessions() as session:
-            rows = session.execute(select(UsageEvent.kind, func.count()).group_by(UsageEvent.kind))
-            return {kind: count for kind, count in rows}
 
 
 def open_state_store(url: str, home: Path) -> StateStore:

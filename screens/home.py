@@ -51,6 +51,8 @@ class HomeScreen(KioskScreen):
     notice = StringProperty("正在载入…")
     failed = BooleanProperty(False)  # the sections could not be read: offer 重新载入
     foot_room = NumericProperty(0)  # height kept free at the foot for the last visit's job banner
+    can_finish = BooleanProperty(False)  # the visit read or printed: 结束使用 asks for its rating
+    __events__ = ("on_finish",)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -98,6 +100,13 @@ class HomeScreen(KioskScreen):
     def open_search(self) -> None:
         """The search bar: open the Search screen."""
         self.navigator.show("search")
+
+    def finish(self) -> None:
+        """结束使用: the citizen is done (the App asks for a rating, then makes ready for the next)."""
+        self.dispatch("on_finish")
+
+    def on_finish(self) -> None:
+        """Fired by 结束使用."""
 
 
 load_kv(__file__)

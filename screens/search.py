@@ -96,6 +96,7 @@ class SearchScreen(KioskScreen):
     input_mode = OptionProperty("pinyin", options=["pinyin", "handwriting"])  # kept for the visit
     handwriting_ready = BooleanProperty(False)  # the recogniser loads: the 手写 tab is shown
     suggesting = BooleanProperty(False)  # the empty screen shows its searches to tap
+    __events__ = ("on_searched",)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -474,6 +475,10 @@ class SearchScreen(KioskScreen):
         self._set_pager(len(result.hits), result.total, result.more)
         # with a column to offer, the buttons wait for its name: they must not move under a finger
         self._show_actions([] if self._browse_code else self._ways_on())
+        self.dispatch("on_searched", result.respelt_from or result.query, result.total)
+
+    def on_searched(self, query: str, hits: int) -> None:
+        """Fired when a query's first page is shown, with how many items it found (the App counts searches)."""
 
     def showing(self) -> str | None:
         """The query whose hits are on screen (tests wait for it)."""

@@ -13,6 +13,7 @@ from content_cache.attachments import attachment_file
 from content_cache.demo import annual_report_2008
 from content_cache.records import AttachmentRecord
 from content_cache.store import upsert_items
+from kiosk import usage
 from kiosk.services import PrintRefused, Services
 from printing import CopyStamp, PrintDocument, render_a4
 
@@ -61,7 +62,7 @@ def test_a_pdf_attachment_prints_as_it_is_with_its_pages_known_first(services: S
     assert (kiosk_home / "spool" / f"{outcome.job_no}.pdf").read_bytes() == data  # byte for byte
     job = services.queue.get(outcome.job_no)
     assert job.source == f"attachment:{NAME}" and NAME in job.title
-    assert services.state.event_counts()["print"] == 1
+    assert usage.event_counts(services.state)["print"] == 1
 
 
 def test_attachment_pages_are_drawn_for_the_screen(services: Services) -> None:

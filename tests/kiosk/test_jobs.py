@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk import usage
 from kiosk.jobs import JobError, JobQueue, QueuePolicy, QuotaExceeded, retry_delay
 from kiosk.state import PrintJob, StateStore, now
 from printing.base import JobProgress, PrinterStatus
@@ -87,7 +88,7 @@ def test_a_job_goes_queued_printing_done_with_every_step_logged(state: StateStor
     ]
     assert all(e.at for e in events) and printer.sent == ["0001"]
     assert queue.work() == 0 and printer.sent == ["0001"]  # never twice
-    assert state.event_counts() == {"print": 1}
+    assert usage.event_counts(state) == {"print": 1}
 
 
 def test_a_long_copy_waits_for_release_and_a_held_one_expires(state: StateStore, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk import usage
 from kiosk.backup import (
     DailyBackup,
     backups,
@@ -287,7 +288,8 @@ def test_backup_while_the_kiosk_writes_is_consistent(home: Path, monkeypatch: py
 
     def write() -> None:
         while not stop.is_set():
-            services.state.record("view", SEED_INDEX_NO, "x" * 200)
+            with services.state.begin() as session:
+                usage.add_events(session, [usage.Event("read", "x" * 32, index_no=SEED_INDEX_NO, amount=200)])
 
     writer = threading.Thread(target=write)
     writer.start()
