@@ -283,8 +283,16 @@ def build_services(config: Config, checked: CheckedSettings | None = None) -> Se
             state, printers, config.home / "jobs", queue_policy(config), number_floor=job_number_floor(config, spools)
         )
         model = config.settings.display.handwriting_model
+        room = config.settings.room
         return Services(
-            open_content(config), state, queue, settings, attachments_dir(config), Path(model) if model else None
+            open_content(config),
+            state,
+            queue,
+            settings,
+            attachments_dir(config),
+            Path(model) if model else None,
+            room=(room.place, room.name),
+            usage_days=config.settings.state.usage_days,
         )
     except BaseException:
         state.close()

@@ -30,6 +30,7 @@ from content_cache.records import (
     Suggestion,
 )
 from kiosk.console import ROLE_NAMES, job_view, printer_view
+from kiosk.console_figures import Period, figures_view, period_days
 from kiosk.errors import ASK_STAFF, UNEXPECTED, Trouble, trouble
 from kiosk.jobs import Actor, JobError, JobQueue, QuotaExceeded, Quote, describe_time, job_id
 from kiosk.print_outcome import (
@@ -39,6 +40,7 @@ from kiosk.print_outcome import (
     made_but_unfollowed,
     release_reason,
 )
+from kiosk.report import make_report
 from kiosk.staff import StaffAccess
 from kiosk.state import PrintJob, StateStore
 from kiosk.sync import SyncStatus
@@ -58,7 +60,7 @@ from printing.forms import held_job_ticket, printer_test_page
 from printing.job_states import ACTION_VERBS, LAST_ERROR_STATES, StaffAction, allows, console_order, staff_action
 from printing.pdf import page_image, pdf_pages
 from printing.uri import TextMode
-from screens.services import ActionDone, CitizenError, SignIn, StaffOverview
+from screens.services import ActionDone, CitizenError, FiguresView, SignIn, StaffOverview
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -105,6 +107,8 @@ class Services:
         settings: PrintSettings,
         attachments: Path,
         handwriting_model: Path | None = None,  # the Zinnia model of the 手写 pad; None: the pad is not offered
+        room: tuple[str, str] = ("政府信息查阅场所", "查阅终端1"),  # the reading room's and this kiosk's names
+        usage_days: int = 1095,  # days the usage events are kept before only their daily totals are
     ):
         self.content = content
         self.attachments = attachments  # the folder the sync stores attachments in, by SHA-256
@@ -115,6 +119,7 @@ class Services:
         self.sync_status = SyncStatus()
         self.visitor = _new_visitor()
         self.handwriting_model = handwriting_model
+        self.room, self.usage_days = room, usage_days
         self._suggested: tuple[object, list[Suggestion]] | None = None
 
     def close(self) -> None:
@@ -494,6 +499,15 @@ class Services:
         return StaffOverview(
             jobs, printers, counts.jobs, counts.pages, counts.failures, counts.waiting, runs, counts.slips
         )
+
+    def staff_figures(self, period: Period) -> FiguresView:
+        """The figures page of the console: today, this month or this year."""
+        start, end, named = period_days(period)
+        place, name = self.room
+        report, _export = make_report(
+            self.state, self.content, start, end, room=place, kiosk=name, keep_days=self.usage_days
+        )
+        return figures_view(report, named)
 
     def job_action(self, job_no: str, action: str) -> ActionDone:
         chosen = staff_action(action)

@@ -75,6 +75,26 @@ class StaffOverview:
 
 
 @dataclass(frozen=True, slots=True)
+class ChartView:
+    """One chart of the figures page: bars of (label, value)."""
+
+    title: str
+    unit: str
+    bars: tuple[tuple[str, float], ...]
+    horizontal: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FiguresView:
+    """The staff console's figures for a period, worded and ready to draw."""
+
+    period: str  # 2026年12月3日, 2026年12月, 2026年
+    headline: tuple[tuple[str, str], ...]  # (来访, 1,234 人次)
+    charts: tuple[ChartView, ...]
+    lists: tuple[tuple[str, tuple[str, ...]], ...]  # (查阅最多的文件, lines)
+
+
+@dataclass(frozen=True, slots=True)
 class SignIn:
     """The outcome of a PIN try."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar, cast
 
 from kivy.clock import Clock
 from kivy.properties import (
@@ -28,11 +28,13 @@ from printing.document import PrintKind
 from printing.job_states import ACTION_LABELS, ALERT_STATES, actions_of, staff_action, state_name
 from screens import theme
 from screens.base import KioskScreen, load_kv
+from screens.figures import FiguresPane  # noqa: F401  (its kv rule, used by staff.kv)
 from screens.navigator import Params
 from screens.services import (
     PURPOSE_NAMES,
     ActionDone,
     CitizenError,
+    FiguresView,
     JobView,
     PrinterView,
     SignIn,
@@ -104,6 +106,9 @@ class ConfirmDialog(ModalView):
         self._on_yes()
 
 
+Period = Literal["today", "month", "year"]
+
+
 class StaffServices(Protocol):
     """What the staff console needs: sign-in, the overview, actions on jobs, test pages."""
 
@@ -115,6 +120,9 @@ class StaffServices(Protocol):
 
     def staff_overview(self, today_only: bool) -> StaffOverview:
         """Jobs, printers, today's counts and the last sync runs."""
+
+    def staff_figures(self, period: Period) -> FiguresView:
+        """Today's, this month's or this year's figures, worded for the figures page."""
 
     def job_action(self, job_no: str, action: str) -> ActionDone:
         """release / cancel / reprint / collected on a job from the console; raises with a message for staff."""
@@ -128,7 +136,7 @@ class StaffScreen(KioskScreen):
 
     services: StaffServices
 
-    phase = OptionProperty("pin", options=("pin", "console"))
+    phase = OptionProperty("pin", options=("pin", "console", "figures"))
     pin_text = StringProperty("")
     pin_message = StringProperty(PIN_PROMPT)
     locked_seconds = NumericProperty(0)  # > 0: the pad is disabled for this many more seconds
@@ -245,6 +253,20 @@ class StaffScreen(KioskScreen):
         """Ask for the jobs, printers and counts again."""
         today = self.today_only
         self._run(lambda: self.services.staff_overview(today), self._show, self._failed)
+
+    def open_figures(self) -> None:
+        """统计: the figures page, today's first."""
+        self.phase = "figures"
+        self.ids.figures.choose("today")
+
+    def show_figures(self, period: str) -> None:
+        """Ask for a period's figures and draw them when they come."""
+        pane = self.ids.figures
+        self._run(
+            lambda: self.services.staff_figures(cast(Period, period)),
+            lambda view: pane.show(view) if pane.period == period else None,
+            lambda exc: pane.fail("统计暂时无法读出：" + _said(exc)),
+        )
 
     def toggle_today(self) -> None:
         """只看今日 / 显示全部."""
