@@ -120,7 +120,15 @@ def main() -> int:
     )
     parser.add_argument("--taps", type=int, default=10, help="repetitions of each screen change (default 10)")
     parser.add_argument(
-        "--only", choices=("app", "print", "sync", "search", "handwriting"), help="run one group of benchmarks"
+        "--only",
+        choices=("app", "print", "sync", "search", "handwriting", "stats"),
+        help="run one group of benchmarks",
+    )
+    parser.add_argument(
+        "--stats-visits",
+        type=int,
+        default=200,
+        help="visits a day of the year of usage events the figures are made from (default 200: ~3 million events)",
     )
     args = parser.parse_args()
     rows: list[Row] = []
@@ -142,6 +150,10 @@ def main() -> int:
         from benchmarks.handwriting_bench import bench_handwriting
 
         rows += bench_handwriting(args.items)
+    if args.only in (None, "stats"):
+        from benchmarks.stats_bench import bench_stats
+
+        rows += bench_stats(args.stats_visits)
     if args.only in (None, "print"):
         with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
             cache = ContentCache.open(Path(tmp) / "content.db")

@@ -61,12 +61,12 @@ def cmd_stats(args: argparse.Namespace, config: Config) -> int:
         )
         exported: dict[str, Any] | None = None
     else:
-        report, exported = _own(config, *asked)
+        report, exported = _own(config, *asked, exported=args.format == "json")
     _write(args, _render(args.format, report, exported))
     return 0
 
 
-def _own(config: Config, start: date, end: date) -> tuple[Any, dict[str, Any]]:
+def _own(config: Config, start: date, end: date, exported: bool) -> tuple[Any, dict[str, Any]]:
     from kiosk.bootstrap import open_content, open_state
     from kiosk.report import make_report
 
@@ -75,7 +75,14 @@ def _own(config: Config, start: date, end: date) -> tuple[Any, dict[str, Any]]:
     try:
         s = config.settings
         return make_report(
-            state, content, start, end, room=s.room.place, kiosk=s.room.name, keep_days=s.state.usage_days
+            state,
+            content,
+            start,
+            end,
+            room=s.room.place,
+            kiosk=s.room.name,
+            keep_days=s.state.usage_days,
+            exported=exported,
         )
     finally:
         content.close()
@@ -89,7 +96,7 @@ def _render(form: str, report: Any, exported: dict[str, Any] | None) -> str | by
         data = exported if exported is not None else reports.export(report, [], report.usage.zero_queries)
         if exported is None:
             data["totals"], data["zero_queries"] = {}, {}
-        return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
     if form == "csv":
         from kiosk.stats import as_csv
 

@@ -122,7 +122,7 @@ class UsageRecorder:
             self._commit_search()
             seconds = int(time.monotonic() - self._began)
             self._put(Event("visit_end", self._visit, reason, amount=seconds))
-            self._visit, self._pending = "", None
+            self._visit, self._pending, self._acted = "", None, False
 
     def saw(self, screen: str) -> None:
         """The visit showed `screen` (counted once a visit); leaving Search counts the search settled on."""

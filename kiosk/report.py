@@ -24,7 +24,7 @@ from kiosk import usage
 from kiosk.errors import KioskError
 from kiosk.figures import WEEKDAYS, PrintCount, Report, TopDocument, UsageFigures
 from kiosk.state import StateStore, SyncRun, as_local
-from kiosk.stats import merged_rows, usage_figures
+from kiosk.stats import merged_rows, total_row, usage_figures
 
 FORMAT = "reading-room-kiosk-stats/1"
 
@@ -34,9 +34,17 @@ class ExportError(KioskError):
 
 
 def make_report(
-    state: StateStore, content: ContentCache, start: date, end: date, *, room: str, kiosk: str, keep_days: int
+    state: StateStore,
+    content: ContentCache,
+    start: date,
+    end: date,
+    *,
+    room: str,
+    kiosk: str,
+    keep_days: int,
+    exported: bool = True,
 ) -> tuple[Report, dict[str, Any]]:
-    """This kiosk's figures for `start` … `end` and their export."""
+    """This kiosk's figures for `start` … `end`, and their export (empty unless `exported`)."""
     usage.settle(state, keep_days)
     rows = usage.totals(state, start, end)
     zero = usage.asked_often(usage.zero_queries(state, start, end))
@@ -44,7 +52,9 @@ def make_report(
     catalogue = _with_withdrawn(catalogue, withdrawn_between(state, start, end))
     figures = usage_figures(rows, zero, start, end, lambda index_nos: titles_of(content, index_nos))
     report = Report(room, (kiosk,), start, end, content.feed_sequence(), _now_text(), figures, catalogue)
-    return report, export(report, rows, zero)
+    if not exported:
+        return report, {}
+    return report, export(report, usage.totals(state, start, end, by_day=True), zero)
 
 
 def titles_of(content: ContentCache, index_nos: Sequence[str]) -> dict[str, str]:
@@ -101,6 +111,13 @@ def load_export(path: Path) -> dict[str, Any]:
     for key in ("figures", "totals", "zero_queries"):
         if not isinstance(found.get(key), dict):
             raise ExportError(f"{path}: the export has no {key!r}")
+    try:
+        for rows in found["totals"].values():
+            for row in rows:
+                total_row(row)
+        report_from(found["figures"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ExportError(f"{path}: not an export of `kiosk stats --format json` ({exc})") from exc
     return found
 
 
@@ -128,7 +145,8 @@ def _merged_zero(groups: Any) -> list[tuple[str, int]]:
     for group in groups:
         for kiosk, pairs in group.items():
             for text, visits in pairs:
-                by_kiosk[str(kiosk), str(text)] = int(visits)
+                key = (str(kiosk), str(text))
+                by_kiosk[key] = max(by_kiosk.get(key, 0), int(visits))  # a longer period's count holds a part's
     summed: dict[str, int] = {}
     for (_kiosk, text), visits in by_kiosk.items():
         summed[text] = summed.get(text, 0) + visits

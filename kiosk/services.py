@@ -505,7 +505,7 @@ class Services:
         start, end, named = period_days(period)
         place, name = self.room
         report, _export = make_report(
-            self.state, self.content, start, end, room=place, kiosk=name, keep_days=self.usage_days
+            self.state, self.content, start, end, room=place, kiosk=name, keep_days=self.usage_days, exported=False
         )
         return figures_view(report, named)
 

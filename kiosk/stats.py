@@ -133,12 +133,13 @@ def _prints(sums: _Sums) -> tuple[PrintCount, ...]:
 
 def merged_rows(exports: Iterable[tuple[str, Iterable[Sequence[object]]]]) -> list[TotalRow]:
     """The daily totals of several kiosks' exports summed, each (kiosk, day, key) counted once however often it
-    was exported (the newest export's row wins: the exports are given oldest first)."""
+    was exported: a kiosk's totals only grow, so of two exports of the same day the larger counts, in any order."""
     latest: dict[tuple[str, str, int, str, str, str], tuple[int, int]] = {}
     for kiosk, rows in exports:
         for row in rows:
-            day, hour, kind, label, index_no, count, amount = _total_row(row)
-            latest[kiosk, day, hour, kind, label, index_no] = (count, amount)
+            day, hour, kind, label, index_no, count, amount = total_row(row)
+            key = (kiosk, day, hour, kind, label, index_no)
+            latest[key] = max(latest.get(key, (0, 0)), (count, amount))
     summed: dict[tuple[str, int, str, str, str], list[int]] = defaultdict(lambda: [0, 0])
     for (_kiosk, day, hour, kind, label, index_no), (count, amount) in latest.items():
         pair = summed[day, hour, kind, label, index_no]
@@ -150,7 +151,7 @@ def merged_rows(exports: Iterable[tuple[str, Iterable[Sequence[object]]]]) -> li
     ]
 
 
-def _total_row(row: Sequence[object]) -> TotalRow:
+def total_row(row: Sequence[object]) -> TotalRow:
     """One exported row, checked: (day, hour, kind, label, index_no, count, amount); ValueError when it is not."""
     if len(row) != 7:
         raise ValueError(f"a daily total has 7 fields, not {len(row)}")
@@ -159,7 +160,8 @@ def _total_row(row: Sequence[object]) -> TotalRow:
     texts = (day, kind, label, index_no)
     numbers = (hour, count, amount)
     if not all(isinstance(value, str) for value in texts) or not all(
-        isinstance(value, int) and not isinstance(value, bool) and value >= -1 for value in numbers
+        isinstance(value, int) and not isinstance(value, bool) and value >= least
+        for value, least in zip(numbers, (-1, 0, 0), strict=True)
     ):
         raise ValueError(f"a daily total is not (day, hour, kind, label, index_no, count, amount): {row!r:.120}")
     return str(day), int(hour), str(kind), str(label), str(index_no), int(count), int(amount)  # type: ignore[call-overload]

@@ -205,21 +205,35 @@ def settle(store: StateStore, keep_days: int) -> None:
 TotalRow = tuple[str, int, str, str, str, int, int]  # day, hour, kind, label, index_no, count, amount
 
 
-def totals(store: StateStore, start: date, end: date) -> list[TotalRow]:
-    """The daily totals of the days from `start` to `end` (inclusive)."""
+def totals(store: StateStore, start: date, end: date, *, by_day: bool = False) -> list[TotalRow]:
+    """The daily totals of the days from `start` to `end` (inclusive).
+
+    Unless `by_day`, only visits keep their day and hour: every other kind is summed over the period in SQL
+    (dated its first day), which is all the figures need and a year of a busy room's documents in one row each.
+    """
+    first, last = start.isoformat(), end.isoformat()
     with store.session() as session:
-        rows = session.execute(
-            select(
-                DailyTotal.day,
-                DailyTotal.hour,
-                DailyTotal.kind,
-                DailyTotal.label,
-                DailyTotal.index_no,
-                DailyTotal.count,
-                DailyTotal.amount,
-            ).where(DailyTotal.day >= start.isoformat(), DailyTotal.day <= end.isoformat())
-        )
-        return [tuple(row) for row in rows]  # type: ignore[misc]
+        if by_day:
+            rows = session.execute(_BY_DAY, {"first": first, "last": last})
+        else:
+            rows = session.execute(_COLLAPSED, {"first": first, "last": last})
+        return [(str(d), int(h), str(k), str(lb), str(i), int(c), int(a)) for d, h, k, lb, i, c, a in rows]
+
+
+_BY_DAY = text(
+    "SELECT day, hour, kind, label, index_no, count, amount FROM daily_totals WHERE day >= :first AND day <= :last"
+)
+_COLLAPSED = text(
+    """
+    SELECT day, hour, kind, label, index_no, count, amount FROM daily_totals
+    WHERE kind = 'visit' AND day >= :first AND day <= :last
+    UNION ALL
+    SELECT min(day), -1, kind, label, index_no, sum(count), sum(amount) FROM daily_totals
+    WHERE kind IN ('visit_end', 'screen', 'search', 'read', 'print', 'attachment', 'rating', 'reason')
+      AND day >= :first AND day <= :last
+    GROUP BY kind, label, index_no
+    """
+)
 
 
 def zero_queries(store: StateStore, start: date, end: date, today: date | None = None) -> list[tuple[str, str, int]]:

@@ -18,6 +18,7 @@ SCREENS: dict[str, str] = {
     "attachment": "screens.attachment:AttachmentScreen",
     "search": "screens.search:SearchScreen",
     "staff": "screens.staff:StaffScreen",
+    "rating": "screens.rating:RatingScreen",
 }
 
 
