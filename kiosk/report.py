@@ -24,7 +24,7 @@ from kiosk import usage
 from kiosk.errors import KioskError
 from kiosk.figures import WEEKDAYS, PrintCount, Report, TopDocument, UsageFigures
 from kiosk.state import StateStore, SyncRun, as_local
-from kiosk.stats import merged_rows, total_row, usage_figures
+from kiosk.stats import TOP, merged_rows, total_row, usage_figures
 
 FORMAT = "reading-room-kiosk-stats/1"
 
@@ -46,15 +46,16 @@ def make_report(
 ) -> tuple[Report, dict[str, Any]]:
     """This kiosk's figures for `start` … `end`, and their export (empty unless `exported`)."""
     usage.settle(state, keep_days)
-    rows = usage.totals(state, start, end)
+    rows = usage.label_totals(state, start, end)
+    documents = {kind: usage.top_documents(state, kind, start, end, TOP) for kind in ("read", "print")}
     zero = usage.asked_often(usage.zero_queries(state, start, end))
     catalogue = content.catalogue_figures(start, end)
     catalogue = _with_withdrawn(catalogue, withdrawn_between(state, start, end))
-    figures = usage_figures(rows, zero, start, end, lambda index_nos: titles_of(content, index_nos))
+    figures = usage_figures(rows, zero, start, end, lambda index_nos: titles_of(content, index_nos), documents)
     report = Report(room, (kiosk,), start, end, content.feed_sequence(), _now_text(), figures, catalogue)
     if not exported:
         return report, {}
-    return report, export(report, usage.totals(state, start, end, by_day=True), zero)
+    return report, export(report, usage.totals(state, start, end), zero)
 
 
 def titles_of(content: ContentCache, index_nos: Sequence[str]) -> dict[str, str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 
 from content_cache.figures import Share
@@ -88,16 +88,26 @@ class _Sums:
         known = [(name, counts.pop(key, 0)) for key, name in names.items()]
         return known + sorted(counts.items())
 
-    def top(self, kind: str, titles: Titles) -> tuple[TopDocument, ...]:
-        ranked = sorted(self.by_item[kind].items(), key=lambda pair: (-pair[1], pair[0]))[:TOP]
+    def top(self, kind: str, titles: Titles, ranked: Sequence[tuple[str, int]] | None) -> tuple[TopDocument, ...]:
+        if ranked is None:
+            ranked = sorted(self.by_item[kind].items(), key=lambda pair: (-pair[1], pair[0]))[:TOP]
         named = titles([index_no for index_no, _count in ranked]) if ranked else {}
         return tuple(TopDocument(index_no, named.get(index_no, ""), count) for index_no, count in ranked)
 
 
 def usage_figures(
-    rows: Iterable[TotalRow], zero_queries: Sequence[tuple[str, int]], start: date, end: date, titles: Titles
+    rows: Iterable[TotalRow],
+    zero_queries: Sequence[tuple[str, int]],
+    start: date,
+    end: date,
+    titles: Titles,
+    documents: Mapping[str, Sequence[tuple[str, int]]] | None = None,
 ) -> UsageFigures:
-    """The usage figures of a period from its daily totals (rows outside the period are left out)."""
+    """The usage figures of a period from its daily totals (rows outside the period are left out).
+
+    The documents read and printed most are ranked from the rows' 索引号, unless `documents` gives them ranked
+    by kind (`read`, `print`): the store ranks them in SQL and hands over totals without 索引号.
+    """
     first, last = start.isoformat(), end.isoformat()
     sums = _Sums(row for row in rows if first <= row[0] <= last)
     visits = sums.of("visit")
@@ -113,8 +123,8 @@ def usage_figures(
         searches_by_class=shares(sums.labelled("search", QUERY_CLASSES)),
         reads=sums.of("read"),
         read_seconds=sums.amount_of("read"),
-        top_read=sums.top("read", titles),
-        top_printed=sums.top("print", titles),
+        top_read=sums.top("read", titles, None if documents is None else documents.get("read", ())),
+        top_printed=sums.top("print", titles, None if documents is None else documents.get("print", ())),
         prints=_prints(sums),
         attachments=sums.of("attachment"),
         ratings=shares(ratings),

@@ -71,6 +71,19 @@ class DailyTotal(StateBase):
     amount: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class LabelTotal(StateBase):
+    """The events of one day summed by kind and label alone (no 索引号): the figures of a period read these."""
+
+    __tablename__ = "label_totals"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    hour: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    label: Mapped[str] = mapped_column(String(32), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    amount: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class ZeroQuery(StateBase):
     """How many visits asked a normalised query that found nothing, on one day."""
 
@@ -155,6 +168,18 @@ _ROLL_UP = text(
 )
 
 
+_ROLL_UP_LABELS = text(
+    """
+    INSERT INTO label_totals (day, hour, kind, label, count, amount)
+    SELECT day, CASE WHEN kind IN ('visit') THEN hour ELSE -1 END, kind, label, sum(count), sum(amount)
+    FROM usage_events WHERE id > :mark AND id <= :top
+    GROUP BY day, CASE WHEN kind IN ('visit') THEN hour ELSE -1 END, kind, label
+    ON CONFLICT (day, hour, kind, label)
+    DO UPDATE SET count = label_totals.count + excluded.count, amount = label_totals.amount + excluded.amount
+    """
+)
+
+
 def roll_up(store: StateStore) -> int:
     """Fold the events not yet counted into the daily totals; returns how many were folded."""
     with store.begin() as session:
@@ -167,6 +192,7 @@ def roll_up(store: StateStore) -> int:
         if top <= mark.last_event_id:
             return 0
         session.execute(_ROLL_UP, {"mark": mark.last_event_id, "top": top})
+        session.execute(_ROLL_UP_LABELS, {"mark": mark.last_event_id, "top": top})
         folded = top - mark.last_event_id
         mark.last_event_id = top
         return folded
@@ -205,33 +231,38 @@ def settle(store: StateStore, keep_days: int) -> None:
 TotalRow = tuple[str, int, str, str, str, int, int]  # day, hour, kind, label, index_no, count, amount
 
 
-def totals(store: StateStore, start: date, end: date, *, by_day: bool = False) -> list[TotalRow]:
-    """The daily totals of the days from `start` to `end` (inclusive).
-
-    Unless `by_day`, only visits keep their day and hour: every other kind is summed over the period in SQL
-    (dated its first day), which is all the figures need and a year of a busy room's documents in one row each.
-    """
+def totals(store: StateStore, start: date, end: date) -> list[TotalRow]:
+    """The daily totals of the days from `start` to `end` (inclusive), by 索引号 too: what an export holds."""
     first, last = start.isoformat(), end.isoformat()
     with store.session() as session:
-        if by_day:
-            rows = session.execute(_BY_DAY, {"first": first, "last": last})
-        else:
-            rows = session.execute(_COLLAPSED, {"first": first, "last": last})
+        rows = session.execute(_BY_DAY, {"first": first, "last": last})
         return [(str(d), int(h), str(k), str(lb), str(i), int(c), int(a)) for d, h, k, lb, i, c, a in rows]
+
+
+def label_totals(store: StateStore, start: date, end: date) -> list[TotalRow]:
+    """The totals of the period by day, kind and label (the hour for visits), without 索引号: the figures'."""
+    first, last = start.isoformat(), end.isoformat()
+    with store.session() as session:
+        rows = session.execute(_LABELS, {"first": first, "last": last})
+        return [(str(d), int(h), str(k), str(lb), "", int(c), int(a)) for d, h, k, lb, c, a in rows]
+
+
+def top_documents(store: StateStore, kind: str, start: date, end: date, limit: int) -> list[tuple[str, int]]:
+    """The documents of `kind` events (read, print, attachment) most often in the period, most first."""
+    params = {"kind": kind, "first": start.isoformat(), "last": end.isoformat(), "limit": limit}
+    with store.session() as session:
+        return [(str(index_no), int(count)) for index_no, count in session.execute(_TOP, params)]
 
 
 _BY_DAY = text(
     "SELECT day, hour, kind, label, index_no, count, amount FROM daily_totals WHERE day >= :first AND day <= :last"
 )
-_COLLAPSED = text(
+_LABELS = text("SELECT day, hour, kind, label, count, amount FROM label_totals WHERE day >= :first AND day <= :last")
+_TOP = text(
     """
-    SELECT day, hour, kind, label, index_no, count, amount FROM daily_totals
-    WHERE kind = 'visit' AND day >= :first AND day <= :last
-    UNION ALL
-    SELECT min(day), -1, kind, label, index_no, sum(count), sum(amount) FROM daily_totals
-    WHERE kind IN ('visit_end', 'screen', 'search', 'read', 'print', 'attachment', 'rating', 'reason')
-      AND day >= :first AND day <= :last
-    GROUP BY kind, label, index_no
+    SELECT index_no, sum(count) AS times FROM daily_totals
+    WHERE kind = :kind AND day >= :first AND day <= :last AND index_no <> ''
+    GROUP BY index_no ORDER BY times DESC, index_no LIMIT :limit
     """
 )
 

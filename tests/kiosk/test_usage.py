@@ -251,3 +251,27 @@ def test_old_events_are_carried_over_by_the_migration(tmp_path: Path) -> None:
         assert (result.reads, result.prints[0].copies, result.prints[0].pages) == (1, 1, 3)
     finally:
         state.close()
+
+
+def test_the_figures_from_label_totals_and_ranked_documents_equal_those_from_every_daily_total(
+    state: StateStore,
+) -> None:
+    """What the console and `kiosk stats` read (totals without 索引号, documents ranked in SQL) is what the
+    daily totals by 索引号 say, as a merge reads them."""
+    events = []
+    for n in range(60):
+        moment = local(2026, 1 + n % 12, 1 + n % 27, 8 + n % 10)
+        visit = f"v{n}"
+        events += [Event("visit", visit, at=moment), Event("screen", visit, "search", at=moment)]
+        events += [Event("search", visit, "text", amount=n % 4 == 0, at=moment)]
+        events += [Event("read", visit, index_no=f"A/{n % 7}", amount=n, at=moment)]
+        events += [Event("print", visit, "a4" if n % 3 else "receipt", f"A/{n % 5}", amount=1 + n % 4, at=moment)]
+        events += [Event("rating", visit, ("good", "fair", "poor")[n % 3], at=moment)]
+    add(state, *events)
+    usage.roll_up(state)
+    start, end = date(2026, 1, 1), date(2026, 12, 31)
+    by_index = usage_figures(usage.totals(state, start, end), [], start, end, lambda index_nos: {})
+    ranked = {kind: usage.top_documents(state, kind, start, end, 10) for kind in ("read", "print")}
+    fast = usage_figures(usage.label_totals(state, start, end), [], start, end, lambda index_nos: {}, ranked)
+    assert fast == by_index
+    assert fast.visits == 60 and fast.top_read[0].count == 9 and fast.pages == sum(1 + n % 4 for n in range(60))

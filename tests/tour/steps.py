@@ -217,11 +217,39 @@ class Tour(Driver):
                 ("staff-console", self._enter_pin),
                 ("staff-release", lambda: self._job_action("放行")),
                 ("staff-cancel", lambda: self._job_action("取消")),
+                ("staff-figures", self._open_figures),
+                ("staff-figures-year", lambda: self._figures_of("本年", "年")),
+                ("staff-figures-back", self._back_to_jobs),
                 ("staff-home", self.go_home),
             ]
         )
 
+    def rating(self) -> None:
+        """The visit has read and printed: 结束使用 on Home asks for a rating; 不满意 with a reason, then 提交."""
+        self.chapter(
+            [
+                ("rating-finish", self._finish_visit),
+                ("rating-poor", self._rate_poor),
+                ("rating-reason", lambda: self.tap(self.find("the reason 看不清", exactly("看不清")))),
+                ("rating-submit", self._submit_rating),
+            ]
+        )
+
     # citizen steps
+
+    def _finish_visit(self) -> None:
+        self.tap(self.find("the 结束使用 button", exactly("结束使用"), starting("结束")))
+        self.on_screen("rating")
+        self.find("the rating 满意", exactly("满意"))
+
+    def _rate_poor(self) -> None:
+        self.tap(self.find("the rating 不满意", exactly("不满意")))
+        self.find("the reason chips", exactly("看不清"))
+
+    def _submit_rating(self) -> None:
+        self.tap(self.find("the 提交 button", exactly("提交")))
+        self.find("the thanks", starting("感谢"))
+        self.wait(lambda: self.screen.name == "home", "Home for the next citizen", timeout=WAIT)
 
     def _open_catalogue(self) -> None:
         self.tap(self.find(f"the tile {CATALOGUE_TILE}", exactly(CATALOGUE_TILE), containing("目录")))
@@ -373,6 +401,21 @@ class Tour(Driver):
         self.tap(self.find("the 确认 button", exactly("确认"), exactly("确定"), exactly("登录"), starting("确定")))
         self.find("a job waiting for release", exactly("放行"), timeout=WAIT)
 
+    def _open_figures(self) -> None:
+        self.tap(self.find("the 统计 button", starting("统计")))
+        self._figures_of("", "日")
+
+    def _figures_of(self, period: str, ending: str) -> None:
+        if period:
+            self.tap(self.find(f"the {period} button", exactly(period)))
+        pane = self.screen.ids.figures
+        self.wait(lambda: pane.named.endswith(ending) and not pane.loading, f"the figures of {period or '今日'}")
+        self.find("the visits of the period", starting("来访："))
+
+    def _back_to_jobs(self) -> None:
+        self.tap(self.find("the 回到任务 button", exactly("回到任务")))
+        self.find("the jobs again", exactly("放行"), exactly("重印"), timeout=WAIT)
+
     def _job_action(self, label: str) -> None:
         """Tap `label` (放行 or 取消) on a job that waits for release; wait for the job's last state."""
         held = self.find_all(exactly("放行"))
@@ -418,6 +461,13 @@ class Tour(Driver):
 
 WAIT = 10.0
 PARTS: dict[str, Callable[[Tour], list[Callable[[], None]]]] = {
-    "visit": lambda tour: [tour.start, tour.browse_and_print, tour.search, tour.handwriting, tour.staff],
+    "visit": lambda tour: [
+        tour.start,
+        tour.browse_and_print,
+        tour.search,
+        tour.handwriting,
+        tour.rating,
+        tour.staff,
+    ],
     "idle": lambda tour: [tour.idle],
 }
