@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import func, select
 
 from content_cache.cache import ContentCache
-from content_cache.errors import ContentError
 from content_cache.figures import CatalogueFigures, Delay, Share
 from kiosk import usage
 from kiosk.errors import KioskError
@@ -60,13 +59,7 @@ def make_report(
 
 def titles_of(content: ContentCache, index_nos: Sequence[str]) -> dict[str, str]:
     """The titles of the documents still in the catalogue."""
-    found: dict[str, str] = {}
-    for index_no in index_nos:
-        try:
-            found[index_no] = content.item(index_no).title
-        except ContentError:
-            continue
-    return found
+    return content.titles(index_nos)
 
 
 def withdrawn_between(state: StateStore, start: date, end: date) -> int:

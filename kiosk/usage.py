@@ -84,6 +84,18 @@ class LabelTotal(StateBase):
     amount: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class DocumentMonth(StateBase):
+    """How often a document was read, printed or opened as an attachment in a month: ranks a long period fast."""
+
+    __tablename__ = "document_months"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    index_no: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    amount: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class ZeroQuery(StateBase):
     """How many visits asked a normalised query that found nothing, on one day."""
 
@@ -180,6 +192,18 @@ _ROLL_UP_LABELS = text(
 )
 
 
+_ROLL_UP_MONTHS = text(
+    """
+    INSERT INTO document_months (month, kind, index_no, count, amount)
+    SELECT substr(day, 1, 7), kind, index_no, sum(count), sum(amount)
+    FROM usage_events WHERE id > :mark AND id <= :top AND index_no <> ''
+    GROUP BY substr(day, 1, 7), kind, index_no
+    ON CONFLICT (month, kind, index_no)
+    DO UPDATE SET count = document_months.count + excluded.count, amount = document_months.amount + excluded.amount
+    """
+)
+
+
 def roll_up(store: StateStore) -> int:
     """Fold the events not yet counted into the daily totals; returns how many were folded."""
     with store.begin() as session:
@@ -193,6 +217,7 @@ def roll_up(store: StateStore) -> int:
             return 0
         session.execute(_ROLL_UP, {"mark": mark.last_event_id, "top": top})
         session.execute(_ROLL_UP_LABELS, {"mark": mark.last_event_id, "top": top})
+        session.execute(_ROLL_UP_MONTHS, {"mark": mark.last_event_id, "top": top})
         folded = top - mark.last_event_id
         mark.last_event_id = top
         return folded
@@ -240,7 +265,8 @@ def totals(store: StateStore, start: date, end: date) -> list[TotalRow]:
 
 
 def label_totals(store: StateStore, start: date, end: date) -> list[TotalRow]:
-    """The totals of the period by day, kind and label (the hour for visits), without 索引号: the figures'."""
+    """The totals of the period by kind and label, without 索引号: the figures' (visits keep their day and hour,
+    the other kinds are summed over the period and dated its first day with them)."""
     first, last = start.isoformat(), end.isoformat()
     with store.session() as session:
         rows = session.execute(_LABELS, {"first": first, "last": last})
@@ -248,8 +274,27 @@ def label_totals(store: StateStore, start: date, end: date) -> list[TotalRow]:
 
 
 def top_documents(store: StateStore, kind: str, start: date, end: date, limit: int) -> list[tuple[str, int]]:
-    """The documents of `kind` events (read, print, attachment) most often in the period, most first."""
-    params = {"kind": kind, "first": start.isoformat(), "last": end.isoformat(), "limit": limit}
+    """The documents of `kind` events (read, print, attachment) most often in the period, most first.
+
+    The months wholly inside the period are read from their monthly totals, the days before and after from the
+    daily totals.
+    """
+    first_month, last_month = whole_months(start, end)
+    if first_month > last_month:  # no whole month: every day from the daily totals
+        head, tail = (start.isoformat(), end.isoformat()), ("9", "0")
+    else:
+        head = (start.isoformat(), _day_before(f"{first_month}-01"))
+        tail = (_month_after(last_month), end.isoformat())
+    params = {
+        "kind": kind,
+        "first_month": first_month,
+        "last_month": last_month,
+        "head_first": head[0],
+        "head_last": head[1],
+        "tail_first": tail[0],
+        "tail_last": tail[1],
+        "limit": limit,
+    }
     with store.session() as session:
         return [(str(index_no), int(count)) for index_no, count in session.execute(_TOP, params)]
 
@@ -257,14 +302,51 @@ def top_documents(store: StateStore, kind: str, start: date, end: date, limit: i
 _BY_DAY = text(
     "SELECT day, hour, kind, label, index_no, count, amount FROM daily_totals WHERE day >= :first AND day <= :last"
 )
-_LABELS = text("SELECT day, hour, kind, label, count, amount FROM label_totals WHERE day >= :first AND day <= :last")
+_LABELS = text(
+    """
+    SELECT day, hour, kind, label, count, amount FROM label_totals
+    WHERE kind = 'visit' AND day >= :first AND day <= :last
+    UNION ALL
+    SELECT min(day), -1, kind, label, sum(count), sum(amount) FROM label_totals
+    WHERE kind <> 'visit' AND day >= :first AND day <= :last
+    GROUP BY kind, label
+    """
+)
 _TOP = text(
     """
-    SELECT index_no, sum(count) AS times FROM daily_totals
-    WHERE kind = :kind AND day >= :first AND day <= :last AND index_no <> ''
+    SELECT index_no, sum(count) AS times FROM (
+        SELECT index_no, count FROM document_months
+        WHERE kind = :kind AND month >= :first_month AND month <= :last_month
+        UNION ALL
+        SELECT index_no, count FROM daily_totals
+        WHERE kind = :kind AND day >= :head_first AND day <= :head_last AND index_no <> ''
+        UNION ALL
+        SELECT index_no, count FROM daily_totals
+        WHERE kind = :kind AND day >= :tail_first AND day <= :tail_last AND index_no <> ''
+    )
     GROUP BY index_no ORDER BY times DESC, index_no LIMIT :limit
     """
 )
+
+
+def _day_before(day: str) -> str:
+    return (date.fromisoformat(day) - timedelta(days=1)).isoformat()
+
+
+def _month_after(month: str) -> str:
+    """The first day of the month after `month` (YYYY-MM)."""
+    first = date.fromisoformat(f"{month}-01")
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1).isoformat()
+
+
+def whole_months(start: date, end: date) -> tuple[str, str]:
+    """The first and last month (YYYY-MM) lying wholly inside `start` … `end`; an empty range ("9", "0") if none."""
+    first = start if start.day == 1 else (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    after = end + timedelta(days=1)
+    last = end if after.day == 1 else end.replace(day=1) - timedelta(days=1)
+    if first > last:
+        return "9", "0"
+    return first.isoformat()[:7], last.isoformat()[:7]
 
 
 def zero_queries(store: StateStore, start: date, end: date, today: date | None = None) -> list[tuple[str, str, int]]:

@@ -49,6 +49,14 @@ def upgrade() -> None:
         sa.Column("amount", sa.Integer, nullable=False),
     )
     op.create_table(
+        "document_months",
+        sa.Column("month", sa.String(7), primary_key=True),
+        sa.Column("kind", sa.String(16), primary_key=True),
+        sa.Column("index_no", sa.String(64), primary_key=True),
+        sa.Column("count", sa.Integer, nullable=False),
+        sa.Column("amount", sa.Integer, nullable=False),
+    )
+    op.create_table(
         "zero_queries",
         sa.Column("text", sa.String(40), primary_key=True),
         sa.Column("day", sa.String(10), primary_key=True),
@@ -113,6 +121,7 @@ def _print_detail(detail: str) -> tuple[str, int]:
 def downgrade() -> None:
     op.drop_table("usage_rollup")
     op.drop_table("zero_queries")
+    op.drop_table("document_months")
     op.drop_table("label_totals")
     op.drop_table("daily_totals")
     op.drop_table("usage_events")
