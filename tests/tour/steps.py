@@ -248,7 +248,7 @@ class Tour(Driver):
 
     def _submit_rating(self) -> None:
         self.tap(self.find("the 提交 button", exactly("提交")))
-        self.find("the thanks", starting("感谢"))
+        self.wait(lambda: self._shows("感谢") or self.screen.name == "home", "the thanks")
         self.wait(lambda: self.screen.name == "home", "Home for the next citizen", timeout=WAIT)
 
     def _open_catalogue(self) -> None:
@@ -410,7 +410,11 @@ class Tour(Driver):
             self.tap(self.find(f"the {period} button", exactly(period)))
         pane = self.screen.ids.figures
         self.wait(lambda: pane.named.endswith(ending) and not pane.loading, f"the figures of {period or '今日'}")
-        self.find("the visits of the period", starting("来访："))
+        self.wait(lambda: self._shows("来访："), "the visits of the period")
+
+    def _shows(self, start: str) -> bool:
+        """Whether a text starting with `start` is shown on the screen."""
+        return any(text.strip().startswith(start) for _widget, text in tree.visible_texts(self.screen))
 
     def _back_to_jobs(self) -> None:
         self.tap(self.find("the 回到任务 button", exactly("回到任务")))

@@ -117,6 +117,9 @@ def test_dissatisfied_offers_three_reasons_at_most_reported_in_tap_order(rating:
     tap(rating.button("poor"))
     assert heard.rated == [] and screen.phase == "reasons"
     assert screen.ids.reasons.opacity == 1 and screen.ids.submit.opacity == 1 and not screen.ids.submit.disabled
+    for key in REASONS:  # off, the chips are light with dark words (enabled after 不满意, they must not turn dark)
+        chip = rating.button(key)
+        assert tuple(chip.background_color) == tuple(theme.SECONDARY) and tuple(chip.color) == tuple(theme.PRIMARY_DARK)
     for key in ("printing", "not_found", "other"):
         tap(rating.button(key))
     assert screen.ids.notice.text == ""
