@@ -16,12 +16,16 @@ purged answers exactly as it did before.
 
 Queries that found nothing are the one exception to "no text": counted per
 normalised text and day (`ZeroQuery`), once per visit, with no link to the
-visit; staff see a text only once 3 different visits asked it, and rows older
-than 90 days are deleted.
+visit, under a keyed hash of the text; the text itself is written
+(`ZeroText`) only when the third visit within 90 days asks it, and only then
+do staff see it. Rows older than 90 days are deleted, and texts with them.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -97,22 +101,32 @@ class DocumentMonth(StateBase):
 
 
 class ZeroQuery(StateBase):
-    """How many visits asked a normalised query that found nothing, on one day."""
+    """How many visits asked a normalised query that found nothing, on one day, under the query's keyed hash."""
 
     __tablename__ = "zero_queries"
 
-    text: Mapped[str] = mapped_column(String(ZERO_QUERY_CHARS), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # HMAC-SHA256 of the text (RollupMark.secret)
     day: Mapped[str] = mapped_column(String(10), primary_key=True)
     visits: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class ZeroText(StateBase):
+    """The text of a zero-hit query, written only once 3 visits within 90 days asked it."""
+
+    __tablename__ = "zero_texts"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    text: Mapped[str] = mapped_column(String(ZERO_QUERY_CHARS))
+
+
 class RollupMark(StateBase):
-    """The id of the newest event already in the daily totals; one row."""
+    """The id of the newest event already in the daily totals, and the key of the zero-hit queries' hashes."""
 
     __tablename__ = "usage_rollup"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_event_id: Mapped[int] = mapped_column(Integer, default=0)
+    secret: Mapped[str] = mapped_column(String(64), default="")
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,16 +170,41 @@ def add_events(session: Session, events: Sequence[Event]) -> None:
 
 
 def count_zero_query(session: Session, query: str, at: datetime | None = None) -> None:
-    """One more visit asked `query` and found nothing (the caller counts a visit once per text)."""
+    """One more visit asked `query` and found nothing (the caller counts a visit once per text).
+
+    The count is kept under the text's keyed hash; the text itself is written only when the third visit within
+    90 days asks it, so a name one citizen typed is never stored.
+    """
     normal = normalised_query(query)
     if not normal:
         return
-    day = as_local(at or now()).date().isoformat()
-    row = session.get(ZeroQuery, (normal, day))
+    moment = as_local(at or now()).date()
+    key = hmac.new(_secret(session).encode(), normal.encode(), hashlib.sha256).hexdigest()
+    row = session.get(ZeroQuery, (key, moment.isoformat()))
     if row is None:
-        session.add(ZeroQuery(text=normal, day=day, visits=1))
+        session.add(ZeroQuery(key=key, day=moment.isoformat(), visits=1))
     else:
         row.visits += 1
+    session.flush()
+    if session.get(ZeroText, key) is None and _asked(session, key, moment) >= ZERO_QUERY_VISITS:
+        session.add(ZeroText(key=key, text=normal))
+
+
+def _asked(session: Session, key: str, day: date) -> int:
+    kept_from = (day - timedelta(days=ZERO_QUERY_DAYS)).isoformat()
+    found = session.scalar(select(func.sum(ZeroQuery.visits)).where(ZeroQuery.key == key, ZeroQuery.day >= kept_from))
+    return int(found or 0)
+
+
+def _secret(session: Session) -> str:
+    """The random key of this store's zero-hit query hashes, made once."""
+    mark = session.get(RollupMark, 1)
+    if mark is None:
+        mark = RollupMark(id=1, last_event_id=0, secret=secrets.token_hex(32))
+        session.add(mark)
+    elif not mark.secret:
+        mark.secret = secrets.token_hex(32)
+    return mark.secret
 
 
 _ROLL_UP = text(
@@ -207,11 +246,8 @@ _ROLL_UP_MONTHS = text(
 def roll_up(store: StateStore) -> int:
     """Fold the events not yet counted into the daily totals; returns how many were folded."""
     with store.begin() as session:
-        mark = session.get(RollupMark, 1)
-        if mark is None:
-            mark = RollupMark(id=1, last_event_id=0)
-            session.add(mark)
-            session.flush()
+        _secret(session)
+        mark = session.get_one(RollupMark, 1)
         top = session.scalar(select(func.max(UsageEvent.id))) or 0
         if top <= mark.last_event_id:
             return 0
@@ -240,6 +276,7 @@ def purge(store: StateStore, keep_days: int, today: date | None = None) -> tuple
         queries = session.execute(
             delete(ZeroQuery).where(ZeroQuery.day < (day - timedelta(days=ZERO_QUERY_DAYS)).isoformat())
         )
+        session.execute(delete(ZeroText).where(ZeroText.key.not_in(select(ZeroQuery.key))))
         return _rows(events), _rows(queries)
 
 
@@ -350,14 +387,15 @@ def whole_months(start: date, end: date) -> tuple[str, str]:
 
 
 def zero_queries(store: StateStore, start: date, end: date, today: date | None = None) -> list[tuple[str, str, int]]:
-    """(text, day, visits) of the zero-hit queries of the period still kept (the last 90 days)."""
+    """(text, day, visits) of the zero-hit queries of the period still kept (the last 90 days) whose text is
+    known (asked by 3 visits)."""
     kept_from = (today or as_local(now()).date()) - timedelta(days=ZERO_QUERY_DAYS)
     first = max(start, kept_from).isoformat()
     with store.session() as session:
         rows = session.execute(
-            select(ZeroQuery.text, ZeroQuery.day, ZeroQuery.visits).where(
-                ZeroQuery.day >= first, ZeroQuery.day <= end.isoformat()
-            )
+            select(ZeroText.text, ZeroQuery.day, ZeroQuery.visits)
+            .join(ZeroText, ZeroText.key == ZeroQuery.key)
+            .where(ZeroQuery.day >= first, ZeroQuery.day <= end.isoformat())
         )
         return [(text_, day, visits) for text_, day, visits in rows]
 

@@ -13,7 +13,7 @@ from kiosk import usage
 from kiosk.recorder import UsageRecorder, query_class
 from kiosk.state import StateStore
 from kiosk.stats import usage_figures
-from kiosk.usage import DailyTotal, Event, UsageEvent, ZeroQuery
+from kiosk.usage import DailyTotal, Event, UsageEvent, ZeroQuery, ZeroText
 
 
 def local(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> datetime:
@@ -109,8 +109,12 @@ def test_zero_hit_queries_show_from_three_visits_and_go_after_90_days(state: Sta
         usage.count_zero_query(session, "gongzufang", local(2026, 6, 5))
     rows = usage.zero_queries(state, date(2026, 1, 1), today, today=today)
     assert usage.asked_often(rows) == [("gongzufang", 3)]  # full-width letters fold; 公租房 was asked twice only
+    with state.session() as session:  # the text of 公租房, asked by two visits, was never written
+        assert session.scalars(select(ZeroText.text)).all() == ["gongzufang"]
     usage.purge(state, keep_days=3650, today=date(2026, 10, 1))
     assert usage.zero_queries(state, date(2026, 1, 1), date(2026, 12, 31), today=date(2026, 10, 1)) == []
+    with state.session() as session:  # the texts went with their counts
+        assert session.scalars(select(ZeroText.text)).all() == []
 
 
 @pytest.mark.parametrize(
@@ -146,8 +150,9 @@ class TestRecorder:
         assert result.visits == 1
         assert {share.label: share.count for share in result.screens} == {"首页": 1, "检索": 1, "阅读文件": 1}
         assert (result.searches, result.zero_searches, result.reads, result.read_seconds) == (2, 1, 1, 42)
-        with state.session() as session:
-            assert session.scalars(select(ZeroQuery.text)).all() == ["张三"]
+        with state.session() as session:  # counted under a keyed hash; the text of one visit is not kept
+            assert [len(key) for key in session.scalars(select(ZeroQuery.key))] == [64]
+            assert session.scalars(select(ZeroText.text)).all() == []
         recorder.close()
 
     def test_a_visit_that_read_is_offered_the_rating_and_one_that_only_looked_is_not(self, state: StateStore) -> None:
@@ -201,17 +206,21 @@ class TestRecorder:
         opened[0].close()
 
 
-def test_no_table_holds_what_a_citizen_typed_except_zero_hit_counts(state: StateStore) -> None:
+def test_no_table_holds_a_name_a_citizen_searched(state: StateStore) -> None:
     recorder = UsageRecorder(state)
     recorder.touched()
     recorder.searched("王建国低保", 3)  # found something: its text is never kept
+    recorder.saw("document")
+    recorder.searched("李秀英", 0)  # found nothing: counted under a keyed hash, its text not kept
     recorder.saw("document")
     recorder.read("A/1", 5)
     recorder.rated("good")
     recorder.end_visit("end")
     recorder.close()
     usage.roll_up(state)
-    assert "王建国" not in _everything_stored(state)
+    stored = _everything_stored(state)
+    assert "王建国" not in stored and "李秀英" not in stored
+    assert usage.event_counts(state)["search"] == 2
 
 
 def _everything_stored(state: StateStore) -> str:

@@ -58,14 +58,20 @@ def upgrade() -> None:
     )
     op.create_table(
         "zero_queries",
-        sa.Column("text", sa.String(40), primary_key=True),
+        sa.Column("key", sa.String(64), primary_key=True),
         sa.Column("day", sa.String(10), primary_key=True),
         sa.Column("visits", sa.Integer, nullable=False),
+    )
+    op.create_table(
+        "zero_texts",
+        sa.Column("key", sa.String(64), primary_key=True),
+        sa.Column("text", sa.String(40), nullable=False),
     )
     op.create_table(
         "usage_rollup",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("last_event_id", sa.Integer, nullable=False),
+        sa.Column("secret", sa.String(64), nullable=False),
     )
 
 
@@ -120,6 +126,7 @@ def _print_detail(detail: str) -> tuple[str, int]:
 
 def downgrade() -> None:
     op.drop_table("usage_rollup")
+    op.drop_table("zero_texts")
     op.drop_table("zero_queries")
     op.drop_table("document_months")
     op.drop_table("label_totals")
