@@ -133,8 +133,8 @@ class SearchScreen(KioskScreen):
             self._prepared = True
             run_in_worker(self.services.prepare_search, lambda _done: None, self._prepare_failed)
             run_in_worker(self.services.handwriting_ready, self._set_handwriting_ready, self._no_handwriting)
-        if not self.query and self._suggested is None:
-            run_in_worker(self.services.suggested_searches, self._show_suggestions, lambda _exc: None)
+        if not self.query:
+            self._offer_suggestions()
 
     def on_leave(self, *_args: Any) -> None:
         """Ink is for the character being written now: it does not wait on the pad while the visitor reads."""
@@ -451,7 +451,7 @@ class SearchScreen(KioskScreen):
             self.ids.filters.show([])
             self._set_pager(0, 0, False)
             self._show_actions([])
-            self._show_suggestions(self._suggested or [])
+            self._offer_suggestions()
             return
         self._hide_suggestions()
         self.summary = "正在搜索…"
@@ -600,6 +600,13 @@ class SearchScreen(KioskScreen):
                     row.add_widget(button)
                 box.add_widget(row)
         self.ids.suggestions_view.scroll_y = 1
+
+    def _offer_suggestions(self) -> None:
+        """The empty screen's searches to tap: those known, else asked for (once a visit: reset forgets them)."""
+        if self._suggested is None:
+            run_in_worker(self.services.suggested_searches, self._show_suggestions, lambda _exc: None)
+        else:
+            self._show_suggestions(self._suggested)
 
     def _hide_suggestions(self) -> None:
         self.suggesting = False

@@ -115,3 +115,44 @@ def test_the_console_figures_page_draws_the_day(app: Any, services: Services, si
 
 def _button(app: Any, text: str) -> Any:
     return next(w for w in app.current_screen.walk() if getattr(w, "text", None) == text and w.opacity)
+
+
+@pytest.mark.parametrize("answer", ["跳过", "满意"])
+def test_the_next_citizen_after_a_rating_finds_the_searches_to_tap(app: Any, services: Services, answer: str) -> None:
+    _search_and_read(app, "信息公开")
+    tap(_button(app, "主页"))
+    wait_until(lambda: app.current_screen.name == "home" and app.current_screen.can_finish, timeout=SLOW)
+    tap(app.current_screen.ids.finish)
+    wait_until(lambda: app.current_screen.name == "rating", timeout=SLOW)
+    tap(_button(app, answer))
+    wait_until(lambda: app.current_screen.name == "home", timeout=SLOW)
+    tap(app.current_screen.ids.search_bar)
+    wait_until(lambda: app.current_screen.name == "search", timeout=SLOW)
+    search = app.current_screen
+    wait_until(lambda: search.suggesting, timeout=SLOW)
+    assert search.query == "" and search.suggestion_labels()
+
+
+def test_after_a_printed_visit_and_its_rating_the_next_citizen_finds_the_searches_to_tap(
+    app: Any, services: Services
+) -> None:
+    """Clearing the query as the visit ends must not leave Search believing it has no searches to offer."""
+    _search_and_read(app, "信息公开")
+    tap(_button(app, "打印"))
+    wait_until(lambda: app.current_screen.name == "print", timeout=SLOW)
+    printing = app.current_screen
+    tap(next(w for w in printing.walk() if "小票" in str(getattr(w, "text", "")) and w.opacity))
+    wait_until(lambda: printing.phase not in ("choose", "counting"), timeout=SLOW)
+    tap(printing.ids.confirm)
+    wait_until(lambda: printing.phase in ("done", "failed"), timeout=SLOW)
+    tap(_button(app, "主页"))
+    wait_until(lambda: app.current_screen.name == "home" and app.current_screen.can_finish, timeout=SLOW)
+    tap(app.current_screen.ids.finish)
+    wait_until(lambda: app.current_screen.name == "rating", timeout=SLOW)
+    tap(_button(app, "满意"))
+    wait_until(lambda: app.current_screen.name == "home", timeout=SLOW)
+    tap(app.current_screen.ids.search_bar)
+    wait_until(lambda: app.current_screen.name == "search", timeout=SLOW)
+    search = app.current_screen
+    wait_until(lambda: search.suggesting, timeout=SLOW)
+    assert search.query == "" and search.suggestion_labels()
