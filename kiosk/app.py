@@ -268,9 +268,11 @@ class KioskApp(App):
             swallowed = swallowed or bool(self.banner.collide_point(_touch.x, _touch.y))
             self.hide_last_job()
         self.idle.touched()
-        self.usage.touched()
         from kivy.core.window import Window
 
+        staff = self.manager is not None and self.manager.current == "staff"
+        if not staff and not self.corner.covers(_touch.x, _touch.y, Window.width, Window.height):
+            self.usage.touched()  # staff at the console, or tapping its corner, are no citizen's visit
         if not swallowed and self.corner.tap(_touch.x, _touch.y, Window.width, Window.height):
             assert self.navigator is not None
             self.navigator.show("staff")  # the hidden staff gesture: the PIN pad
@@ -392,6 +394,9 @@ class KioskApp(App):
         """Count the screen for the visit, the document read, the attachment opened (no visit before a touch)."""
         self._done_reading()
         if self._usage is None:
+            return
+        if name == "staff":  # staff take over the kiosk: the citizen's visit, if one was under way, has ended
+            self._usage.end_visit("staff")
             return
         self._usage.saw(name)
         index_no = str(params.get("index_no") or "")

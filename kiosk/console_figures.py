@@ -53,7 +53,11 @@ def _charts(report: Report) -> tuple[ChartView, ...]:
     ]
     if len(u.visits_by_month) > 1:
         charts.append(ChartView("各月来访", "人次", tuple((_month(m), float(n)) for m, n in u.visits_by_month)))
-    charts.append(ChartView("社会评议", "人次", tuple((s.label, float(s.count)) for s in u.ratings), horizontal=True))
+    rated = tuple((f"{s.label} {s.share * 100:.1f}%" if u.rated else s.label, float(s.count)) for s in u.ratings)
+    charts.append(ChartView("社会评议", "人次", rated, horizontal=True))
+    if any(s.count for s in u.rating_reasons):
+        reasons = tuple((s.label, float(s.count)) for s in u.rating_reasons)
+        charts.append(ChartView("不满意的原因", "人次", reasons, horizontal=True))
     if len(c.published_by_month) > 1:
         charts.append(ChartView("各月新公开信息", "条", tuple((_month(m), float(n)) for m, n in c.published_by_month)))
     charts.append(ChartView("检索方式", "次", tuple((s.label, float(s.count)) for s in u.searches_by_class), True))

@@ -85,7 +85,8 @@ def _title(report: Report) -> str:
     start, end = report.start, report.end
     whole_year = (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year
     year = f"{start.year}年度" if whole_year else ""
-    return f"{report.room}政府信息查阅场所{year}工作统计"
+    place = report.room if report.room.endswith("查阅场所") else f"{report.room}政府信息查阅场所"
+    return f"{place}{year}工作统计"
 
 
 def _day(day: date) -> str:

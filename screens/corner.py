@@ -14,6 +14,10 @@ class CornerTaps:
         self.count, self.within, self.size = count, within, size
         self._times: list[float] = []
 
+    def covers(self, x: float, y: float, width: float, height: float) -> bool:
+        """Whether a touch at window coordinates lies in the staff corner."""
+        return x >= width - self.size and y >= height - self.size
+
     def tap(self, x: float, y: float, width: float, height: float, at: float | None = None) -> bool:
         """Record a touch at window coordinates (origin bottom-left); True when the gesture is complete."""
         moment = time.monotonic() if at is None else at

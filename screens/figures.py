@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kivy.factory import Factory
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, OptionProperty, StringProperty
 from kivy.uix.label import Label
@@ -62,17 +63,21 @@ class FiguresPane(Pane):
                     height=CHART_HEIGHT,
                 )
             )
-        for title, lines in view.lists:
-            box.add_widget(FigureLine(text=title, bold=True))
+        for title, lines in view.lists:  # a list is one cell: its heading and its lines stay together
+            listed = Factory.FigureList()
+            listed.add_widget(FigureLine(text=title, bold=True))
             for line in lines:
-                box.add_widget(FigureLine(text=line, shorten=True, max_lines=1))
+                listed.add_widget(FigureLine(text=line, shorten=True, max_lines=1))
+            box.add_widget(listed)
+        self.ids.scroll.scroll_y = 1  # a new period is read from its top
 
     def fail(self, said: str) -> None:
         self.loading, self.failed = False, said
 
     def shown_lines(self) -> list[str]:
-        """The text lines on the page (tests read them)."""
-        return [child.text for child in reversed(self.ids.figures.children) if isinstance(child, FigureLine)]
+        """The text lines on the page, lists included (tests read them)."""
+        cells = reversed(self.ids.figures.children)
+        return [w.text for cell in cells for w in reversed(list(cell.walk(restrict=True))) if isinstance(w, FigureLine)]
 
     def charts(self) -> list[Any]:
         return [child for child in reversed(self.ids.figures.children) if isinstance(child, BarChart)]

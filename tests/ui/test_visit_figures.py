@@ -156,3 +156,27 @@ def test_after_a_printed_visit_and_its_rating_the_next_citizen_finds_the_searche
     search = app.current_screen
     wait_until(lambda: search.suggesting, timeout=SLOW)
     assert search.query == "" and search.suggestion_labels()
+
+
+def test_staff_at_the_console_are_no_citizens_visit(app: Any, services: Services) -> None:
+    from kivy.tests.common import UnitTestTouch
+
+    for _ in range(5):  # the staff gesture: taps in the top-right corner
+        touch = UnitTestTouch(Window.width - 4, Window.height - 4)
+        touch.touch_down()
+        frame()
+        touch.touch_up()
+        frame()
+    wait_until(lambda: app.current_screen.name == "staff" and app.current_screen.ready, timeout=SLOW)
+    staff = app.current_screen
+    for digit in STAFF_PIN:
+        tap(next(key for key in staff.ids.pin_keys.children if key.text == digit))
+    tap(staff.ids.enter)
+    wait_until(lambda: staff.phase == "console", timeout=SLOW)
+    tap(staff.ids.open_figures)
+    pane = staff.ids.figures
+    wait_until(lambda: pane.named != "" and not pane.loading, timeout=SLOW)
+    assert "来访：0 人次" in pane.shown_lines()
+    assert pane.ids.today.chosen and not pane.ids.year.chosen
+    assert app.usage.flush()
+    assert _today(services).visits == 0
