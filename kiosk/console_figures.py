@@ -29,12 +29,17 @@ def figures_view(report: Report, named: str) -> FiguresView:
     headline = (
         ("来访", f"{u.visits:,} 人次"),
         ("检索", f"{u.searches:,} 次{zero}"),
-        ("阅读文件", f"{u.reads:,} 次，{u.read_seconds / 3600:.1f} 小时"),
+        ("阅读文件", f"{u.reads:,} 次，{_reading_time(u.read_seconds)}"),
         ("打印", "，".join(f"{p.label} {p.copies:,} 份 {p.pages:,} 页" for p in u.prints)),
         ("评价", f"{u.rated:,} 人次" + _satisfied(report)),
         ("目录", f"共 {c.total:,} 条，本期新公开 {c.published:,} 条，撤回 {c.withdrawn:,} 条"),
     )
     return FiguresView(named, headline, _charts(report), _lists(report))
+
+
+def _reading_time(seconds: int) -> str:
+    """Hours with one decimal, or minutes below an hour (a short day reads 0.0 小时 otherwise)."""
+    return f"{seconds / 3600:.1f} 小时" if seconds >= 3600 else f"{round(seconds / 60)} 分钟"
 
 
 def _satisfied(report: Report) -> str:
