@@ -35,7 +35,7 @@ SHARE_HEADER = ("项目", "数量", "占比")
 SHARE_WIDTHS = (100 * mm, 35 * mm, 35 * mm)
 TOP_HEADER = ("序号", "索引号", "标题", "次数")
 TOP_WIDTHS = (10 * mm, 56 * mm, 88 * mm, 16 * mm)  # a 29-character 索引号 on one line
-QUERY_HEADER = ("检索词", "访问次数")
+QUERY_HEADER = ("检索词", "来访人次")
 QUERY_WIDTHS = (130 * mm, 40 * mm)
 HOUR_WEEKDAY_WIDTHS = (105 * mm, CONTENT_WIDTH - 105 * mm)
 TITLE_MAX_SHOWN = 120  # a table row cannot split across pages: a title this long still fits a few lines
@@ -175,10 +175,10 @@ def _cover(report: Report, kit: Kit) -> list[Flowable]:
 
 def _usage_section(usage: UsageFigures, kit: Kit) -> list[Flowable]:
     rows = [
-        _row(kit, "访问人次", usage.visits),
+        _row(kit, "来访人次", usage.visits),
         _row(kit, "检索次数", usage.searches),
         _row(kit, "其中：无结果的检索（占检索次数）", usage.zero_searches, ratio(usage.zero_searches, usage.searches)),
-        _row(kit, "阅读信息（次）", usage.reads),
+        _row(kit, "阅读文件次数", usage.reads),
         (kit.cell("阅读时长（小时）"), f"{usage.read_seconds / 3600:,.1f}", NOT_APPLICABLE),
         _row(kit, "打开附件（次）", usage.attachments),
     ]
@@ -187,7 +187,7 @@ def _usage_section(usage: UsageFigures, kit: Kit) -> list[Flowable]:
     return [
         _heading(kit, 0),
         _share_table(kit, rows),
-        *_chart(kit, "各月访问人次", monthly),
+        *_chart(kit, "各月来访人次", monthly),
         *_hours_and_days(usage, kit),
     ]
 
@@ -199,7 +199,7 @@ def _hours_and_days(usage: UsageFigures, kit: Kit) -> list[Flowable]:
     days = kit.bar_chart(WEEKDAYS[: len(usage.visits_by_weekday)], usage.visits_by_weekday, width=right)
     caption = kit.styles.caption
     captions = kit.side_by_side(
-        kit.para("各时段访问人次（时）", caption), kit.para("按星期访问人次", caption), (left, right)
+        kit.para("各时段来访人次（时）", caption), kit.para("按星期来访人次", caption), (left, right)
     )
     return [Spacer(1, 3 * mm), captions, kit.side_by_side(hours, days, (left, right))]  # no spaceBefore in a table
 
