@@ -180,3 +180,28 @@ def test_staff_at_the_console_are_no_citizens_visit(app: Any, services: Services
     assert pane.ids.today.chosen and not pane.ids.year.chosen
     assert app.usage.flush()
     assert _today(services).visits == 0
+
+
+def test_a_name_searched_on_the_screen_is_held_by_no_table_of_the_state_store(app: Any, services: Services) -> None:
+    """A citizen searches a person's name (it finds nothing), then a topic, reads and rates: the name is nowhere."""
+    from tests.kiosk.test_usage import _everything_stored
+
+    tap(app.current_screen.ids.search_bar)
+    wait_until(lambda: app.current_screen.name == "search" and app.current_screen.ready, timeout=SLOW)
+    search = app.current_screen
+    for query in ("赵桂兰", "信息公开"):  # a name that finds nothing, then the search the citizen meant
+        search.search_for(query)
+        wait_until(lambda q=query: search.showing() == q, timeout=SLOW)
+    search.open_item(services.search("信息公开", 1).hits[0].index_no)
+    wait_until(lambda: app.current_screen.name == "document" and app.current_screen.ready, timeout=SLOW)
+    tap(_button(app, "主页"))
+    wait_until(lambda: app.current_screen.name == "home" and app.current_screen.can_finish, timeout=SLOW)
+    tap(app.current_screen.ids.finish)
+    wait_until(lambda: app.current_screen.name == "rating", timeout=SLOW)
+    tap(_button(app, "基本满意"))
+    wait_until(lambda: app.current_screen.name == "home", timeout=SLOW)
+    assert app.usage.flush()
+    usage.roll_up(services.state)
+    found = _today(services)
+    assert (found.searches, found.zero_searches) == (2, 1)
+    assert "赵桂兰" not in _everything_stored(services.state)
