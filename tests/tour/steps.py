@@ -342,6 +342,8 @@ class Tour(Driver):
         self.tap(self.find(f"the candidate {char}", exactly(char)))
         if then:
             self.find(f"the word {then} offered after {char}", exactly(then), timeout=WAIT)
+        search = self.screen  # the pick searches: the step settles from when its results are shown
+        self.wait(lambda: search.query.strip() and search.showing() == search.query.strip(), "the results", WAIT)
 
     def _search_written(self) -> None:
         self.tap(self.find("搜索", exactly("搜索")))  # the search may have run already, after the last pick
