@@ -153,6 +153,7 @@ class KioskApp(App):
         self._visit_notes: list[str] = []
         self._visit_jobs: list[str] = []  # their job numbers: each note is read again from its job's state when shown
         self._banner_timeout: Any = None
+        self._give_back: Any = None  # the memory handed back a second after a visit ends
         self.first_frame_after: float | None = None
         self.home_drawn_after: float | None = None
         self.on_first_frame: list[Callable[[], None]] = []  # start-up work that waits for the first frame drawn
@@ -238,6 +239,9 @@ class KioskApp(App):
         Window.unbind(on_flip=finish_frame)
         self.idle.stop()
         self.guard.remove()
+        for pending in (self._give_back, self._banner_timeout):  # a stopped kiosk does nothing a moment later
+            if pending is not None:
+                pending.cancel()
         if self._usage is not None:
             self._done_reading()
             self._usage.end_visit("closed")
@@ -343,7 +347,11 @@ class KioskApp(App):
         if note:
             self.show_last_job(note)
             self._refresh_notes(jobs, self.banner, visit_over=True)
-        Clock.schedule_once(give_memory_back, 1.0)  # nobody is at the screen: a pause is seen by no one
+        if self._give_back is not None:
+            self._give_back.cancel()
+        self._give_back = Clock.schedule_once(
+            give_memory_back, 1.0
+        )  # nobody is at the screen: a pause is seen by no one
 
     def recover(self, _error: BaseException) -> None:
         """After an unexpected error (logged by the guard): Home, and a notice at its foot that says so; the visit

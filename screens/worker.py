@@ -18,7 +18,7 @@ from kivy.logger import Logger
 T = TypeVar("T")
 
 _lock = threading.Lock()
-_pending = 0
+_pending: dict[int, str] = {}  # id of each call not yet delivered → what it calls
 
 
 class Task:
@@ -35,13 +35,17 @@ class Task:
 def pending_tasks() -> int:
     """How many calls have not yet delivered (tests wait for zero)."""
     with _lock:
-        return _pending
+        return len(_pending)
 
 
-def _count(delta: int) -> None:
-    global _pending
+def pending_calls() -> list[str]:
+    """What the calls not yet delivered call, by name (a test that waits too long says which)."""
     with _lock:
-        _pending += delta
+        return sorted(_pending.values())
+
+
+def _name(call: Callable[..., object]) -> str:
+    return getattr(call, "__qualname__", None) or repr(call)
 
 
 def _log_error(exc: Exception) -> None:
@@ -63,7 +67,8 @@ def run_in_worker(
                 if not task.cancelled:
                     callback()
             finally:
-                _count(-1)
+                with _lock:
+                    _pending.pop(id(task), None)
 
         Clock.schedule_once(on_frame)
 
@@ -76,6 +81,7 @@ def run_in_worker(
         else:
             deliver(lambda: on_done(result))
 
-    _count(1)
+    with _lock:
+        _pending[id(task)] = _name(call)
     threading.Thread(target=work, name="kiosk-worker", daemon=True).start()
     return task

@@ -102,11 +102,14 @@ def wait_until(condition: Callable[[], bool], max_frames: int = 200_000, timeout
     assert condition(), f"condition not met after {max_frames} frames or {timeout} s"
 
 
-def wait_for_workers() -> None:
-    """Pump frames until every background call has delivered."""
-    from screens.worker import pending_tasks
+def wait_for_workers(timeout: float = 60.0) -> None:
+    """Pump frames until every background call has delivered; fail naming the calls still out."""
+    from screens.worker import pending_calls, pending_tasks
 
-    wait_until(lambda: pending_tasks() == 0)
+    deadline = time.monotonic() + timeout
+    while pending_tasks() and time.monotonic() < deadline:
+        frame()
+    assert not pending_tasks(), f"background calls still out after {timeout} s: {pending_calls()}"
 
 
 def tap(widget: Any) -> None:
