@@ -60,12 +60,12 @@ class DocumentScreen(KioskScreen):
     notice = StringProperty("")
     size_step = NumericProperty(theme.text.step)  # the visitor's text size step (theme.text.step)
     body_font_size = NumericProperty(theme.text.body)
+    _staged: StagedText | None = None  # the rule sets body_font_size before the ids exist
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._task: Task | None = None
         self._staged = StagedText(self.ids.scroller, self.ids.body)
-        theme.text.bind(step=self.setter("size_step"), body=self.setter("body_font_size"))
 
     def enter(self, params: Params) -> None:
         """Show the item `params["index_no"]` (kept as is when unchanged)."""
@@ -164,7 +164,8 @@ class DocumentScreen(KioskScreen):
 
     def on_body_font_size(self, _screen: DocumentScreen, size: float) -> None:
         # Only the paragraphs on view are laid out in this frame; the place on the page is kept.
-        self._staged.resize(size, lambda w: isinstance(w, BodyParagraph))
+        if self._staged is not None:
+            self._staged.resize(size, lambda w: isinstance(w, BodyParagraph))
 
     def bigger(self) -> None:
         """A+: one step larger for every screen, up to the largest."""
