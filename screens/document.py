@@ -60,7 +60,6 @@ class DocumentScreen(KioskScreen):
     notice = StringProperty("")
     size_step = NumericProperty(theme.text.step)  # the visitor's text size step (theme.text.step)
     body_font_size = NumericProperty(theme.text.body)
-    _staged: StagedText | None = None  # the rule sets body_font_size before the ids exist
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -164,8 +163,9 @@ class DocumentScreen(KioskScreen):
 
     def on_body_font_size(self, _screen: DocumentScreen, size: float) -> None:
         # Only the paragraphs on view are laid out in this frame; the place on the page is kept.
-        if self._staged is not None:
-            self._staged.resize(size, lambda w: isinstance(w, BodyParagraph))
+        staged = getattr(self, "_staged", None)  # the rule sets body_font_size before the ids exist
+        if staged is not None:
+            staged.resize(size, lambda w: isinstance(w, BodyParagraph))
 
     def bigger(self) -> None:
         """A+: one step larger for every screen, up to the largest."""
