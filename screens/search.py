@@ -370,6 +370,7 @@ class SearchScreen(KioskScreen):
         """清空: an empty query, and no filter left on (a new query must not be narrowed by one no longer shown)."""
         self.filters = Filters()
         self.ids.field.text = ""
+        self.search_now()  # the results and their chips go with the tap, not a debounce later
         if self.input_mode == "handwriting":  # and a clean pad, with nothing to follow
             self._cancel_written()
             self.pad.clear()
