@@ -349,9 +349,8 @@ class KioskApp(App):
             self._refresh_notes(jobs, self.banner, visit_over=True)
         if self._give_back is not None:
             self._give_back.cancel()
-        self._give_back = Clock.schedule_once(
-            give_memory_back, 1.0
-        )  # nobody is at the screen: a pause is seen by no one
+        # nobody is at the screen: a pause is seen by no one
+        self._give_back = Clock.schedule_once(give_memory_back, 1.0)
 
     def recover(self, _error: BaseException) -> None:
         """After an unexpected error (logged by the guard): Home, and a notice at its foot that says so; the visit
